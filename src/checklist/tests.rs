@@ -1,0 +1,439 @@
+//! Unit tests of the checklist: for every rule, a case that passes it and one that fails it.
+
+use super::*;
+use crate::case::Case;
+
+/// A case at second-level appeal that passes every rule.
+const GOOD: &str = r#"
+id: KET-T-1
+stage: second-level-appeal
+prepared_on: 2026-11-20
+patient: { name: Ann Example, date_of_birth: 1986-02-03, member_id: ABC123 }
+insurer:
+  name: Example Health
+  plan_type: employer-self-funded
+  appeals_address: PO Box 1, Springfield
+  clinical_policy: "Policy MH-12: ketamine is investigational"
+provider: { name: Dr Pat Lee, credentials: MD, npi: 1234567893, supports_treatment: true }
+diagnoses:
+  - { code: F33.2, description: "Major depressive disorder, recurrent, severe" }
+request: { treatment: IV ketamine, codes: [96365, 96366, J3490], sessions: 6, schedule: twice weekly }
+prior_treatments:
+  - { name: Sertraline, kind: antidepressant, dose: 200 mg, started: 2024-01-01, ended: 2024-03-01, outcome: inadequate-response }
+  - { name: Venlafaxine XR, kind: antidepressant, dose: 225 mg, started: 2024-04-01, ended: 2024-06-01, outcome: partial-response }
+  - { name: CBT, kind: psychotherapy, started: 2023-01-01, ended: 2023-06-01, outcome: inadequate-response }
+denial: { date: 2026-10-01, received: 2026-10-05, reference: DN-1, reason: experimental-investigational }
+letter_of_medical_necessity:
+  draft: "Diagnosis: severe recurrent major depression (PHQ-9 22). Two antidepressants failed."
+patient_statement: I want my life back.
+evidence: [murrough-2013, anand-2023, mcintyre-2021]
+peer_review: { requested: true }
+"#;
+
+fn today() -> Date {
+    Date::parse("2026-11-26").unwrap()
+}
+
+fn run(yaml: &str) -> Vec<Finding> {
+    run_in(yaml, Path::new("."))
+}
+
+fn run_in(yaml: &str, dir: &Path) -> Vec<Finding> {
+    let case = Case::parse(Path::new("t.yaml"), yaml).unwrap_or_else(|e| panic!("{e}"));
+    let library = EvidenceLibrary::from_file(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/evidence.yaml"),
+    )
+    .unwrap();
+    check(
+        &case,
+        &Context {
+            today: today(),
+            library: &library,
+            case_dir: dir,
+        },
+    )
+}
+
+/// Returns the findings of one rule as `severity: message` lines.
+fn of(findings: &[Finding], rule: &str) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| format!("{}: {}", f.severity.as_str(), f.message))
+        .collect()
+}
+
+fn with(replace: &str, by: &str) -> String {
+    assert!(GOOD.contains(replace), "GOOD lacks {replace:?}");
+    GOOD.replacen(replace, by, 1)
+}
+
+#[test]
+fn the_good_case_passes_every_rule() {
+    let findings = run(GOOD);
+    let not_info: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .collect();
+    assert!(not_info.is_empty(), "{not_info:#?}");
+}
+
+#[test]
+fn rules_have_unique_ids_in_article_order() {
+    let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "provider",
+            "lmn",
+            "diagnosis",
+            "prior-treatments",
+            "insurer-policy",
+            "denial",
+            "deadline",
+            "evidence",
+            "testimonials",
+            "peer-review",
+            "attachments",
+            "alternatives"
+        ]
+    );
+}
+
+#[test]
+fn npi_luhn_check() {
+    assert!(npi_is_valid("1234567893"));
+    assert!(!npi_is_valid("1234567890"));
+    assert!(npi_is_valid("1245319599"));
+    assert!(!npi_is_valid("123456789"));
+    assert!(!npi_is_valid("12345678931"));
+    assert!(!npi_is_valid("123456789X"));
+}
+
+#[test]
+fn provider_rule() {
+    let bad = with("npi: 1234567893", "npi: 1234567890");
+    assert_eq!(
+        of(&run(&bad), "provider"),
+        [
+            "blocker: provider.npi \"1234567890\" is not a valid NPI (10 digits with a Luhn check digit); check it against the NPI registry"
+        ]
+    );
+    let bad = with("supports_treatment: true", "supports_treatment: false");
+    assert_eq!(of(&run(&bad), "provider").len(), 1);
+    let bad = with("credentials: MD, npi: 1234567893", "npi: 1234567893");
+    assert_eq!(
+        of(&run(&bad), "provider"),
+        [
+            "warning: the provider's credentials are missing; add provider.credentials (MD, DO, PMHNP...)"
+        ]
+    );
+    let bad = with(
+        "name: Dr Pat Lee, credentials: MD, npi: 1234567893, ",
+        "name: '', ",
+    );
+    let found = of(&run(&bad), "provider");
+    assert_eq!(found.len(), 3, "{found:?}");
+}
+
+#[test]
+fn lmn_rule() {
+    let draft = "  draft: \"Diagnosis: severe recurrent major depression (PHQ-9 22). Two antidepressants failed.\"";
+    let bad = with(&format!("letter_of_medical_necessity:\n{draft}"), "");
+    assert_eq!(
+        of(&run(&bad), "lmn"),
+        [
+            "blocker: no letter of medical necessity; add letter_of_medical_necessity.file (signed PDF) or .draft (Markdown)"
+        ]
+    );
+    let bad = with(draft, "  draft: \"Please cover this treatment.\"");
+    let found = of(&run(&bad), "lmn");
+    assert_eq!(
+        found[0],
+        "warning: the draft letter and clinical summary do not state the diagnosis, its severity (scores, suicide risk, impairment), why other treatments failed; add it to letter_of_medical_necessity.draft"
+    );
+    let bad = format!("{GOOD}scores: [ {{ instrument: PHQ-9, score: 30, date: 2026-10-01 }} ]\n");
+    assert!(of(&run(&bad), "lmn").contains(
+        &"warning: scores[0]: PHQ-9 score 30 is above the scale's maximum of 27; check scores[0].score".to_string()
+    ));
+}
+
+#[test]
+fn icd10_codes() {
+    for good in [
+        "F33.2", "F32.A", "F43.10", "F31.4", "F41.1", "F33", "Z91.19",
+    ] {
+        assert!(icd10_is_well_formed(good), "{good}");
+    }
+    for bad in ["F3", "f33.2", "F33.", "F33.12345", "33.2", "F3X.1", "F33-2"] {
+        assert!(!icd10_is_well_formed(bad), "{bad}");
+    }
+    assert_eq!(condition("F33.2"), Some(Condition::Depression));
+    assert_eq!(condition("F32.A"), Some(Condition::Depression));
+    assert_eq!(condition("F31.4"), Some(Condition::Depression));
+    assert_eq!(condition("F31.81"), None);
+    assert_eq!(condition("F41.1"), Some(Condition::Anxiety));
+    assert_eq!(condition("F43.12"), Some(Condition::Ptsd));
+    assert_eq!(condition("F43.2"), None);
+}
+
+#[test]
+fn diagnosis_rule() {
+    let bad = with("code: F33.2", "code: f33.2");
+    assert_eq!(of(&run(&bad), "diagnosis").len(), 1);
+    assert!(of(&run(&bad), "diagnosis")[0].starts_with("blocker: diagnoses[0].code \"f33.2\""));
+    let odd = with("code: F33.2", "code: F90.0");
+    assert!(
+        of(&run(&odd), "diagnosis")[0].starts_with("warning: diagnoses[0].code F90.0 is outside")
+    );
+    let none = with(
+        "diagnoses:\n  - { code: F33.2, description: \"Major depressive disorder, recurrent, severe\" }",
+        "diagnoses: []",
+    );
+    assert_eq!(
+        of(&run(&none), "diagnosis"),
+        ["blocker: no diagnosis; add diagnoses[] with an ICD-10-CM code and description"]
+    );
+}
+
+#[test]
+fn prior_treatments_rule_for_depression() {
+    let short = with(
+        "ended: 2024-06-01, outcome: partial-response",
+        "ended: 2024-05-01, outcome: partial-response",
+    );
+    assert_eq!(
+        of(&run(&short), "prior-treatments"),
+        [
+            "blocker: only 1 antidepressant trial of 6+ weeks documented; add at least 2 (prior_treatments[].started/ended)"
+        ]
+    );
+    let ongoing = with(
+        "ended: 2024-06-01, outcome: partial-response",
+        "outcome: ongoing",
+    );
+    assert_eq!(of(&run(&ongoing), "prior-treatments").len(), 1);
+    let no_aug = with("kind: psychotherapy", "kind: other");
+    assert_eq!(
+        of(&run(&no_aug), "prior-treatments"),
+        [
+            "warning: no augmentation, psychotherapy, ECT or TMS documented; many plans ask for one (prior_treatments[].kind)"
+        ]
+    );
+    let backwards = with(
+        "started: 2024-04-01, ended: 2024-06-01",
+        "started: 2024-06-01, ended: 2024-04-01",
+    );
+    let found = of(&run(&backwards), "prior-treatments");
+    assert!(
+        found.iter().any(|f| f.contains("ended before it started")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn prior_treatments_rule_for_ptsd() {
+    let ptsd = with("code: F33.2", "code: F43.10");
+    assert!(of(&run(&ptsd), "prior-treatments").is_empty());
+    let only_tms = ptsd
+        .replace("kind: antidepressant", "kind: tms")
+        .replace("kind: psychotherapy", "kind: other");
+    assert_eq!(of(&run(&only_tms), "prior-treatments").len(), 1);
+    assert!(
+        of(&run(&only_tms), "prior-treatments")[0].starts_with("blocker: no first-line treatment")
+    );
+}
+
+#[test]
+fn insurer_policy_rule() {
+    let bad = with(
+        "  clinical_policy: \"Policy MH-12: ketamine is investigational\"\n",
+        "",
+    );
+    assert_eq!(
+        of(&run(&bad), "insurer-policy"),
+        [
+            "warning: the plan's clinical policy for ketamine has not been reviewed; add insurer.clinical_policy (its name, number and what it requires)"
+        ]
+    );
+    let bad = with("member_id: ABC123", "member_id: ''")
+        .replace("  plan_type: employer-self-funded\n", "")
+        .replace("  appeals_address: PO Box 1, Springfield\n", "");
+    let found = of(&run(&bad), "insurer-policy");
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found.iter().all(|f| f.starts_with("blocker")));
+    let nmn = with(
+        "reason: experimental-investigational",
+        "reason: not-medically-necessary",
+    );
+    assert!(of(&run(&nmn), "insurer-policy")[0].contains("insurer.criteria"));
+}
+
+#[test]
+fn denial_rule() {
+    let bad = with(
+        "denial: { date: 2026-10-01, received: 2026-10-05, reference: DN-1, reason: experimental-investigational }",
+        "denial: { date: 2026-10-01 }",
+    );
+    let found = of(&run(&bad), "denial");
+    assert_eq!(found.len(), 2, "{found:?}");
+    let prior_auth = bad.replace("stage: second-level-appeal", "stage: prior-authorization");
+    assert!(of(&run(&prior_auth), "denial").is_empty());
+}
+
+#[test]
+fn deadline_rule() {
+    // Received 2026-10-05 + 180 days is comfortably later.
+    assert!(of(&run(GOOD), "deadline").is_empty());
+    let passed = with(
+        "received: 2026-10-05",
+        "received: 2026-10-05, deadline: 2026-11-01",
+    );
+    assert_eq!(
+        of(&run(&passed), "deadline"),
+        [
+            "blocker: the filing deadline 2026-11-01 passed 25 days ago; ask the plan in writing for an extension for good cause"
+        ]
+    );
+    let close = with(
+        "received: 2026-10-05",
+        "received: 2026-10-05, deadline: 2026-12-10",
+    );
+    assert_eq!(
+        of(&run(&close), "deadline"),
+        ["warning: only 14 days left to file (deadline 2026-12-10); send by fax with confirmation"]
+    );
+    let urgent = with(
+        "reason: experimental-investigational",
+        "reason: experimental-investigational, urgent: true",
+    );
+    assert_eq!(
+        of(&run(&urgent), "deadline"),
+        ["info: urgent denial: the packet asks for expedited review (decision within 72 hours)"]
+    );
+    let medicaid = with("plan_type: employer-self-funded", "plan_type: medicaid");
+    assert!(
+        of(&run(&medicaid), "deadline")[0].starts_with("blocker: Medicaid fair-hearing windows")
+    );
+}
+
+#[test]
+fn evidence_rule() {
+    let unknown = with("mcintyre-2021]", "mcintyre-2021, smith-1999]");
+    assert_eq!(
+        of(&run(&unknown), "evidence"),
+        [
+            "blocker: evidence[3] \"smith-1999\" is not in the evidence library (templates/evidence.yaml); fix the key or add the reference under extra_evidence"
+        ]
+    );
+    let few = with(
+        "[murrough-2013, anand-2023, mcintyre-2021]",
+        "[murrough-2013]",
+    );
+    assert!(of(&run(&few), "evidence")[0].starts_with("blocker: only 1 citation(s)"));
+    let few_nmn = few.replace(
+        "reason: experimental-investigational",
+        "reason: not-medically-necessary",
+    );
+    assert!(of(&run(&few_nmn), "evidence")[0].starts_with("warning: only 1 citation(s)"));
+    let extra =
+        format!("{few}extra_evidence: [ {{ citation: A }}, {{ citation: B, finding: C }} ]\n");
+    assert!(of(&run(&extra), "evidence").is_empty());
+}
+
+#[test]
+fn testimonials_rule() {
+    let bad = with("patient_statement: I want my life back.", "");
+    assert_eq!(
+        of(&run(&bad), "testimonials"),
+        ["warning: no patient statement or testimonial; add patient_statement or testimonials[]"]
+    );
+    let testimonial = format!(
+        "{bad}testimonials: [ {{ author: Sam, relation: brother, text: She tried everything. }} ]\n"
+    );
+    assert!(of(&run(&testimonial), "testimonials").is_empty());
+}
+
+#[test]
+fn peer_review_rule() {
+    let bad = with(
+        "peer_review: { requested: true }",
+        "peer_review: { requested: false }",
+    );
+    assert_eq!(of(&run(&bad), "peer-review").len(), 1);
+    let internal = bad.replace("stage: second-level-appeal", "stage: internal-appeal");
+    assert!(of(&run(&internal), "peer-review").is_empty());
+}
+
+#[test]
+fn attachments_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let case_dir = dir.path().join("case");
+    std::fs::create_dir(&case_dir).unwrap();
+    std::fs::write(case_dir.join("notice.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+    std::fs::write(case_dir.join("chart.png"), b"\x89PNG\r\n\x1a\nrest").unwrap();
+    std::fs::write(case_dir.join("notes.txt"), b"hello").unwrap();
+    std::fs::write(dir.path().join("outside.pdf"), b"%PDF-1.4\n").unwrap();
+    let good = format!(
+        "{GOOD}attachments:\n  - {{ file: notice.pdf, title: Denial notice }}\n  - {{ file: ./chart.png, title: Chart }}\n"
+    );
+    assert!(of(&run_in(&good, &case_dir), "attachments").is_empty());
+    let bad = format!(
+        "{GOOD}attachments:\n  - {{ file: missing.pdf, title: A }}\n  - {{ file: ../outside.pdf, title: B }}\n  - {{ file: /etc/passwd, title: C }}\n  - {{ file: notes.txt, title: D }}\n"
+    );
+    let found = of(&run_in(&bad, &case_dir), "attachments");
+    assert_eq!(
+        found,
+        [
+            "blocker: attachments[0].file: \"missing.pdf\" does not exist in the case folder",
+            "blocker: attachments[1].file: \"../outside.pdf\" leaves the case folder; name a file beside the case file",
+            "blocker: attachments[2].file: \"/etc/passwd\" leaves the case folder; name a file beside the case file",
+            "blocker: attachments[3].file: \"notes.txt\" is not a PDF, PNG, JPEG or GIF file",
+        ]
+    );
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(dir.path().join("outside.pdf"), case_dir.join("link.pdf"))
+            .unwrap();
+        let linked = format!("{GOOD}attachments:\n  - {{ file: link.pdf, title: L }}\n");
+        assert_eq!(
+            of(&run_in(&linked, &case_dir), "attachments"),
+            ["blocker: attachments[0].file: \"link.pdf\" is a link that leaves the case folder"]
+        );
+    }
+    let letter = GOOD.replace(
+        "  draft: \"Diagnosis",
+        "  file: chart.png\n  draft: \"Diagnosis",
+    );
+    assert_eq!(
+        of(&run_in(&letter, &case_dir), "attachments"),
+        ["blocker: letter_of_medical_necessity.file \"chart.png\" must be a PDF"]
+    );
+}
+
+#[test]
+fn alternatives_rule() {
+    let external = with("stage: second-level-appeal", "stage: external-review");
+    assert_eq!(of(&run(&external), "alternatives").len(), 3);
+    assert!(
+        of(&run(&external), "alternatives")
+            .iter()
+            .all(|f| f.starts_with("info"))
+    );
+    let covered = format!(
+        "{external}alternatives: {{ self_pay_quote: $450 a session, installment_plan: 6 months, clinical_trials_considered: none nearby }}\n"
+    );
+    assert!(of(&run(&covered), "alternatives").is_empty());
+    assert!(of(&run(GOOD), "alternatives").is_empty());
+}
+
+#[test]
+fn findings_are_sorted_most_severe_first() {
+    let bad = with("supports_treatment: true", "supports_treatment: false")
+        .replace("patient_statement: I want my life back.", "");
+    let severities: Vec<Severity> = run(&bad).iter().map(|f| f.severity).collect();
+    let mut sorted = severities.clone();
+    sorted.sort_by_key(|s| std::cmp::Reverse(*s));
+    assert_eq!(severities, sorted);
+    assert_eq!(severities[0], Severity::Blocker);
+}

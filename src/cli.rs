@@ -1,0 +1,105 @@
+//! Command-line arguments (clap derive); `main` turns them into a run and an exit code.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::fields::Date;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  every case is ready
+  1  some case needs work, is invalid or failed (with --strict: also any warning)
+  2  usage or environment error (bad arguments, unreadable cases or templates folder,
+     unwritable output)";
+
+/// Checks ketamine-therapy insurance appeal cases and renders ready-to-send appeal packets.
+#[derive(Debug, Parser)]
+#[command(name = "appealpack", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands appealpack runs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Checks every case and renders its appeal packet, with the summary report.
+    #[command(after_help = EXIT_CODES)]
+    Build(BuildArgs),
+    /// Checks every case against the appeal checklist, without rendering.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Writes a commented case file to fill in.
+    New(NewArgs),
+    /// Prints the JSON Schema (draft-07) of the case file.
+    Schema,
+    /// Prints the appeal checklist as a table.
+    Rules,
+}
+
+/// Arguments shared by `check` and `build`.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// The folder of case files (searched recursively for *.yaml and *.yml).
+    #[arg(default_value = "cases")]
+    pub cases: PathBuf,
+    /// The templates folder (Typst templates and evidence.yaml).
+    #[arg(long, default_value = "templates", value_name = "DIR")]
+    pub templates: PathBuf,
+    /// The day deadlines are counted from, YYYY-MM-DD (default: the system date).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<Date>,
+    /// Exits 1 when any warning is found, not only blockers.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Where the cases are and how to check them.
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Findings grouped by case, coloured on a terminal.
+    Human,
+    /// The summary document as JSON.
+    Json,
+}
+
+/// Arguments of `build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Where the cases are and how to check them.
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The output folder for packets and reports.
+    #[arg(short, long, default_value = "output", value_name = "DIR")]
+    pub output: PathBuf,
+    /// Worker threads (default: all cores).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// Arguments of `new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new case's id (letters, digits, '.', '_', '-').
+    pub id: String,
+    /// The folder to write the case file in.
+    #[arg(long, default_value = "cases", value_name = "CASES")]
+    pub dir: PathBuf,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text)
+}

@@ -1,0 +1,166 @@
+//! The evidence library: citation keys to verified references (`templates/evidence.yaml`).
+
+use std::fmt;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// The file name of the evidence library inside the templates folder.
+pub const FILE_NAME: &str = "evidence.yaml";
+
+/// One verified reference.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// The key cases cite it by.
+    #[serde(skip_deserializing)]
+    pub key: String,
+    /// Authors, Vancouver style.
+    pub authors: String,
+    /// The article title.
+    pub title: String,
+    /// The journal's abbreviated name.
+    pub journal: String,
+    /// Year of publication.
+    pub year: u16,
+    /// Volume.
+    pub volume: String,
+    /// Issue.
+    #[serde(default)]
+    pub issue: Option<String>,
+    /// Page range.
+    pub pages: String,
+    /// DOI, without the `doi:` prefix.
+    #[serde(default)]
+    pub doi: Option<String>,
+    /// The finding, in one line.
+    pub finding: String,
+}
+
+impl Reference {
+    /// Formats the reference in Vancouver style.
+    pub fn citation(&self) -> String {
+        let issue = self
+            .issue
+            .as_deref()
+            .map(|i| format!("({i})"))
+            .unwrap_or_default();
+        let doi = self
+            .doi
+            .as_deref()
+            .map(|d| format!(" doi:{d}"))
+            .unwrap_or_default();
+        format!(
+            "{} {}. {}. {};{}{}:{}.{}",
+            self.authors, self.title, self.journal, self.year, self.volume, issue, self.pages, doi
+        )
+    }
+}
+
+/// The evidence library, in file order, with unique keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EvidenceLibrary {
+    references: Vec<Reference>,
+}
+
+impl EvidenceLibrary {
+    /// Parses the library from YAML text; duplicate keys are errors.
+    pub fn parse(text: &str) -> Result<EvidenceLibrary, serde_yaml::Error> {
+        serde_yaml::from_str(text)
+    }
+
+    /// Reads and parses the library file.
+    pub fn from_file(path: &Path) -> Result<EvidenceLibrary> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the evidence library {}", path.display()))?;
+        EvidenceLibrary::parse(&text)
+            .with_context(|| format!("invalid evidence library {}", path.display()))
+    }
+
+    /// Looks up a reference by key.
+    pub fn get(&self, key: &str) -> Option<&Reference> {
+        self.references.iter().find(|r| r.key == key)
+    }
+
+    /// Returns every reference in file order.
+    pub fn references(&self) -> &[Reference] {
+        &self.references
+    }
+}
+
+impl<'de> Deserialize<'de> for EvidenceLibrary {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LibraryVisitor;
+        impl<'de> Visitor<'de> for LibraryVisitor {
+            type Value = EvidenceLibrary;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping of citation keys to references")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut references: Vec<Reference> = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let mut reference: Reference = map.next_value()?;
+                    if references.iter().any(|r| r.key == key) {
+                        return Err(de::Error::custom(format!("duplicate citation key {key:?}")));
+                    }
+                    reference.key = key;
+                    references.push(reference);
+                }
+                Ok(EvidenceLibrary { references })
+            }
+        }
+        deserializer.deserialize_map(LibraryVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled() -> EvidenceLibrary {
+        EvidenceLibrary::from_file(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/evidence.yaml"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn bundled_library_has_the_verified_references() {
+        let library = bundled();
+        for key in [
+            "berman-2000",
+            "zarate-2006",
+            "murrough-2013",
+            "feder-2014",
+            "sanacora-2017",
+            "feder-2021",
+            "mcintyre-2021",
+            "anand-2023",
+        ] {
+            assert!(library.get(key).is_some(), "{key} missing");
+        }
+        assert_eq!(
+            library.get("anand-2023").unwrap().citation(),
+            "Anand A, Mathew SJ, Sanacora G, et al. Ketamine versus ECT for nonpsychotic \
+             treatment-resistant major depression. N Engl J Med. 2023;388(25):2315-2325. \
+             doi:10.1056/NEJMoa2302399"
+        );
+        let murrough = library.get("murrough-2013").unwrap().citation();
+        assert!(
+            murrough.contains("Am J Psychiatry. 2013;170(10):1134-1142."),
+            "{murrough}"
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_and_unknown_fields_are_errors() {
+        let one = "a-1: {authors: A, title: T, journal: J, year: 2000, volume: '1', pages: 1-2, finding: F}\n";
+        assert!(EvidenceLibrary::parse(one).is_ok());
+        let error = EvidenceLibrary::parse(&format!("{one}{one}")).unwrap_err();
+        assert!(error.to_string().contains("duplicate"), "{error}");
+        let error = EvidenceLibrary::parse(&one.replace("F}", "F, url: x}")).unwrap_err();
+        assert!(error.to_string().contains("unknown field `url`"), "{error}");
+    }
+}

@@ -1,0 +1,172 @@
+//! The summary document: every case's outcome, the single source of every report format.
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::Stage;
+use crate::checklist::{Finding, Severity};
+use crate::deadline::Deadline;
+use crate::fields::Date;
+
+/// What became of one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// No blocker: the packet can be sent.
+    Ready,
+    /// At least one blocker.
+    NeedsWork,
+    /// The case file did not load.
+    Invalid,
+    /// The case loaded but its packet could not be made.
+    Failed,
+}
+
+impl Status {
+    /// Returns the status as written in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ready => "ready",
+            Status::NeedsWork => "needs-work",
+            Status::Invalid => "invalid",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+/// One case's entry in the summary document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseOutcome {
+    /// The case id, if the file loaded far enough to have one.
+    pub id: Option<String>,
+    /// The case file, relative to the cases folder.
+    pub file: String,
+    /// What became of the case.
+    pub status: Status,
+    /// The stage being filed.
+    pub stage: Option<Stage>,
+    /// The filing deadline, where known.
+    pub deadline: Option<Deadline>,
+    /// The checklist's findings, most severe first.
+    pub findings: Vec<Finding>,
+    /// Why the case is invalid or failed, as `file:line:col: message`.
+    pub error: Option<String>,
+    /// The packet's path, relative to the output folder.
+    pub packet: Option<String>,
+}
+
+impl CaseOutcome {
+    /// Returns an outcome for a case file that did not load.
+    pub fn invalid(file: String, error: String) -> CaseOutcome {
+        CaseOutcome {
+            id: None,
+            file,
+            status: Status::Invalid,
+            stage: None,
+            deadline: None,
+            findings: Vec::new(),
+            error: Some(error),
+            packet: None,
+        }
+    }
+
+    /// Counts the findings of one severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// Returns the ids of the rules that found blockers, without repeats.
+    pub fn blocker_rules(&self) -> Vec<&str> {
+        let mut rules: Vec<&str> = Vec::new();
+        for finding in &self.findings {
+            if finding.severity == Severity::Blocker && !rules.contains(&finding.rule.as_ref()) {
+                rules.push(&finding.rule);
+            }
+        }
+        rules
+    }
+}
+
+/// Case counts by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Totals {
+    /// All cases.
+    pub cases: usize,
+    /// Cases ready to send.
+    pub ready: usize,
+    /// Cases with blockers.
+    pub needs_work: usize,
+    /// Case files that did not load.
+    pub invalid: usize,
+    /// Cases whose packet could not be made.
+    pub failed: usize,
+}
+
+impl Totals {
+    /// Counts the outcomes by status.
+    pub fn of(cases: &[CaseOutcome]) -> Totals {
+        let mut totals = Totals {
+            cases: cases.len(),
+            ..Totals::default()
+        };
+        for case in cases {
+            match case.status {
+                Status::Ready => totals.ready += 1,
+                Status::NeedsWork => totals.needs_work += 1,
+                Status::Invalid => totals.invalid += 1,
+                Status::Failed => totals.failed += 1,
+            }
+        }
+        totals
+    }
+}
+
+/// The summary document of a run (`summary.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    /// The appealpack version that made it.
+    pub appealpack: String,
+    /// The day deadlines were counted from.
+    pub today: Date,
+    /// Counts by status.
+    pub totals: Totals,
+    /// Every case, sorted by file path.
+    pub cases: Vec<CaseOutcome>,
+}
+
+impl Summary {
+    /// Builds the summary of a run from its outcomes, sorting them by file path.
+    pub fn new(today: Date, mut cases: Vec<CaseOutcome>) -> Summary {
+        cases.sort_by(|a, b| a.file.cmp(&b.file));
+        Summary {
+            appealpack: crate::VERSION.to_string(),
+            today,
+            totals: Totals::of(&cases),
+            cases,
+        }
+    }
+
+    /// Returns whether every case is ready.
+    pub fn all_ready(&self) -> bool {
+        self.totals.ready == self.totals.cases
+    }
+
+    /// Returns whether any case has a finding at least as severe as `severity`.
+    pub fn any_finding(&self, severity: Severity) -> bool {
+        self.cases
+            .iter()
+            .any(|c| c.findings.iter().any(|f| f.severity >= severity))
+    }
+
+    /// Renders the document as pretty JSON with a final newline.
+    pub fn to_json(&self) -> String {
+        let mut json = serde_json::to_string_pretty(self).expect("summary serializes");
+        json.push('\n');
+        json
+    }
+}
