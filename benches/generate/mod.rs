@@ -1,0 +1,175 @@
+//! Generates realistic, varied fictional cases for benchmarks.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+const FIRST: &[&str] = &[
+    "Avery", "Jordan", "Riley", "Morgan", "Casey", "Quinn", "Harper", "Rowan", "Emerson", "Sage",
+    "Dakota", "Reese", "Finley", "Skyler", "Parker", "Hayden",
+];
+const LAST: &[&str] = &[
+    "Whitfield", "Okafor", "Lindqvist", "Moreau", "Castellano", "Nakamura", "Brennan", "Adeyemi",
+    "Sorensen", "Delacroix", "Ferreira", "Kowalski", "Abernathy", "Iwasaki",
+];
+const PLANS: &[&str] = &[
+    "aca-marketplace",
+    "employer-fully-insured",
+    "employer-self-funded",
+    "medicare",
+    "medicare-advantage",
+    "medicaid",
+    "other",
+];
+const STAGES: &[&str] = &[
+    "prior-authorization",
+    "internal-appeal",
+    "second-level-appeal",
+    "external-review",
+];
+const REASONS: &[&str] = &[
+    "experimental-investigational",
+    "not-medically-necessary",
+    "not-a-covered-benefit",
+    "missing-information",
+    "out-of-network",
+    "other",
+];
+const DIAGNOSES: &[(&str, &str)] = &[
+    ("F33.2", "Major depressive disorder, recurrent, severe without psychotic features"),
+    ("F32.2", "Major depressive disorder, single episode, severe without psychotic features"),
+    ("F31.4", "Bipolar disorder, current episode depressed, severe"),
+    ("F43.10", "Post-traumatic stress disorder, unspecified"),
+    ("F41.1", "Generalized anxiety disorder"),
+];
+const DRUGS: &[(&str, &str, &str)] = &[
+    ("Sertraline", "antidepressant", "200 mg daily"),
+    ("Escitalopram", "antidepressant", "20 mg daily"),
+    ("Venlafaxine XR", "antidepressant", "225 mg daily"),
+    ("Bupropion XL", "antidepressant", "450 mg daily"),
+    ("Mirtazapine", "antidepressant", "45 mg nightly"),
+    ("Aripiprazole", "augmentation", "5 mg daily"),
+    ("Lithium carbonate", "augmentation", "900 mg daily"),
+    ("Cognitive behavioural therapy", "psychotherapy", "weekly"),
+    ("Transcranial magnetic stimulation", "tms", "36 sessions"),
+];
+const EVIDENCE: &[&str] = &[
+    "berman-2000",
+    "zarate-2006",
+    "murrough-2013",
+    "feder-2014",
+    "sanacora-2017",
+    "feder-2021",
+    "mcintyre-2021",
+    "anand-2023",
+];
+const OUTCOMES: &[&str] = &["inadequate-response", "partial-response", "side-effects"];
+
+/// A small deterministic pseudo-random generator (xorshift), so runs are comparable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next() % items.len() as u64) as usize]
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Returns the YAML text of generated case number `n`.
+pub fn case_yaml(n: usize) -> String {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (n as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+    let stage = if n % 10 == 0 { STAGES[0] } else { *rng.pick(&STAGES[1..]) };
+    let (code, description) = *rng.pick(DIAGNOSES);
+    let name = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
+    let mut y = String::with_capacity(4096);
+    let _ = writeln!(y, "# yaml-language-server: $schema=../schema/case.schema.json");
+    let _ = writeln!(y, "id: GEN-{n:06}");
+    let _ = writeln!(y, "stage: {stage}");
+    let _ = writeln!(y, "prepared_on: 2026-11-{:02}", 1 + rng.below(25));
+    let _ = writeln!(
+        y,
+        "patient: {{ name: {name}, date_of_birth: 19{}-0{}-1{}, member_id: M{:09}, phone: 555-01{:02} }}",
+        50 + rng.below(50),
+        1 + rng.below(9),
+        rng.below(10),
+        rng.next() % 1_000_000_000,
+        rng.below(100)
+    );
+    let _ = writeln!(
+        y,
+        "insurer:\n  name: Example Health {}\n  plan_type: {}\n  appeals_address: \"PO Box {}, Springfield\"\n  clinical_policy: Policy MH-{}\n  criteria:\n    - {{ criterion: Two failed antidepressants, how_met: Sertraline and venlafaxine at full dose }}",
+        rng.below(20),
+        rng.pick(PLANS),
+        100 + rng.below(900),
+        rng.below(100)
+    );
+    let _ = writeln!(
+        y,
+        "provider: {{ name: Dr {} {}, credentials: MD, specialty: Psychiatry, npi: 1234567893, supports_treatment: true }}",
+        rng.pick(FIRST),
+        rng.pick(LAST)
+    );
+    let _ = writeln!(y, "diagnoses:\n  - {{ code: {code}, description: \"{description}\", since: 2019-03-01 }}");
+    let _ = writeln!(
+        y,
+        "request: {{ treatment: Intravenous ketamine infusion, codes: [96365, 96366, J3490], sessions: 6, schedule: twice weekly for three weeks }}"
+    );
+    let _ = writeln!(y, "prior_treatments:");
+    for i in 0..(2 + rng.below(4)) {
+        let (drug, kind, dose) = *rng.pick(DRUGS);
+        let start_month = 1 + 2 * i;
+        let _ = writeln!(
+            y,
+            "  - {{ name: {drug}, kind: {kind}, dose: {dose}, started: 2024-{start_month:02}-01, ended: 2024-{:02}-20, outcome: {} }}",
+            start_month + 1 + rng.below(1) ,
+            rng.pick(OUTCOMES)
+        );
+    }
+    if stage != "prior-authorization" {
+        let _ = writeln!(
+            y,
+            "denial: {{ date: 2026-{:02}-{:02}, reference: DN-{n}, reason: {}, urgent: {} }}",
+            6 + rng.below(5),
+            1 + rng.below(28),
+            rng.pick(REASONS),
+            rng.below(8) == 0
+        );
+    }
+    let _ = writeln!(
+        y,
+        "letter_of_medical_necessity:\n  draft: |\n    I am writing on behalf of **{name}**, whom I treat for {description} ({code}).\n\n    - PHQ-9 of {} at baseline\n    - Two antidepressant trials *failed* at adequate dose\n\n    Ketamine is requested because the alternatives were inadequate.",
+        15 + rng.below(12)
+    );
+    let _ = writeln!(
+        y,
+        "clinical_summary: |\n  ## History\n  Symptoms since 2019 with {} hospitalisations. Function is *severely* impaired; see the table.\n\n  | Scale | Score |\n  |---|---|\n  | PHQ-9 | {} |",
+        rng.below(3),
+        15 + rng.below(12)
+    );
+    let _ = writeln!(y, "scores: [ {{ instrument: PHQ-9, score: {}, date: 2026-10-01 }} ]", 15 + rng.below(12));
+    let _ = writeln!(
+        y,
+        "patient_statement: |\n  I have tried {} medicines. Some days I cannot get out of bed; my work and family suffer.\n  I want a chance at the treatment my doctor recommends.",
+        2 + rng.below(5)
+    );
+    let picks: Vec<&str> = (0..3 + rng.below(3)).map(|_| *rng.pick(EVIDENCE)).collect();
+    let _ = writeln!(y, "evidence: [{}]", picks.join(", "));
+    let _ = writeln!(y, "peer_review: {{ requested: true, reviewer_specialty: Psychiatry }}");
+    y
+}
+
+/// Writes `count` generated cases into `dir/cases`, in folders of a hundred.
+pub fn write_cases(dir: &Path, count: usize) {
+    for n in 0..count {
+        let folder = dir.join(format!("cases/batch-{:03}", n / 100));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(format!("GEN-{n:06}.yaml")), case_yaml(n)).unwrap();
+    }
+}
