@@ -1,0 +1,94 @@
+//! The advocacy organisation that prepares and sends the packets (`appealpack.yaml`).
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+/// The file name of the organisation config at the project root.
+pub const FILE_NAME: &str = "appealpack.yaml";
+
+/// The organisation that sends the packets, as printed on cover sheets and letters.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    /// The organisation's name.
+    pub name: String,
+    /// Postal address; line breaks are kept.
+    pub address: String,
+    /// Phone number.
+    pub phone: String,
+    /// Email address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The person who signs the letters.
+    pub signatory: String,
+    /// The signatory's role, e.g. "Patient advocate".
+    #[serde(default)]
+    pub signatory_title: Option<String>,
+}
+
+impl Organisation {
+    /// Parses the organisation from YAML text, refusing unknown keys and blank required fields.
+    pub fn parse(text: &str) -> Result<Organisation> {
+        let organisation: Organisation = serde_yaml::from_str(text)?;
+        let required = [
+            ("name", &organisation.name),
+            ("address", &organisation.address),
+            ("phone", &organisation.phone),
+            ("signatory", &organisation.signatory),
+        ];
+        if let Some((field, _)) = required.iter().find(|(_, value)| value.trim().is_empty()) {
+            anyhow::bail!("{field} is blank");
+        }
+        Ok(organisation)
+    }
+
+    /// Reads and parses an organisation file.
+    pub fn from_file(path: &Path) -> Result<Organisation> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the organisation file {}", path.display()))?;
+        Organisation::parse(&text)
+            .with_context(|| format!("invalid organisation file {}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "name: Example Advocates\naddress: |\n  1 Main St\n  Springfield\n\
+                          phone: 555-0100\nsignatory: Sam Lee\n";
+
+    #[test]
+    fn parses_the_required_fields() {
+        let org = Organisation::parse(SAMPLE).unwrap();
+        assert_eq!(org.name, "Example Advocates");
+        assert_eq!(org.address, "1 Main St\nSpringfield\n");
+        assert_eq!(org.email, None);
+    }
+
+    #[test]
+    fn refuses_unknown_keys_and_blank_fields() {
+        let error = Organisation::parse(&format!("{SAMPLE}fax: 1\n")).unwrap_err();
+        assert!(error.to_string().contains("unknown field `fax`"), "{error}");
+        let error = Organisation::parse(&SAMPLE.replace("Sam Lee", "''")).unwrap_err();
+        assert_eq!(error.to_string(), "signatory is blank");
+        assert!(Organisation::parse("name: X\n").is_err());
+    }
+
+    #[test]
+    fn the_bundled_file_parses() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(FILE_NAME);
+        Organisation::from_file(&path).unwrap();
+    }
+
+    #[test]
+    fn file_errors_name_the_path() {
+        let error = Organisation::from_file(Path::new("/nonexistent/appealpack.yaml")).unwrap_err();
+        assert!(
+            format!("{error:#}").contains("/nonexistent/appealpack.yaml"),
+            "{error:#}"
+        );
+    }
+}

@@ -1,0 +1,531 @@
+//! Renders fixture cases to PDF and checks what a reader of the packet sees.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use appealpack::case::Case;
+use appealpack::checklist::{self, Context};
+use appealpack::deadline;
+use appealpack::evidence::EvidenceLibrary;
+use appealpack::organisation::Organisation;
+use appealpack::packet::{self, PacketData};
+use appealpack::render::{self, RenderError, Renderer};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixtures() -> PathBuf {
+    root().join("tests/fixtures/render")
+}
+
+fn renderer() -> &'static Renderer {
+    static RENDERER: OnceLock<Renderer> = OnceLock::new();
+    RENDERER.get_or_init(|| Renderer::new(&root().join("templates")).unwrap())
+}
+
+fn library() -> &'static EvidenceLibrary {
+    static LIBRARY: OnceLock<EvidenceLibrary> = OnceLock::new();
+    LIBRARY.get_or_init(|| {
+        EvidenceLibrary::from_file(&root().join("templates/evidence.yaml")).unwrap()
+    })
+}
+
+fn organisation() -> Organisation {
+    Organisation::from_file(&root().join("appealpack.yaml")).unwrap()
+}
+
+/// Builds the packet data of a case text whose files live in `case_dir`.
+fn packet_data(case_dir: &Path, text: &str) -> PacketData {
+    let case = Case::parse(&case_dir.join("case.yaml"), text).unwrap();
+    let context = Context {
+        today: case.prepared_on,
+        library: library(),
+        case_dir,
+    };
+    let mut findings = checklist::check(&case, &context);
+    let (enclosures, problems) = packet::load_enclosures(&case, case_dir);
+    findings.extend(problems);
+    let deadline = deadline::filing_deadline(&case, case.prepared_on).ok();
+    PacketData::new(
+        &case,
+        &findings,
+        deadline.as_ref(),
+        library(),
+        &organisation(),
+        &enclosures,
+    )
+}
+
+fn fixture(name: &str) -> (PathBuf, String) {
+    let dir = fixtures().join(name);
+    let text = std::fs::read_to_string(dir.join("case.yaml")).unwrap();
+    (dir, text)
+}
+
+fn render_pdf(data: &PacketData) -> Vec<u8> {
+    match renderer().render(data) {
+        Ok(rendered) => {
+            assert!(
+                rendered.warnings.is_empty(),
+                "warnings: {:#?}",
+                rendered.warnings
+            );
+            rendered.pdf
+        }
+        Err(error) => panic!("{error}"),
+    }
+}
+
+/// Runs a poppler tool on a PDF and returns its standard output.
+fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(pdf).unwrap();
+    let output = Command::new(tool)
+        .args(args)
+        .arg(file.path())
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {tool}: {e}"));
+    assert!(
+        output.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Extracts the text of every page, whitespace collapsed so wrapped lines still match.
+fn pages(pdf: &[u8]) -> Vec<String> {
+    let text = poppler("pdftotext", &["-layout"], pdf);
+    let mut pages: Vec<String> = text.split('\u{c}').map(collapse).collect();
+    if pages.last().is_some_and(|p| p.is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn assert_has(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{needle:?} not found in:\n{text}");
+}
+
+#[test]
+fn ready_packet_shows_what_a_reader_needs() {
+    let (dir, text) = fixture("ready");
+    let data = packet_data(&dir, &text);
+    assert!(
+        data.blockers.is_empty(),
+        "unexpected blockers: {:?}",
+        data.blockers
+    );
+    assert_eq!(data.enclosures.len(), 2);
+    assert_eq!(data.enclosures[0].pages, 2);
+    assert_eq!(data.enclosures[0].path, "/case/enclosure-0.pdf");
+    assert_eq!(data.enclosures[1].path, "/case/enclosure-1.png");
+    assert_eq!(
+        data.letter.signed.as_ref().unwrap().path,
+        "/case/letter.pdf"
+    );
+
+    let pdf = render_pdf(&data);
+    // The treatment history table, row by row: each row's cells on one line.
+    let layout = poppler("pdftotext", &["-layout"], &pdf);
+    for row in [
+        [
+            "Sertraline",
+            "Antidepressant",
+            "200 mg daily",
+            "2023-01-10",
+            "2023-04-04",
+            "12",
+        ],
+        [
+            "Venlafaxine XR",
+            "Antidepressant",
+            "225 mg daily",
+            "2023-05-01",
+            "2023-07-24",
+            "12",
+        ],
+        [
+            "Aripiprazole",
+            "Augmentation",
+            "5 mg daily",
+            "2023-08-01",
+            "2023-10-30",
+            "12",
+        ],
+        [
+            "Cognitive behavioural",
+            "Psychotherapy",
+            "—",
+            "2022-09-01",
+            "2023-06-01",
+            "39",
+        ],
+    ] {
+        assert!(
+            layout
+                .lines()
+                .any(|line| row.iter().all(|cell| line.contains(cell))),
+            "no table row with {row:?} in:\n{layout}"
+        );
+    }
+    let pages = pages(&pdf);
+    let all = pages.join("\n");
+    for needle in [
+        "Inadequate",
+        "Partial response",
+        "Stopped: side",
+        "Stopped after a partial response.",
+    ] {
+        assert_has(&all, needle);
+    }
+    for (i, page) in pages.iter().enumerate() {
+        for needle in [
+            "Morgan Ellis",
+            "Member ID NWH448812",
+            "Plan reference NWH-DEN-77120",
+        ] {
+            assert!(
+                page.contains(needle),
+                "page {} lacks {needle:?}:\n{page}",
+                i + 1
+            );
+        }
+        let number = format!("Page {} of {}", i + 1, pages.len());
+        assert!(
+            page.contains(&number),
+            "page {} lacks {number:?}:\n{page}",
+            i + 1
+        );
+        assert!(
+            !page.contains("DRAFT"),
+            "a ready packet is marked DRAFT on page {}",
+            i + 1
+        );
+    }
+    for needle in [
+        "F33.2",
+        "Major depressive disorder, recurrent, severe",
+        "Northwind Health Plan",
+        "Riverbend Treatment Access Project",
+        "C-2026-88412",
+        // Every cited reference.
+        "Murrough JW, Iosifescu DV, Chang LC, et al.",
+        "Anand A, Mathew SJ, Sanacora G, et al. Ketamine versus ECT",
+        "McIntyre RS, Rosenblat JD, Nemeroff CB, et al.",
+        "Sanacora G, Frye MA, McDonald W, et al.",
+        // The attached PDF's own text, the signed letter's, and the enclosure titles.
+        "Fixture notice page one",
+        "Fixture notice page two",
+        "Signed fixture letter from Dr Rivera",
+        "Denial notice",
+        "Insurance card",
+        // The letter answers an investigational denial.
+        "non-competitive antagonist of the NMDA glutamate receptor",
+        "S-enantiomer of ketamine",
+        "March 2019",
+        "off-label",
+        "Mental Health Parity and Addiction Equity Act",
+        "peer-to-peer",
+        "claim file",
+        "Policy BH-212",
+        "PHQ-9 22 of 27",
+        "96365, 96366 and J3490",
+        "November 20, 2026",
+        "April 3, 2027",
+    ] {
+        assert_has(&all, needle);
+    }
+    assert!(!all.contains("GLP-1"), "the packet repeats the GLP-1 error");
+    assert!(
+        !all.contains("INTERNAL NOTE"),
+        "internal notes were printed"
+    );
+    // The cover sheet lists the contents and the page count.
+    assert_has(&pages[0], "Contents");
+    assert_has(&pages[0], "Treatment history");
+    assert_has(&pages[0], &format!("Pages {}", pages.len()));
+}
+
+#[test]
+fn draft_packet_is_marked_on_every_page_and_prints_case_data_literally() {
+    let (dir, text) = fixture("draft");
+    let data = packet_data(&dir, &text);
+    assert!(data.draft);
+    let pdf = render_pdf(&data);
+    let pages = pages(&pdf);
+    for (i, page) in pages.iter().enumerate() {
+        assert!(
+            page.contains("DRAFT"),
+            "page {} is not marked DRAFT:\n{page}",
+            i + 1
+        );
+    }
+    let all = pages.join("\n");
+    for needle in [
+        r#"#read("/etc/passwd") $x$ ] * _ @ref <label> \ Quinn"#,
+        "M#1$]",
+        "REF-#1",
+        "Plan #emph[x] Health",
+        "IV ketamine #set page(width: 1cm)",
+        "Fluoxetine #strong[x]",
+        "Two #trials",
+        "Fluoxetine $40$ *b* <b>",
+        r#"Literal text: #read("/etc/passwd") and code and $x$ and ] and @ref and <label> and \ end."#,
+        r#"Statement #eval("1+1") $y$"#,
+        r#"Extra citation #link("https://example.org")"#,
+        "Finding with $math$",
+        // The missing items are listed on the cover.
+        "no letter of medical necessity",
+        "is not a valid NPI",
+        // Urgent: expedited review in the first paragraph of the letter.
+        "URGENT: expedited review requested",
+        "This appeal is urgent.",
+        "within 72 hours",
+    ] {
+        assert_has(&all, needle);
+    }
+    assert!(!all.contains("root:"), "a file outside the case was read");
+    assert!(!all.contains("GLP-1"));
+}
+
+#[test]
+fn pdf_metadata_names_the_case_only() {
+    let (dir, text) = fixture("ready");
+    let pdf = render_pdf(&packet_data(&dir, &text));
+    let info = poppler("pdfinfo", &[], &pdf);
+    let title = info.lines().find(|l| l.starts_with("Title:")).unwrap_or("");
+    assert_eq!(collapse(title), "Title: KET-2026-0101", "{info}");
+    for private in ["Morgan", "Ellis", "NWH448812", "Northwind"] {
+        assert!(
+            !info.contains(private),
+            "{private} in the PDF metadata:\n{info}"
+        );
+    }
+    assert!(
+        info.contains("CreationDate:"),
+        "no creation date from prepared_on:\n{info}"
+    );
+    let xmp = poppler("pdfinfo", &["-meta"], &pdf);
+    assert!(xmp.contains("2026-11-20T00:00:00"), "{xmp}");
+    for private in ["Morgan", "Ellis", "NWH448812", "Northwind"] {
+        assert!(
+            !xmp.contains(private),
+            "{private} in the XMP metadata:\n{xmp}"
+        );
+    }
+}
+
+#[test]
+fn same_input_gives_identical_bytes() {
+    let (dir, text) = fixture("ready");
+    let data = packet_data(&dir, &text);
+    let first = render_pdf(&data);
+    render::evict_cache();
+    let second = render_pdf(&packet_data(&dir, &text));
+    assert!(first == second, "two renders of the same case differ");
+    let (dir, text) = fixture("draft");
+    let other = render_pdf(&packet_data(&dir, &text));
+    assert!(first != other);
+}
+
+#[test]
+fn letter_is_shaped_by_reason_and_stage() {
+    let (dir, text) = fixture("ready");
+    let reason = "reason: experimental-investigational";
+    let cases = [
+        (
+            text.replace(reason, "reason: not-medically-necessary"),
+            vec![
+                "Medical necessity",
+                "has tried 2 antidepressants, 2 of them for six weeks or more",
+            ],
+        ),
+        (
+            text.replace(reason, "reason: not-a-covered-benefit"),
+            vec!["not a covered benefit", "copy of the plan document"],
+        ),
+        (
+            text.replace(reason, "reason: missing-information"),
+            vec!["This packet now encloses", "the treatment history"],
+        ),
+        (
+            text.replace(reason, "reason: out-of-network"),
+            vec!["network-gap exception"],
+        ),
+        (
+            text.replace("stage: internal-appeal", "stage: prior-authorization"),
+            vec![
+                "Request for prior authorization",
+                "we ask Northwind Health Plan to authorise",
+            ],
+        ),
+        (
+            text.replace("stage: internal-appeal", "stage: second-level-appeal"),
+            vec!["Second-level internal appeal"],
+        ),
+        (
+            text.replace("reason_text:", "urgent: true\n  reason_text:"),
+            vec![
+                "This appeal is urgent.",
+                "An expedited external review can run at the same time",
+            ],
+        ),
+    ];
+    for (text, needles) in cases {
+        let data = packet_data(&dir, &text);
+        let all = pages(&render_pdf(&data)).join("\n");
+        for needle in needles {
+            assert_has(&all, needle);
+        }
+        assert_has(&all, "peer-to-peer");
+        assert_has(&all, "claim file");
+        assert!(!all.contains("GLP-1"));
+    }
+}
+
+#[test]
+fn esketamine_is_cited_only_for_depression() {
+    let (dir, text) = fixture("draft");
+    let text = text.replace(
+        "reason: not-medically-necessary",
+        "reason: experimental-investigational",
+    );
+    let all = pages(&render_pdf(&packet_data(&dir, &text))).join("\n");
+    assert_has(
+        &all,
+        "its use for post-traumatic stress disorder is off-label",
+    );
+    assert_has(
+        &all,
+        "non-competitive antagonist of the NMDA glutamate receptor",
+    );
+    assert!(!all.contains("Esketamine"), "esketamine cited for PTSD");
+}
+
+#[test]
+fn an_unreadable_attachment_is_a_blocker_not_a_failure() {
+    let (source, text) = fixture("ready");
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["signed-lmn.pdf", "insurance-card.png"] {
+        std::fs::copy(source.join(file), dir.path().join(file)).unwrap();
+    }
+    std::fs::write(dir.path().join("denial-notice.pdf"), b"%PDF-1.4\nbroken").unwrap();
+    let data = packet_data(dir.path(), &text);
+    assert!(data.draft);
+    assert!(
+        data.blockers
+            .iter()
+            .any(|b| b.contains("attachments[0].file \"denial-notice.pdf\" cannot be enclosed")),
+        "{:?}",
+        data.blockers
+    );
+    assert_eq!(data.enclosures.len(), 1);
+    assert_eq!(data.enclosures[0].path, "/case/enclosure-0.png");
+    let all = pages(&render_pdf(&data)).join("\n");
+    assert_has(&all, "DRAFT");
+    assert_has(&all, "Insurance card");
+}
+
+/// Writes a templates folder holding only `packet.typ` with the given text.
+fn templates(packet: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("packet.typ"), packet).unwrap();
+    dir
+}
+
+fn render_error(packet: &str) -> String {
+    let dir = templates(packet);
+    let renderer = Renderer::new(dir.path()).unwrap();
+    let (case_dir, text) = fixture("ready");
+    match renderer.render(&packet_data(&case_dir, &text)) {
+        Ok(_) => panic!("rendered despite {packet:?}"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn templates_cannot_reach_outside_their_folder() {
+    let error = render_error(r#"#read("/etc/passwd")"#);
+    assert!(error.contains("file not found"), "{error}");
+    let error = render_error(r#"#read("../../etc/passwd")"#);
+    assert!(error.contains("escape the project root"), "{error}");
+    let error = render_error(r#"#import "@preview/cetz:0.3.0": canvas"#);
+    assert!(error.contains("works offline"), "{error}");
+}
+
+#[test]
+fn template_errors_name_file_line_and_column() {
+    let error = render_error("#let data = json(\"/case/data.json\")\n\n#(1 + \"a\")\n");
+    assert!(error.contains("packet.typ:3:"), "{error}");
+    assert!(error.contains("cannot add integer and string"), "{error}");
+
+    let dir = templates("#let x = (\n");
+    let error = Renderer::new(dir.path()).err().expect("a syntax error");
+    let error = format!("{error:#}");
+    assert!(error.contains("packet.typ:1:"), "{error}");
+
+    let empty = tempfile::tempdir().unwrap();
+    let error = format!("{:#}", Renderer::new(empty.path()).err().unwrap());
+    assert!(error.contains("has no packet.typ"), "{error}");
+}
+
+#[test]
+fn template_warnings_come_back_separately() {
+    let dir = templates("#set text(font: \"No Such Font\")\nHello");
+    let renderer = Renderer::new(dir.path()).unwrap();
+    let (case_dir, text) = fixture("ready");
+    let rendered = renderer.render(&packet_data(&case_dir, &text)).unwrap();
+    assert!(rendered.pdf.starts_with(b"%PDF-"));
+    assert!(
+        rendered
+            .warnings
+            .iter()
+            .any(|w| w.contains("unknown font family")),
+        "{:?}",
+        rendered.warnings
+    );
+}
+
+#[test]
+fn today_is_the_packet_date() {
+    let dir = templates("#datetime.today().display()");
+    let renderer = Renderer::new(dir.path()).unwrap();
+    let (case_dir, text) = fixture("ready");
+    let pdf = renderer.render(&packet_data(&case_dir, &text)).unwrap().pdf;
+    assert_eq!(pages(&pdf).join(""), "2026-11-20");
+}
+
+#[test]
+fn cases_render_in_parallel_with_one_renderer() {
+    fn shareable<T: Send + Sync>(_: &T) {}
+    shareable(renderer());
+    use rayon::prelude::*;
+    let inputs: Vec<_> = ["ready", "draft", "ready", "draft"]
+        .iter()
+        .map(|n| fixture(n))
+        .collect();
+    let pdfs: Vec<Vec<u8>> = inputs
+        .par_iter()
+        .map(|(dir, text)| render_pdf(&packet_data(dir, text)))
+        .collect();
+    assert!(pdfs[0] == pdfs[2] && pdfs[1] == pdfs[3]);
+}
+
+#[test]
+fn render_errors_are_values() {
+    let error = RenderError::Panic("boom".into());
+    assert_eq!(error.to_string(), "Typst panicked: boom");
+}
