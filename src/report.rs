@@ -6,6 +6,7 @@ use crate::case::Stage;
 use crate::checklist::{Finding, Severity};
 use crate::deadline::Deadline;
 use crate::fields::Date;
+use crate::shard::Shard;
 
 /// What became of one case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -135,8 +136,29 @@ pub struct Summary {
     pub today: Date,
     /// Counts by status.
     pub totals: Totals,
+    /// The shard this run built, for `--shard` builds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
+    /// How long the run took and how many packets it rendered or skipped (`build` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
     /// Every case, sorted by file path.
     pub cases: Vec<CaseOutcome>,
+}
+
+/// How long a build took and what it did.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timing {
+    /// Wall-clock seconds for the whole run.
+    pub seconds: f64,
+    /// Packets rendered.
+    pub rendered: usize,
+    /// Packets skipped because nothing that shapes them changed.
+    pub skipped: usize,
+    /// Seconds spent inside Typst (compiling and exporting), summed over all workers.
+    #[serde(default)]
+    pub typst_seconds: f64,
 }
 
 impl Summary {
@@ -147,6 +169,8 @@ impl Summary {
             appealpack: crate::VERSION.to_string(),
             today,
             totals: Totals::of(&cases),
+            shard: None,
+            timing: None,
             cases,
         }
     }
