@@ -41,6 +41,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::New(args) => new_case(&args),
         Command::Schema => print(&schema_json()),
         Command::Rules => print(&rules_table()),
+        Command::Merge(args) => crate::merge::merge(&args),
     };
     result.unwrap_or_else(|error| {
         let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
@@ -129,11 +130,14 @@ fn print_human(summary: &Summary) -> std::io::Result<()> {
             case.file
         )?;
         if let Some(deadline) = &case.deadline {
-            write!(
-                out,
-                "  deadline {} ({} days left)",
-                deadline.date, deadline.days_left
-            )?;
+            match deadline.days_left {
+                days if days < 0 => write!(
+                    out,
+                    "  deadline {} (overdue by {} days)",
+                    deadline.date, -days
+                )?,
+                days => write!(out, "  deadline {} ({days} days left)", deadline.date)?,
+            }
         }
         writeln!(out)?;
         if let Some(error) = &case.error {

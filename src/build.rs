@@ -1,14 +1,360 @@
-//! The `build` command: check every case, render its packet, write the reports.
+//! The `build` command: check every case, render its packet in parallel, write the reports.
 
-use anyhow::Result;
+use std::collections::{BTreeSet, HashSet};
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Instant;
+
+use anstyle::{AnsiColor, Style};
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
 
 use crate::app::{self, Exit};
+use crate::batch::{self, CheckedCase};
+use crate::case::validate_id;
+use crate::checklist::Severity;
 use crate::cli::BuildArgs;
-use crate::report::Summary;
+use crate::discover;
+use crate::formats::{self, Names};
+use crate::fsutil;
+use crate::manifest::{self, Entry, Manifest};
+use crate::organisation::Organisation;
+use crate::packet::{self, PacketData};
+use crate::progress::Progress;
+use crate::render::{self, Renderer};
+use crate::report::{CaseOutcome, Status, Summary, Timing};
+
+/// How many packets are rendered between evictions of Typst's memo cache.
+const EVICT_EVERY: usize = 20;
+
+/// The packet's path inside the output folder.
+pub fn packet_path(id: &str) -> String {
+    format!("{id}/packet.pdf")
+}
+
+/// What the per-case workers share, all built once per run.
+struct Shared<'a> {
+    renderer: &'a Renderer,
+    organisation: &'a Organisation,
+    library: &'a crate::evidence::EvidenceLibrary,
+    manifest: &'a Manifest,
+    fingerprint: blake3::Hash,
+    output: &'a Path,
+    force: bool,
+    rendered: AtomicUsize,
+    typst_micros: AtomicU64,
+    progress: Progress,
+}
+
+/// What became of one case in a build.
+struct Built {
+    outcome: CaseOutcome,
+    entry: Option<Entry>,
+    skipped: bool,
+    warnings: Vec<String>,
+}
 
 /// Runs `build`.
 pub fn build(args: &BuildArgs) -> Result<Exit> {
-    let (today, checked) = app::check_cases(&args.common)?;
-    let summary = Summary::new(today, checked.into_iter().map(|c| c.outcome).collect());
+    let start = Instant::now();
+    let templates = &args.common.templates;
+    let library = app::load_library(templates)?;
+    let organisation = Organisation::from_file(&args.config)?;
+    let renderer = Renderer::new(templates)?;
+    render::quiet_panics();
+    let fingerprint = inputs_fingerprint(templates, &args.config)?;
+    fsutil::create_dir_all(&args.output)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .context("cannot start the worker threads")?;
+
+    let today = app::today(&args.common);
+    let found = discover::discover(&args.common.cases)?;
+    let mut checked = pool.install(|| batch::check_all(found, today, &library));
+    // Every case that still exists, in any shard: packets of the others are kept.
+    let existing: HashSet<String> = checked
+        .iter()
+        .filter_map(|c| c.outcome.id.clone())
+        .collect();
+    if let Some(shard) = args.shard {
+        checked.retain(|c| shard.contains(c.outcome.id.as_deref().unwrap_or(&c.outcome.file)));
+    }
+
+    let manifest = if args.force {
+        Manifest::default()
+    } else {
+        Manifest::load(&args.output).unwrap_or_else(|why| {
+            if !args.quiet {
+                eprintln!("warning: ignoring the build manifest ({why}); rebuilding every packet");
+            }
+            Manifest::default()
+        })
+    };
+    let shared = Shared {
+        renderer: &renderer,
+        organisation: &organisation,
+        library: &library,
+        manifest: &manifest,
+        fingerprint,
+        output: &args.output,
+        force: args.force,
+        rendered: AtomicUsize::new(0),
+        typst_micros: AtomicU64::new(0),
+        progress: Progress::new(checked.len(), args.quiet),
+    };
+    let in_shard: HashSet<String> = checked
+        .iter()
+        .filter_map(|c| c.outcome.id.clone())
+        .collect();
+    let names: Names = checked
+        .iter()
+        .filter_map(|c| c.case.as_ref())
+        .map(|case| (case.id.clone(), case.patient.name.clone()))
+        .collect();
+    let built: Vec<Built> = pool.install(|| {
+        checked
+            .into_par_iter()
+            .map(|c| build_one(c, &shared))
+            .collect()
+    });
+    shared.progress.finish();
+
+    let mut warnings = BTreeSet::new();
+    let mut entries = Vec::new();
+    let mut outcomes = Vec::with_capacity(built.len());
+    let mut skipped = 0;
+    for b in built {
+        warnings.extend(b.warnings);
+        entries.extend(b.entry);
+        skipped += usize::from(b.skipped);
+        outcomes.push(b.outcome);
+    }
+    // Packets of existing cases outside this shard stay listed, so shards may share a folder;
+    // every other packet the old manifest lists is stale (its case is gone or failed).
+    let others: Vec<Entry> = manifest
+        .packets
+        .iter()
+        .filter(|e| existing.contains(&e.id) && !in_shard.contains(&e.id))
+        .cloned()
+        .collect();
+    entries.extend(others);
+    let keep: HashSet<&str> = entries.iter().map(|e| e.id.as_str()).collect();
+    remove_stale_packets(&manifest, &keep, &args.output)?;
+    fsutil::write_atomic(
+        &args.output.join(manifest::FILE_NAME),
+        Manifest::new(entries).to_json().as_bytes(),
+    )?;
+
+    let rendered = shared.rendered.load(Ordering::Relaxed);
+    let mut summary = Summary::new(today, outcomes);
+    summary.shard = args.shard;
+    summary.timing = Some(Timing {
+        seconds: start.elapsed().as_secs_f64(),
+        rendered,
+        skipped,
+        typst_seconds: shared.typst_micros.load(Ordering::Relaxed) as f64 / 1e6,
+    });
+    let shown = args.show_names.then_some(&names);
+    write_reports(&summary, &args.output, shown, args.junit.as_deref())?;
+
+    if !args.quiet {
+        let mut err = anstream::stderr().lock();
+        for warning in &warnings {
+            let _ = writeln!(err, "warning: {warning}");
+        }
+        let _ = writeln!(err, "{}", closing_line(&summary, &args.output, skipped));
+    }
     Ok(app::exit_for(&summary, args.common.strict))
+}
+
+/// Writes summary.json, summary.md, index.html and, if asked, the JUnit file.
+pub fn write_reports(
+    summary: &Summary,
+    output: &Path,
+    names: Option<&Names>,
+    junit: Option<&Path>,
+) -> Result<()> {
+    fsutil::write_atomic(&output.join("summary.json"), summary.to_json().as_bytes())?;
+    fsutil::write_atomic(
+        &output.join("summary.md"),
+        formats::markdown(summary, names).as_bytes(),
+    )?;
+    fsutil::write_atomic(
+        &output.join("index.html"),
+        formats::html(summary, names).as_bytes(),
+    )?;
+    if let Some(junit) = junit {
+        if let Some(parent) = junit.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fsutil::create_dir_all(parent)?;
+        }
+        fsutil::write_atomic(junit, formats::junit(summary).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Returns the one line printed at the end of a run: counts, time and output folder.
+pub fn closing_line(summary: &Summary, output: &Path, skipped: usize) -> String {
+    let t = summary.totals;
+    let bold = Style::new().bold();
+    let colour = if summary.all_ready() {
+        AnsiColor::Green
+    } else {
+        AnsiColor::Yellow
+    };
+    let status = Style::new().fg_color(Some(colour.into())).bold();
+    let seconds = summary.timing.map_or(0.0, |t| t.seconds);
+    let skipped = if skipped > 0 {
+        format!(", {skipped} unchanged packets kept")
+    } else {
+        String::new()
+    };
+    format!(
+        "{status}{} cases{status:#}: {} ready, {} need work, {} invalid, {} failed{skipped} in {seconds:.1} s; reports in {bold}{}{bold:#}",
+        t.cases,
+        t.ready,
+        t.needs_work,
+        t.invalid,
+        t.failed,
+        output.display()
+    )
+}
+
+/// Renders one case's packet, or keeps the one already built from the same inputs.
+fn build_one(checked: CheckedCase, shared: &Shared) -> Built {
+    let case_dir = checked.case_dir().to_path_buf();
+    let CheckedCase {
+        mut outcome,
+        case,
+        path,
+    } = checked;
+    let Some(case) = case else {
+        shared.progress.inc();
+        return Built {
+            outcome,
+            entry: None,
+            skipped: false,
+            warnings: Vec::new(),
+        };
+    };
+    let (enclosures, problems) = packet::load_enclosures(&case, &case_dir);
+    if !problems.is_empty() {
+        outcome.findings.extend(problems);
+        outcome
+            .findings
+            .sort_by_key(|f| std::cmp::Reverse(f.severity));
+        if outcome
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Blocker)
+        {
+            outcome.status = Status::NeedsWork;
+        }
+    }
+    let data = PacketData::new(
+        &case,
+        &outcome.findings,
+        outcome.deadline.as_ref(),
+        shared.library,
+        shared.organisation,
+        &enclosures,
+    );
+    let json = data.to_json();
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(shared.fingerprint.as_bytes());
+    hasher.update(&(json.len() as u64).to_le_bytes());
+    hasher.update(&json);
+    for enclosure in &enclosures {
+        hasher.update(&(enclosure.bytes.len() as u64).to_le_bytes());
+        hasher.update(&enclosure.bytes);
+    }
+    let key = hasher.finalize().to_hex().to_string();
+    let relative = packet_path(&case.id);
+
+    let kept = (!shared.force)
+        .then(|| shared.manifest.get(&case.id))
+        .flatten()
+        .filter(|e| e.key == key && e.packet == relative && e.is_intact(shared.output));
+    if let Some(entry) = kept {
+        outcome.packet = Some(relative);
+        shared.progress.inc();
+        return Built {
+            outcome,
+            entry: Some(entry.clone()),
+            skipped: true,
+            warnings: Vec::new(),
+        };
+    }
+
+    let files: Vec<_> = data.files().cloned().collect();
+    let typst_start = Instant::now();
+    let rendered = shared
+        .renderer
+        .render_json(&json, &files, &case.id, data.date);
+    let micros = typst_start.elapsed().as_micros() as u64;
+    shared.typst_micros.fetch_add(micros, Ordering::Relaxed);
+    let result = rendered.map_err(anyhow::Error::from).and_then(|rendered| {
+        let target = shared.output.join(&relative);
+        fsutil::create_dir_all(target.parent().expect("packet path has a folder"))?;
+        fsutil::write_atomic(&target, &rendered.pdf)?;
+        Ok(rendered)
+    });
+    if (shared.rendered.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {
+        render::evict_cache();
+    }
+    shared.progress.inc();
+    match result {
+        Ok(rendered) => {
+            let entry = Entry {
+                id: case.id.clone(),
+                key,
+                packet: relative.clone(),
+                size: rendered.pdf.len() as u64,
+                hash: blake3::hash(&rendered.pdf).to_hex().to_string(),
+            };
+            outcome.packet = Some(relative);
+            Built {
+                outcome,
+                entry: Some(entry),
+                skipped: false,
+                warnings: rendered.warnings,
+            }
+        }
+        Err(error) => {
+            outcome.status = Status::Failed;
+            outcome.error = Some(format!("{}: {error:#}", path.display()));
+            Built {
+                outcome,
+                entry: None,
+                skipped: false,
+                warnings: Vec::new(),
+            }
+        }
+    }
+}
+
+/// Hashes what every packet depends on besides its case: version, templates and config.
+fn inputs_fingerprint(templates: &Path, config: &Path) -> Result<blake3::Hash> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(crate::VERSION.as_bytes());
+    hasher.update(&[0]);
+    manifest::hash_folder(&mut hasher, templates)?;
+    let config_bytes =
+        std::fs::read(config).with_context(|| format!("cannot read {}", config.display()))?;
+    hasher.update(&config_bytes);
+    Ok(hasher.finalize())
+}
+
+/// Removes the packets not kept, touching only files the old manifest lists.
+fn remove_stale_packets(manifest: &Manifest, keep: &HashSet<&str>, output: &Path) -> Result<()> {
+    for entry in &manifest.packets {
+        let ours = validate_id(&entry.id).is_ok() && entry.packet == packet_path(&entry.id);
+        if ours && !keep.contains(entry.id.as_str()) {
+            fsutil::remove_file(&output.join(&entry.packet))?;
+            // The case folder goes too if nothing else is in it.
+            let _ = std::fs::remove_dir(output.join(&entry.id));
+        }
+    }
+    Ok(())
 }

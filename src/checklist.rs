@@ -485,7 +485,7 @@ fn check_denial(case: &Case, _: &Context, f: &mut Findings) {
     }
     let Some(denial) = &case.denial else {
         f.blocker(format!(
-            "a {} needs the denial; add denial (date, reference, reason)",
+            "stage {} needs the denial; add denial (date, reference, reason)",
             case.stage.as_str()
         ));
         return;
@@ -592,7 +592,7 @@ fn check_peer_review(case: &Case, _: &Context, f: &mut Findings) {
     }
     if !case.peer_review.as_ref().is_some_and(|p| p.requested) {
         f.warning(format!(
-            "a {} should ask for review by an independent psychiatrist; set peer_review.requested: true",
+            "stage {} should ask for review by an independent psychiatrist; set peer_review.requested: true",
             case.stage.as_str()
         ));
     }

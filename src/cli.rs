@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::fields::Date;
+use crate::shard::Shard;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -37,6 +38,9 @@ pub enum Command {
     Schema,
     /// Prints the appeal checklist as a table.
     Rules,
+    /// Merges the summaries of shard builds into one output folder's reports.
+    #[command(after_help = EXIT_CODES)]
+    Merge(MergeArgs),
 }
 
 /// Arguments shared by `check` and `build`.
@@ -88,6 +92,38 @@ pub struct BuildArgs {
     /// Worker threads (default: all cores).
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// The organisation's letterhead and signatory.
+    #[arg(long, default_value = "appealpack.yaml", value_name = "FILE")]
+    pub config: PathBuf,
+    /// Builds only shard K of N (1-based), chosen by a stable hash of each case id.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Rebuilds every packet, even those whose inputs did not change.
+    #[arg(long)]
+    pub force: bool,
+    /// Also writes a JUnit XML report for CI test views.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Shows patient names in index.html and summary.md (never in JSON or JUnit).
+    #[arg(long)]
+    pub show_names: bool,
+    /// Prints nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The output folders of the shard builds.
+    #[arg(required = true, value_name = "DIR")]
+    pub shards: Vec<PathBuf>,
+    /// The folder to write the merged reports in.
+    #[arg(short, long, default_value = "output", value_name = "DIR")]
+    pub output: PathBuf,
+    /// Also writes a JUnit XML report of the merged run.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
 }
 
 /// Arguments of `new`.

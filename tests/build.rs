@@ -1,0 +1,598 @@
+//! Runs `appealpack build` and `merge` on a fixture folder and checks what a user finds in
+//! the output folder: packets, reports, kept and removed files, exit codes, privacy.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// The fixture holds one ready case with attachments, one draft and one that does not load.
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/build/cases")
+}
+
+/// Patient names and member ids of the fixture cases; none may leak into reports or logs.
+const PRIVATE: &[&str] = &[
+    "Morgan Ellis",
+    "NWH448812",
+    "Quinn",
+    "M#1$]",
+    "Rowan Broken",
+    "BRK000111",
+];
+
+/// A scratch folder with a copy of the fixture cases, so tests may change them.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixture(), &dir.path().join("cases"));
+        Scratch { dir }
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    /// Runs a build of the scratch cases into `out` with extra arguments.
+    fn build(&self, out: &str, extra: &[&str]) -> Run {
+        let cases = self.path("cases");
+        let output = self.path(out);
+        let mut args = vec![
+            "build",
+            cases.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+            "--today",
+            "2026-11-26",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    }
+
+    fn summary(&self, out: &str) -> Value {
+        let text = std::fs::read_to_string(self.path(out).join("summary.json")).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative))
+            .unwrap_or_else(|e| panic!("cannot read {relative}: {e}"))
+    }
+
+    fn bytes(&self, relative: &str) -> Vec<u8> {
+        std::fs::read(self.path(relative)).unwrap_or_else(|e| panic!("cannot read {relative}: {e}"))
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// What one run of the binary did.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(env!("CARGO_BIN_EXE_appealpack"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    Run {
+        code: status.code().unwrap(),
+        stdout: String::from_utf8(stdout).unwrap(),
+        stderr: String::from_utf8(stderr).unwrap(),
+    }
+}
+
+fn case<'a>(summary: &'a Value, id: &str) -> &'a Value {
+    summary["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no case {id} in {summary:#}"))
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn timing(summary: &Value) -> (u64, u64) {
+    let t = &summary["timing"];
+    (
+        t["rendered"].as_u64().unwrap(),
+        t["skipped"].as_u64().unwrap(),
+    )
+}
+
+#[test]
+fn build_writes_packets_and_reports() {
+    let s = Scratch::new();
+    let junit = s.path("reports/junit.xml");
+    let run = s.build("out", &["--junit", junit.to_str().unwrap()]);
+    assert_eq!(
+        run.code, 1,
+        "a draft and an invalid case exit 1: {}",
+        run.stderr
+    );
+
+    let summary = s.summary("out");
+    assert_eq!(summary["today"], "2026-11-26");
+    let totals = &summary["totals"];
+    assert_eq!(
+        (
+            totals["cases"].as_u64(),
+            totals["ready"].as_u64(),
+            totals["needs_work"].as_u64()
+        ),
+        (Some(3), Some(1), Some(1))
+    );
+    assert_eq!(totals["invalid"], 1);
+    assert_eq!(totals["failed"], 0);
+
+    let ready = case(&summary, "KET-2026-0101");
+    assert_eq!(ready["status"], "ready");
+    assert_eq!(ready["packet"], "KET-2026-0101/packet.pdf");
+    let text = pdf_text(&s.path("out/KET-2026-0101/packet.pdf"));
+    assert!(text.contains("Morgan Ellis"), "{text}");
+    assert!(text.contains("NWH448812"));
+    assert!(!text.contains("DRAFT"));
+
+    let draft = case(&summary, "KET-2026-0102");
+    assert_eq!(draft["status"], "needs-work");
+    assert_eq!(draft["packet"], "KET-2026-0102/packet.pdf");
+    let text = pdf_text(&s.path("out/KET-2026-0102/packet.pdf"));
+    assert!(text.contains("DRAFT"));
+    assert!(text.contains("#read(\"/etc/passwd\")"), "{text}");
+
+    let invalid = summary["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["status"] == "invalid")
+        .unwrap();
+    assert_eq!(invalid["file"], "broken.yaml");
+    assert_eq!(invalid["packet"], Value::Null);
+    assert!(
+        invalid["error"]
+            .as_str()
+            .unwrap()
+            .contains("patient.date_of_birth"),
+        "{invalid}"
+    );
+
+    let index = s.read("out/index.html");
+    assert!(index.contains("KET-2026-0101") && index.contains("KET-2026-0102"));
+    assert!(index.contains("broken.yaml"));
+    // summary.md lists the cases that need attention, with what each lacks.
+    let markdown = s.read("out/summary.md");
+    assert!(
+        markdown.contains("KET-2026-0102") && markdown.contains("broken.yaml"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("provider"),
+        "the draft's invalid NPI is listed: {markdown}"
+    );
+    assert!(
+        s.read("out/index.html")
+            .contains("href=\"KET-2026-0101/packet.pdf\"")
+    );
+    let junit = s.read("reports/junit.xml");
+    assert!(junit.contains("name=\"KET-2026-0102\""), "{junit}");
+    assert!(junit.contains("<failure"));
+
+    assert!(
+        run.stderr
+            .contains("3 cases: 1 ready, 1 need work, 1 invalid, 0 failed"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("out"),
+        "the closing line names the output folder"
+    );
+    let leftovers: Vec<_> = walkdir::WalkDir::new(s.path("out"))
+        .into_iter()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary files left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn reports_and_logs_carry_case_ids_not_names() {
+    let s = Scratch::new();
+    let junit = s.path("out/junit.xml");
+    let run = s.build("out", &["--junit", junit.to_str().unwrap()]);
+    let files = [
+        "out/summary.json",
+        "out/summary.md",
+        "out/index.html",
+        "out/junit.xml",
+        "out/.appealpack-manifest.json",
+    ];
+    for secret in PRIVATE {
+        assert!(
+            !run.stderr.contains(secret),
+            "stderr shows {secret}: {}",
+            run.stderr
+        );
+        assert!(!run.stdout.contains(secret), "stdout shows {secret}");
+        for file in files {
+            assert!(!s.read(file).contains(secret), "{file} shows {secret}");
+        }
+    }
+
+    let run = s.build(
+        "named",
+        &[
+            "--show-names",
+            "--junit",
+            s.path("named/junit.xml").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert!(s.read("named/index.html").contains("Morgan Ellis"));
+    assert!(
+        s.read("named/summary.md").contains("Quinn"),
+        "the draft needs attention and is named"
+    );
+    for file in ["named/summary.json", "named/junit.xml"] {
+        let text = s.read(file);
+        assert!(
+            !text.contains("Morgan Ellis") && !text.contains("NWH448812"),
+            "{file} names a patient"
+        );
+    }
+}
+
+#[test]
+fn packets_are_byte_identical_across_runs_and_thread_counts() {
+    let s = Scratch::new();
+    assert_eq!(s.build("one", &["-j", "1"]).code, 1);
+    assert_eq!(s.build("two", &["-j", "2", "--force"]).code, 1);
+    assert_eq!(s.build("again", &["-j", "2"]).code, 1);
+    for id in ["KET-2026-0101", "KET-2026-0102"] {
+        let packet = format!("{id}/packet.pdf");
+        let one = s.bytes(&format!("one/{packet}"));
+        assert_eq!(
+            one,
+            s.bytes(&format!("two/{packet}")),
+            "{id}: -j 1 and -j 2 differ"
+        );
+        assert_eq!(
+            one,
+            s.bytes(&format!("again/{packet}")),
+            "{id}: two builds differ"
+        );
+    }
+}
+
+#[test]
+fn rebuilds_skip_unchanged_packets_and_remove_only_their_own_files() {
+    let s = Scratch::new();
+    s.build("out", &[]);
+    assert_eq!(timing(&s.summary("out")), (2, 0));
+    let first = s.bytes("out/KET-2026-0101/packet.pdf");
+    std::fs::write(s.path("out/notes.txt"), "the coordinator's own file").unwrap();
+    std::fs::create_dir_all(s.path("out/KET-2026-0555")).unwrap();
+    std::fs::write(
+        s.path("out/KET-2026-0555/packet.pdf"),
+        "not written by appealpack",
+    )
+    .unwrap();
+
+    // Nothing changed: both packets are kept, and the run says so.
+    let run = s.build("out", &[]);
+    assert_eq!(timing(&s.summary("out")), (0, 2));
+    assert!(
+        run.stderr.contains("2 unchanged packets kept"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        case(&s.summary("out"), "KET-2026-0101")["packet"],
+        "KET-2026-0101/packet.pdf"
+    );
+
+    // A changed case, a changed attachment and a damaged packet are each rebuilt.
+    let draft = s.path("cases/drafts/KET-2026-0102.yaml");
+    let text = std::fs::read_to_string(&draft).unwrap();
+    std::fs::write(&draft, text.replace("sessions: 6", "sessions: 8")).unwrap();
+    s.build("out", &[]);
+    assert_eq!(timing(&s.summary("out")), (1, 1));
+    assert!(pdf_text(&s.path("out/KET-2026-0102/packet.pdf")).contains('8'));
+
+    let mut notice = s.bytes("cases/KET-2026-0101/denial-notice.pdf");
+    notice.extend_from_slice(b"\n% appended comment\n");
+    std::fs::write(s.path("cases/KET-2026-0101/denial-notice.pdf"), notice).unwrap();
+    s.build("out", &[]);
+    assert_eq!(timing(&s.summary("out")), (1, 1));
+
+    std::fs::write(
+        s.path("out/KET-2026-0101/packet.pdf"),
+        &first[..first.len() / 2],
+    )
+    .unwrap();
+    s.build("out", &[]);
+    assert_eq!(timing(&s.summary("out")), (1, 1));
+    assert!(s.bytes("out/KET-2026-0101/packet.pdf").len() > first.len() / 2);
+
+    // Changed templates rebuild everything; so does --force.
+    let templates = s.path("templates");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
+        &templates,
+    );
+    let with_templates = ["--templates", templates.to_str().unwrap()];
+    s.build("out", &with_templates);
+    assert_eq!(
+        timing(&s.summary("out")),
+        (0, 2),
+        "a copy of the same templates changes nothing"
+    );
+    let common = templates.join("common.typ");
+    let mut typ = std::fs::read_to_string(&common).unwrap();
+    typ.push_str("\n// restyled\n");
+    std::fs::write(&common, typ).unwrap();
+    s.build("out", &with_templates);
+    assert_eq!(timing(&s.summary("out")), (2, 0));
+    s.build("out", &["--force"]);
+    assert_eq!(timing(&s.summary("out")), (2, 0));
+
+    // A deleted case loses its packet; files appealpack did not write stay.
+    std::fs::remove_file(&draft).unwrap();
+    s.build("out", &[]);
+    assert!(
+        !s.path("out/KET-2026-0102").exists(),
+        "the stale packet and its folder are removed"
+    );
+    assert!(s.path("out/KET-2026-0101/packet.pdf").exists());
+    assert!(s.path("out/notes.txt").exists());
+    assert!(s.path("out/KET-2026-0555/packet.pdf").exists());
+}
+
+#[test]
+fn a_corrupt_manifest_means_a_full_rebuild() {
+    let s = Scratch::new();
+    s.build("out", &[]);
+    std::fs::write(s.path("out/.appealpack-manifest.json"), "{ not json").unwrap();
+    let run = s.build("out", &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("ignoring the build manifest"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(timing(&s.summary("out")), (2, 0));
+    // The rebuild wrote a sound manifest again.
+    s.build("out", &[]);
+    assert_eq!(timing(&s.summary("out")), (0, 2));
+}
+
+#[test]
+fn shards_partition_the_cases_and_merge_back() {
+    let s = Scratch::new();
+    let mut seen = Vec::new();
+    for k in 1..=3 {
+        let out = format!("shard-{k}");
+        s.build(&out, &["--shard", &format!("{k}/3")]);
+        let summary = s.summary(&out);
+        assert_eq!(summary["shard"], format!("{k}/3"));
+        for case in summary["cases"].as_array().unwrap() {
+            seen.push(case["file"].as_str().unwrap().to_owned());
+            if let Some(packet) = case["packet"].as_str() {
+                assert!(s.path(&out).join(packet).is_file(), "{packet} is in {out}");
+            }
+        }
+    }
+    let unique: BTreeSet<_> = seen.iter().cloned().collect();
+    assert_eq!(
+        seen.len(),
+        3,
+        "every case is in exactly one shard: {seen:?}"
+    );
+    assert_eq!(unique.len(), 3);
+
+    let merged = s.path("merged");
+    let junit = s.path("merged/junit.xml");
+    let shards: Vec<String> = (1..=3)
+        .map(|k| s.path(&format!("shard-{k}")).display().to_string())
+        .collect();
+    let mut args = vec!["merge"];
+    args.extend(shards.iter().map(String::as_str));
+    args.extend([
+        "-o",
+        merged.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    let run = run(&args);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let summary = s.summary("merged");
+    assert_eq!(summary["totals"]["cases"], 3);
+    for case in summary["cases"].as_array().unwrap() {
+        if let Some(packet) = case["packet"].as_str() {
+            assert!(packet.starts_with("../shard-"), "{packet}");
+            assert!(
+                merged.join(packet).is_file(),
+                "{packet} resolves from the merged folder"
+            );
+            assert!(
+                s.read("merged/index.html")
+                    .contains(&format!("href=\"{packet}\""))
+            );
+        }
+    }
+    assert!(s.read("merged/summary.md").contains("KET-2026-0102"));
+    assert!(s.read("merged/junit.xml").contains("tests=\"3\""));
+
+    // The same shard twice overlaps; so do summaries of different versions.
+    let run2 = crate::run(&[
+        "merge",
+        &shards[0],
+        &shards[0],
+        "-o",
+        merged.to_str().unwrap(),
+    ]);
+    assert_eq!(run2.code, 2);
+    assert!(run2.stderr.contains("both shard 1/3"), "{}", run2.stderr);
+    let path = s.path("shard-2/summary.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen(env!("CARGO_PKG_VERSION"), "0.0.1-other", 1),
+    )
+    .unwrap();
+    let run3 = crate::run(&[
+        "merge",
+        &shards[0],
+        &shards[1],
+        "-o",
+        merged.to_str().unwrap(),
+    ]);
+    assert_eq!(run3.code, 2);
+    assert!(run3.stderr.contains("0.0.1-other"), "{}", run3.stderr);
+}
+
+#[test]
+fn shards_may_share_one_output_folder() {
+    let s = Scratch::new();
+    s.build("out", &["--shard", "1/2"]);
+    s.build("out", &["--shard", "2/2"]);
+    s.build("out", &[]);
+    assert_eq!(
+        timing(&s.summary("out")),
+        (0, 2),
+        "both shards' packets were kept"
+    );
+}
+
+#[test]
+fn a_case_whose_packet_fails_does_not_stop_the_others() {
+    let s = Scratch::new();
+    let templates = s.path("templates");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
+        &templates,
+    );
+    let main = templates.join("packet.typ");
+    let mut typ = std::fs::read_to_string(&main).unwrap();
+    typ.push_str(
+        "\n#if json(\"/case/data.json\").id == \"KET-2026-0102\" { panic(\"this case cannot be laid out\") }\n",
+    );
+    std::fs::write(&main, typ).unwrap();
+    let run = s.build("out", &["--templates", templates.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    let summary = s.summary("out");
+    assert_eq!(summary["totals"]["failed"], 1);
+    let failed = case(&summary, "KET-2026-0102");
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["packet"], Value::Null);
+    let error = failed["error"].as_str().unwrap();
+    assert!(
+        error.contains("this case cannot be laid out") && error.contains("packet.typ"),
+        "{error}"
+    );
+    assert!(!s.path("out/KET-2026-0102/packet.pdf").exists());
+    assert_eq!(case(&summary, "KET-2026-0101")["status"], "ready");
+    assert!(s.path("out/KET-2026-0101/packet.pdf").is_file());
+}
+
+#[test]
+fn environment_errors_exit_2() {
+    let s = Scratch::new();
+    let missing = s.path("no-templates");
+    let run = s.build("out", &["--templates", missing.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no-templates"), "{}", run.stderr);
+
+    let broken = s.path("broken-templates");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/evidence.yaml"),
+        broken.join("evidence.yaml"),
+    )
+    .unwrap();
+    std::fs::write(broken.join("packet.typ"), "#let x = (\n").unwrap();
+    let run = s.build("out", &["--templates", broken.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("packet.typ"), "{}", run.stderr);
+
+    std::fs::write(s.path("a-file"), "").unwrap();
+    let run = s.build("a-file", &[]);
+    assert_eq!(
+        run.code, 2,
+        "an output path that is a file cannot be written"
+    );
+    assert!(run.stderr.contains("a-file"), "{}", run.stderr);
+
+    let run = crate::run(&[
+        "build",
+        s.path("no-cases").to_str().unwrap(),
+        "-o",
+        s.path("x").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no-cases"), "{}", run.stderr);
+}
+
+#[test]
+fn strict_fails_on_warnings() {
+    let s = Scratch::new();
+    std::fs::remove_file(s.path("cases/broken.yaml")).unwrap();
+    std::fs::remove_file(s.path("cases/drafts/KET-2026-0102.yaml")).unwrap();
+    assert_eq!(
+        s.build("out", &["--strict"]).code,
+        0,
+        "one ready case without warnings"
+    );
+
+    // Without its clinical policy the case is still ready, but warned.
+    let path = s.path("cases/KET-2026-0101/case.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find("  clinical_policy: |").unwrap();
+    let end = start + text[start..].find("\nprovider:").unwrap();
+    std::fs::write(&path, format!("{}{}", &text[..start], &text[end + 1..])).unwrap();
+    let run = s.build("out", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary = s.summary("out");
+    assert_eq!(summary["cases"][0]["findings"][0]["rule"], "insurer-policy");
+    assert_eq!(summary["cases"][0]["findings"][0]["severity"], "warning");
+    assert_eq!(s.build("out", &["--strict"]).code, 1);
+}
