@@ -399,9 +399,7 @@ fn read_enclosure(
     let bytes = Arc::new(bytes);
     let (pages, extension) = match kind {
         FileKind::Pdf => (pdf_pages(bytes.clone())?, "pdf"),
-        FileKind::Image if bytes.starts_with(b"\x89PNG") => (1, "png"),
-        FileKind::Image if bytes.starts_with(b"GIF8") => (1, "gif"),
-        FileKind::Image => (1, "jpg"),
+        FileKind::Image => (1, image_extension(&bytes, &file)?),
     };
     Ok(Enclosure {
         title,
@@ -412,6 +410,27 @@ fn read_enclosure(
         file,
         bytes,
     })
+}
+
+/// Decodes an image as Typst will (the result is memoised), returning its file extension;
+/// a damaged image becomes the case's finding instead of failing its packet.
+fn image_extension(bytes: &[u8], file: &Path) -> Result<&'static str, String> {
+    use typst::visualize::{ExchangeFormat, RasterImage};
+    let (format, extension) = if bytes.starts_with(b"\x89PNG") {
+        (ExchangeFormat::Png, "png")
+    } else if bytes.starts_with(b"GIF8") {
+        (ExchangeFormat::Gif, "gif")
+    } else {
+        (ExchangeFormat::Jpg, "jpg")
+    };
+    RasterImage::plain(typst::foundations::Bytes::new(bytes.to_vec()), format).map_err(|e| {
+        format!(
+            "{} cannot be read as an image (damaged?): {e}",
+            file.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        )
+    })?;
+    Ok(extension)
 }
 
 /// Counts the pages of a PDF, refusing encrypted, broken and empty files.

@@ -439,6 +439,33 @@ fn an_unreadable_attachment_is_a_blocker_not_a_failure() {
     assert_has(&all, "Insurance card");
 }
 
+#[test]
+fn a_damaged_image_is_a_blocker_not_a_failure() {
+    let (source, text) = fixture("ready");
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["signed-lmn.pdf", "denial-notice.pdf"] {
+        std::fs::copy(source.join(file), dir.path().join(file)).unwrap();
+    }
+    // The PNG signature passes the type check; the rest cannot be decoded.
+    std::fs::write(
+        dir.path().join("insurance-card.png"),
+        b"\x89PNG\r\n\x1a\nnot really an image",
+    )
+    .unwrap();
+    let data = packet_data(dir.path(), &text);
+    assert!(data.draft);
+    assert!(
+        data.blockers.iter().any(|b| b.contains(
+            "attachments[1].file \"insurance-card.png\" cannot be enclosed: insurance-card.png cannot be read as an image"
+        )),
+        "{:?}",
+        data.blockers
+    );
+    let all = pages(&render_pdf(&data)).join("\n");
+    assert_has(&all, "DRAFT");
+    assert_has(&all, "Denial notice");
+}
+
 /// Writes a templates folder holding only `packet.typ` with the given text.
 fn templates(packet: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
