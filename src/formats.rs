@@ -474,7 +474,7 @@ pub fn html(summary: &Summary, names: Option<&Names>) -> String {
     out.push_str(&html_table(summary, names));
     out.push_str(&format!(
         "<footer>Made by appealpack {}. Packet links are relative to this page; keep it in the output folder.</footer>\n",
-        html_escape(&summary.appealpack)
+        xml_escape(&summary.appealpack)
     ));
     out.push_str("</div>\n<script>");
     out.push_str(SCRIPT);
@@ -495,7 +495,7 @@ fn html_head(summary: &Summary) -> String {
             "<title>Appeal packets · {} · {}</title>\n",
             "<style>{}</style>\n"
         ),
-        html_escape(&plural(summary.totals.cases, "case")),
+        xml_escape(&plural(summary.totals.cases, "case")),
         summary.today,
         STYLE
     )
@@ -505,7 +505,7 @@ fn html_head(summary: &Summary) -> String {
 fn html_header(summary: &Summary) -> String {
     format!(
         "<header>\n<h1>Appeal packets</h1>\n<p>{}</p>\n</header>\n",
-        html_escape(&run_line(summary))
+        xml_escape(&run_line(summary))
     )
 }
 
@@ -624,7 +624,7 @@ fn html_row(case: &CaseOutcome, names: Option<&Names>) -> String {
     out.push_str(&html_case_cell(case));
     if names.is_some() {
         let name = patient(case, names)
-            .map_or_else(|| "<span class=\"muted\">—</span>".to_string(), html_escape);
+            .map_or_else(|| "<span class=\"muted\">—</span>".to_string(), xml_escape);
         out.push_str(&format!("<td>{name}</td>\n"));
     }
     out.push_str(&format!(
@@ -650,13 +650,13 @@ fn html_case_cell(case: &CaseOutcome) -> String {
     match &case.id {
         Some(id) => format!(
             "<td><span class=\"id\">{}</span><span class=\"file\" title=\"{file}\">{file}</span></td>\n",
-            html_escape(id),
-            file = html_escape(&case.file)
+            xml_escape(id),
+            file = xml_escape(&case.file)
         ),
         None => format!(
             "<td data-sort=\"{}\"><span class=\"id\">{}</span><span class=\"file\">no case id</span></td>\n",
-            html_escape(&case.file.to_lowercase()),
-            html_escape(&case.file)
+            xml_escape(&case.file.to_lowercase()),
+            xml_escape(&case.file)
         ),
     }
 }
@@ -696,7 +696,7 @@ fn html_deadline_cells(deadline: Option<&Deadline>, urgency: Urgency) -> String 
             "<td class=\"num\" data-sort=\"{days}\"><span class=\"days {class}\">{phrase}</span></td>\n"
         ),
         date = deadline.date,
-        basis = html_escape(&deadline.basis),
+        basis = xml_escape(&deadline.basis),
         days = deadline.days_left,
         class = urgency.class(),
         phrase = days_phrase(deadline.days_left)
@@ -721,14 +721,14 @@ fn html_findings_cell(case: &CaseOutcome) -> String {
     if let Some(error) = &case.error {
         out.push_str(&format!(
             "<li><span class=\"sev error\">error</span>{}</li>\n",
-            html_escape(error)
+            xml_escape(error)
         ));
     }
     for finding in &case.findings {
         out.push_str(&format!(
             "<li><span class=\"sev {sev}\">{sev}</span><code>{}</code> {}</li>\n",
-            html_escape(&finding.rule),
-            html_escape(&finding.message),
+            xml_escape(&finding.rule),
+            xml_escape(&finding.message),
             sev = finding.severity.as_str()
         ));
     }
@@ -766,28 +766,11 @@ fn html_packet_cell(packet: Option<&str>) -> String {
     match packet {
         Some(path) => format!(
             "<td class=\"nowrap\"><a href=\"{}\" title=\"{}\">Open PDF</a></td>\n",
-            html_escape(&href(path)),
-            html_escape(path)
+            xml_escape(&href(path)),
+            xml_escape(path)
         ),
         None => "<td><span class=\"muted\">—</span></td>\n".to_string(),
     }
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
-fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && !matches!(c, '\n' | '\t') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Renders a JUnit XML report: one test case per case; needs-work fails, invalid and failed err.
@@ -892,7 +875,7 @@ fn junit_error(case: &CaseOutcome) -> String {
     )
 }
 
-/// Escapes text for XML 1.0 content and attributes, replacing characters XML cannot hold.
+/// Escapes text for XML 1.0 and HTML content and attributes, replacing characters XML cannot hold.
 fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

@@ -257,7 +257,7 @@ fn html_escapes_ids_files_messages_and_links() {
     assert!(!html.contains("<script>alert"));
     assert!(!html.contains("<img"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-    assert!(html.contains("a&quot;b&#39;&lt;c&gt;&amp;d.yaml"));
+    assert!(html.contains("a&quot;b&apos;&lt;c&gt;&amp;d.yaml"));
     assert!(html.contains("href=\"odd%20dir/%22quoted%22%20%231%3F.pdf\""));
     assert_well_formed(&html, &["meta", "br", "input"]);
 }
@@ -276,7 +276,7 @@ fn names_appear_in_markdown_and_html_only_when_given() {
     let with = formats::html(&summary, Some(&names));
     let without = formats::html(&summary, None);
     assert!(with.contains("Dana Whitfield"));
-    assert!(with.contains("Rafael O&#39;Connor"));
+    assert!(with.contains("Rafael O&apos;Connor"));
     assert!(!without.contains("Dana Whitfield"));
     assert!(!without.contains(">Patient<"));
 }
