@@ -7,18 +7,14 @@
 //! ignored, in the text between the example's marker and the next.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
+use appealpack::fields::Date;
 use appealpack::markup::{Document, markdown};
+use appealpack::render::{MAIN, Renderer};
 use serde::{Deserialize, Serialize};
-use typst::diag::{FileError, FileResult, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Duration};
-use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
-use typst::text::{Font, FontBook};
-use typst::utils::LazyHash;
-use typst::{Library, LibraryExt, World};
 
 /// Examples rendered per Typst compilation.
 const BATCH: usize = 50;
@@ -45,117 +41,43 @@ struct Entry {
     doc: Document,
 }
 
-/// The fonts bundled with Typst, loaded once for all compilations.
-fn fonts() -> &'static (LazyHash<FontBook>, Vec<Font>) {
-    static FONTS: OnceLock<(LazyHash<FontBook>, Vec<Font>)> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let fonts: Vec<Font> = typst_assets::fonts()
-            .flat_map(|data| Font::iter(Bytes::new(data)))
-            .collect();
-        (LazyHash::new(FontBook::from_fonts(&fonts)), fonts)
-    })
+/// The renderer of a templates folder holding the batch document and `markdown.typ`,
+/// built once: the same world, fonts and file access as a real packet's.
+fn renderer() -> &'static Renderer {
+    static RENDERER: OnceLock<(tempfile::TempDir, Renderer)> = OnceLock::new();
+    &RENDERER
+        .get_or_init(|| {
+            let dir =
+                tempfile::tempdir().unwrap_or_else(|err| panic!("no temporary folder: {err}"));
+            let template = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/markdown.typ");
+            std::fs::copy(&template, dir.path().join("markdown.typ"))
+                .unwrap_or_else(|err| panic!("cannot copy {}: {err}", template.display()));
+            std::fs::write(dir.path().join(MAIN), BATCH_MAIN)
+                .unwrap_or_else(|err| panic!("cannot write the batch template: {err}"));
+            let renderer = Renderer::new(dir.path()).unwrap_or_else(|err| panic!("{err:#}"));
+            (dir, renderer)
+        })
+        .1
 }
 
-/// A minimal Typst world: a main file, the markdown template and one JSON data file.
-struct TestWorld {
-    library: LazyHash<Library>,
-    main: FileId,
-    sources: HashMap<FileId, Source>,
-    data: (FileId, Bytes),
-}
-
-/// Returns the file id of an absolute virtual path in the project root.
-fn file_id(path: &str) -> FileId {
-    let vpath =
-        VirtualPath::new(path).unwrap_or_else(|err| panic!("bad virtual path {path}: {err:?}"));
-    RootedPath::new(VirtualRoot::Project, vpath).intern()
-}
-
-impl TestWorld {
-    /// Builds a world whose main file is `main` and whose `/data.json` holds `data`.
-    fn new(main: &str, data: Vec<u8>) -> TestWorld {
-        let template_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/markdown.typ");
-        let template = std::fs::read_to_string(&template_path)
-            .unwrap_or_else(|err| panic!("cannot read {}: {err}", template_path.display()));
-        let main_id = file_id("/main.typ");
-        let template_id = file_id("/markdown.typ");
-        let sources = HashMap::from([
-            (main_id, Source::new(main_id, main.to_string())),
-            (template_id, Source::new(template_id, template)),
-        ]);
-        TestWorld {
-            library: LazyHash::new(Library::default()),
-            main: main_id,
-            sources,
-            data: (file_id("/data.json"), Bytes::new(data)),
-        }
+/// Compiles a batch's JSON data to PDF, or returns the errors and warnings.
+fn pdf(data: &[u8]) -> Result<Vec<u8>, String> {
+    let date = Date::parse("2026-01-01").expect("a date");
+    let rendered = renderer()
+        .render_json(data, &[], "corpus", date)
+        .map_err(|err| err.to_string())?;
+    if rendered.warnings.is_empty() {
+        Ok(rendered.pdf)
+    } else {
+        Err(format!("warnings:\n{}", rendered.warnings.join("\n")))
     }
-
-    /// Compiles the main file to PDF, or returns the error messages.
-    fn pdf(&self) -> Result<Vec<u8>, String> {
-        let warned = typst::compile(self);
-        let describe = |diagnostics: &[SourceDiagnostic]| {
-            diagnostics
-                .iter()
-                .map(|d| format!("{:?}: {} {:?}", d.severity, d.message, d.hints))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        if !warned.warnings.is_empty() {
-            return Err(format!("warnings:\n{}", describe(&warned.warnings)));
-        }
-        let document = warned.output.map_err(|errors| describe(&errors))?;
-        typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
-            .map_err(|errors| describe(&errors))
-    }
-}
-
-impl World for TestWorld {
-    fn library(&self) -> &LazyHash<Library> {
-        &self.library
-    }
-
-    fn book(&self) -> &LazyHash<FontBook> {
-        &fonts().0
-    }
-
-    fn main(&self) -> FileId {
-        self.main
-    }
-
-    fn source(&self, id: FileId) -> FileResult<Source> {
-        self.sources.get(&id).cloned().ok_or_else(|| not_found(id))
-    }
-
-    fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.data.0 {
-            return Ok(self.data.1.clone());
-        }
-        self.sources
-            .get(&id)
-            .map(|s| Bytes::from_string(s.clone()))
-            .ok_or_else(|| not_found(id))
-    }
-
-    fn font(&self, index: usize) -> Option<Font> {
-        fonts().1.get(index).cloned()
-    }
-
-    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
-        None
-    }
-}
-
-/// Returns the error for a file the test world does not have.
-fn not_found(id: FileId) -> FileError {
-    FileError::NotFound(PathBuf::from(id.get().vpath().get_with_slash()))
 }
 
 /// The Typst main file of a batch: a marker before each example, then its rendering.
 const BATCH_MAIN: &str = r#"
 #import "markdown.typ": markdown
 #set page(width: 16cm, height: 24cm, margin: 1.5cm)
-#for entry in json("/data.json") {
+#for entry in json("/case/data.json") {
   [#("QQEX" + str(entry.example) + "QQ")]
   parbreak()
   markdown(entry.doc)
@@ -289,7 +211,7 @@ fn check_batch(batch: &[Example]) -> Vec<String> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let pdf = match TestWorld::new(BATCH_MAIN, data).pdf() {
+    let pdf = match pdf(&data) {
         Ok(pdf) => pdf,
         Err(message) => return vec![format!("batch of examples {}: {message}", numbers())],
     };
@@ -379,19 +301,19 @@ fn render_one(source: &str) -> Result<String, String> {
         doc: markdown(source),
     }];
     let data = serde_json::to_vec(&entries).map_err(|err| err.to_string())?;
-    let pdf = TestWorld::new(BATCH_MAIN, data).pdf()?;
+    let pdf = pdf(&data)?;
     Ok(pdf_text(&pdf))
 }
 
 #[test]
 fn typst_syntax_in_case_text_prints_literally() {
     let source = "#read(\"/etc/passwd\") $x$ ] [ * _ @ref <label> \\\\ `#x` #set text(size: 1pt)\n\n\
-                  #import \"/data.json\"\n\n[link](https://example.org/#]) [bad](file:///etc/passwd) ![img](/etc/passwd)";
+                  #import \"/case/data.json\"\n\n[link](https://example.org/#]) [bad](file:///etc/passwd) ![img](/etc/passwd)";
     let text = render_one(source).unwrap_or_else(|err| panic!("render failed: {err}"));
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
         "#read(\"/etc/passwd\") $x$ ] [ * _ @ref <label> \\ #x #set text(size: 1pt)",
-        "#import \"/data.json\"",
+        "#import \"/case/data.json\"",
         "link (https://example.org/#])",
         "bad (file:///etc/passwd)",
         "[image: img (/etc/passwd)]",
