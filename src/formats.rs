@@ -149,6 +149,10 @@ fn href(path: &str) -> String {
     encoded
 }
 
+/// The most `summary.md` holds, in bytes: GitHub refuses job summaries over 1 MiB, so the
+/// least urgent cases give way first, with a line saying how many are left out.
+pub const MARKDOWN_BUDGET: usize = 960 * 1024;
+
 /// Renders `summary.md`: totals, the cases needing attention by days left, then findings.
 pub fn markdown(summary: &Summary, names: Option<&Names>) -> String {
     let mut out = format!("# Appeal packets: {}\n\n", totals_line(summary));
@@ -158,7 +162,7 @@ pub fn markdown(summary: &Summary, names: Option<&Names>) -> String {
         out.push_str(all_ready_line(summary.cases.len()));
     } else {
         out.push_str("## Needs attention\n\n");
-        out.push_str(&md_table(&attention, names));
+        out.push_str(&md_table(&attention, names, MARKDOWN_BUDGET / 2));
         out.push_str(&format!(
             "\n🔴 overdue · 🟠 {CLOSE_DAYS} days or fewer · 🟢 later\n"
         ));
@@ -171,8 +175,14 @@ pub fn markdown(summary: &Summary, names: Option<&Names>) -> String {
         .collect();
     if !noted.is_empty() {
         out.push_str("\n## Findings\n");
-        for case in noted {
-            out.push_str(&md_case(case, names));
+        let total = noted.len();
+        for (shown, case) in noted.into_iter().enumerate() {
+            let section = md_case(case, names);
+            if out.len() + section.len() > MARKDOWN_BUDGET {
+                out.push_str(&left_out(total - shown));
+                break;
+            }
+            out.push_str(&section);
         }
     }
     out
@@ -187,8 +197,16 @@ fn all_ready_line(cases: usize) -> &'static str {
     }
 }
 
-/// Renders the table of cases needing attention.
-fn md_table(cases: &[&CaseOutcome], names: Option<&Names>) -> String {
+/// Says how many cases a size-capped summary.md leaves out, and where to find them.
+fn left_out(count: usize) -> String {
+    format!(
+        "\n_{} not shown here, to keep this page under 1 MiB; see index.html or summary.json._\n",
+        plural(count, "more case")
+    )
+}
+
+/// Renders the table of cases needing attention, within `budget` bytes.
+fn md_table(cases: &[&CaseOutcome], names: Option<&Names>, budget: usize) -> String {
     let mut head = vec!["Case"];
     if names.is_some() {
         head.push("Patient");
@@ -207,8 +225,13 @@ fn md_table(cases: &[&CaseOutcome], names: Option<&Names>) -> String {
         .map(|h| if *h == "Days left" { "--:" } else { "---" })
         .collect();
     out.push_str(&format!("| {} |\n", rule.join(" | ")));
-    for case in cases {
-        out.push_str(&format!("| {} |\n", md_row(case, names).join(" | ")));
+    for (shown, case) in cases.iter().enumerate() {
+        let row = format!("| {} |\n", md_row(case, names).join(" | "));
+        if out.len() + row.len() > budget {
+            out.push_str(&left_out(cases.len() - shown));
+            break;
+        }
+        out.push_str(&row);
     }
     out
 }

@@ -333,3 +333,42 @@ fn an_all_ready_run_says_so() {
     let xml = formats::junit(&summary);
     assert!(xml.contains("tests=\"1\" failures=\"0\" errors=\"0\""));
 }
+
+#[test]
+fn markdown_stays_under_githubs_limit_with_the_most_urgent_cases_first() {
+    let base = summary();
+    let template = base
+        .cases
+        .iter()
+        .find(|c| c.status == appealpack::report::Status::NeedsWork && c.deadline.is_some())
+        .expect("a fixture case that needs work and has a deadline")
+        .clone();
+    let cases = (0..20_000)
+        .map(|n| {
+            let mut case = template.clone();
+            case.id = Some(format!("KET-BULK-{n:05}"));
+            case.file = format!("bulk/{n:05}.yaml");
+            case.deadline.as_mut().unwrap().days_left =
+                30 + (n % 300) as i64 - i64::from(n == 12_345) * 400;
+            case
+        })
+        .collect();
+    let big = appealpack::report::Summary::new(base.today, cases);
+    let md = formats::markdown(&big, None);
+    assert!(md.len() <= 1024 * 1024, "{} bytes", md.len());
+    assert!(
+        md.len() > 512 * 1024,
+        "the budget is used, not wasted: {} bytes",
+        md.len()
+    );
+    assert!(
+        md.contains("more cases not shown here"),
+        "the cut is announced"
+    );
+    let table = md.split("## Needs attention").nth(1).unwrap();
+    let first_row = table.lines().find(|l| l.starts_with("| `")).unwrap();
+    assert!(
+        first_row.contains("KET-BULK-12345"),
+        "the overdue case leads: {first_row}"
+    );
+}
