@@ -159,6 +159,9 @@ pub struct Timing {
     /// Seconds spent inside Typst (compiling and exporting), summed over all workers.
     #[serde(default)]
     pub typst_seconds: f64,
+    /// Seconds spent evicting Typst's memo cache to keep memory flat, summed over workers.
+    #[serde(default)]
+    pub cache_seconds: f64,
 }
 
 impl Summary {

@@ -226,7 +226,7 @@ fn build_writes_packets_and_reports() {
     let leftovers: Vec<_> = walkdir::WalkDir::new(s.path("out"))
         .into_iter()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with(".tmp"))
+        .filter(|name| name.starts_with(".appealpack-") && name.ends_with(".tmp"))
         .collect();
     assert!(
         leftovers.is_empty(),
