@@ -242,16 +242,17 @@ impl Renderer {
 ///
 /// A panic inside Typst becomes its case's `failed` outcome, so the default hook's message,
 /// which may quote case text, would only repeat it on stderr, where patient data must not
-/// appear. With `RUST_BACKTRACE` set, the default hook is kept for debugging.
+/// appear (CI machines often set `RUST_BACKTRACE`, so that is no opt-in). With
+/// `APPEALPACK_DEBUG` set, the default hook is kept for debugging.
 pub fn quiet_panics() {
-    if std::env::var_os("RUST_BACKTRACE").is_some() {
+    if std::env::var_os("APPEALPACK_DEBUG").is_some() {
         return;
     }
     std::panic::set_hook(Box::new(|info| {
         let location = info
             .location()
             .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
-        eprintln!("error: internal panic{location} (RUST_BACKTRACE=1 shows details)");
+        eprintln!("error: internal panic{location} (APPEALPACK_DEBUG=1 shows details)");
     }));
 }
 
