@@ -1,49 +1,312 @@
 //! Measures appealpack's throughput on generated cases and prints the figures.
 //!
-//! `cargo bench --bench throughput` (N cases, default 10,000: `APPEALPACK_BENCH_CASES=N`).
+//! `cargo bench --bench throughput` generates realistic cases and prints, for `check`
+//! (`APPEALPACK_BENCH_CHECK_CASES`, default 10,000) and for a cold `build`
+//! (`APPEALPACK_BENCH_CASES`, default 1,000), cases per
+//! second with one thread and with all cores, the build's peak memory, the share of its time
+//! spent outside Typst, and the no-op rebuild time. Where the `typst` CLI is on the PATH, the
+//! same packets are also compiled by `typst compile`, once per case, in a plain loop and
+//! under `xargs -P <cores>` (`APPEALPACK_BENCH_CLI=0` skips that).
+//! `APPEALPACK_BENCH_WRITE=DIR` only writes the generated cases to `DIR/cases`, for
+//! profiling a build by hand.
 
 mod generate;
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Instant;
 
 use appealpack::batch;
 use appealpack::discover::discover;
 use appealpack::evidence::EvidenceLibrary;
 use appealpack::fields::Date;
+use appealpack::organisation::Organisation;
+use appealpack::packet::PacketData;
+
+const TODAY: &str = "2026-11-26";
+
+/// The same allocator as the appealpack binary, so in-process figures match it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
 
 fn main() {
     let count: usize = std::env::var("APPEALPACK_BENCH_CASES")
         .ok()
         .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000);
+    let check_count: usize = std::env::var("APPEALPACK_BENCH_CHECK_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
         .unwrap_or(10_000);
+    if let Some(dir) = std::env::var_os("APPEALPACK_BENCH_WRITE") {
+        // Only write the cases, for profiling a build by hand.
+        generate::write_cases(Path::new(&dir), count);
+        println!(
+            "wrote {count} cases to {}",
+            Path::new(&dir).join("cases").display()
+        );
+        return;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("appealpack {}, {cores} cores", appealpack::VERSION);
+
+    let check_dir = tempfile::tempdir().expect("temporary folder");
+    generate::write_cases(check_dir.path(), check_count);
+    bench_check(&check_dir.path().join("cases"), check_count, cores);
+    drop(check_dir);
+
     let dir = tempfile::tempdir().expect("temporary folder");
     generate::write_cases(dir.path(), count);
-    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-    let library = EvidenceLibrary::from_file(&templates.join("evidence.yaml")).unwrap();
-    let today = Date::parse("2026-11-26").unwrap();
     let cases = dir.path().join("cases");
+    let per_packet = bench_build(dir.path(), &cases, count, cores);
+    bench_typst_cli(dir.path(), &cases, count, cores, per_packet);
+}
 
-    println!("check: {count} generated cases");
-    for threads in [1, rayon::current_num_threads()] {
+/// Times discovery, loading and checking in-process: best of three after a warm-up.
+fn bench_check(cases: &Path, count: usize, cores: usize) {
+    let library = EvidenceLibrary::from_file(&root().join("templates/evidence.yaml")).unwrap();
+    let today = Date::parse(TODAY).unwrap();
+    println!("check ({count} cases)");
+    for threads in thread_counts(cores) {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .unwrap();
-        // One warm-up pass fills the page cache, then the best of three is reported.
         let mut best = f64::MAX;
         for _ in 0..4 {
             let start = Instant::now();
-            let checked = pool.install(|| {
-                let found = discover(&cases).unwrap();
-                batch::check_all(found, today, &library)
-            });
+            let checked =
+                pool.install(|| batch::check_all(discover(cases).unwrap(), today, &library));
             assert_eq!(checked.len(), count);
             best = best.min(start.elapsed().as_secs_f64());
         }
         println!(
-            "  {threads} thread(s): {:>8.0} cases/s ({:.3} s)",
-            count as f64 / best,
-            best
+            "  {threads} thread(s): {:>9.0} cases/s ({best:.3} s)",
+            count as f64 / best
         );
     }
+}
+
+/// Runs the release binary's `build` cold with each thread count, alternating, and keeps
+/// the best of `APPEALPACK_BENCH_ROUNDS` rounds (default 2: shared machines are noisy); then
+/// a no-op rebuild. Returns the seconds per packet with all cores.
+fn bench_build(dir: &Path, cases: &Path, count: usize, cores: usize) -> f64 {
+    let rounds: usize = std::env::var("APPEALPACK_BENCH_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2)
+        .max(1);
+    println!("build ({count} cases, cold, best of {rounds})");
+    let counts = thread_counts(cores);
+    let mut best: Vec<Option<BuildRun>> = counts.iter().map(|_| None).collect();
+    let output = dir.join("out");
+    for _ in 0..rounds {
+        for (slot, &threads) in best.iter_mut().zip(&counts) {
+            let run = run_build(cases, &output, threads, &["--force"]);
+            assert_eq!(run.timing("rendered") as usize, count);
+            if slot.as_ref().is_none_or(|b| run.seconds < b.seconds) {
+                *slot = Some(run);
+            }
+        }
+    }
+    let mut per_packet = 0.0;
+    for (run, threads) in best.iter().flatten().zip(counts) {
+        let busy = run.seconds * threads as f64;
+        let typst = run.timing("typst_seconds") / busy;
+        let cache = run.timing("cache_seconds") / busy;
+        println!(
+            "  {threads} thread(s): {:>7.1} packets/s ({:.2} s, {:.1} ms/packet), peak RSS {} MiB",
+            count as f64 / run.seconds,
+            run.seconds,
+            1e3 * run.seconds / count as f64,
+            run.peak_rss_kib / 1024,
+        );
+        println!(
+            "    time: {:.1}% Typst compile and export, {:.1}% evicting Typst's cache, {:.1}% the rest (discovery, loading, checking, hashing, writing)",
+            100.0 * typst,
+            100.0 * cache,
+            100.0 * (1.0 - typst - cache),
+        );
+        per_packet = run.seconds / count as f64;
+    }
+    if let [Some(one), .., Some(all)] = best.as_slice() {
+        println!(
+            "  speed-up from 1 to {cores} threads: {:.2}x",
+            one.seconds / all.seconds
+        );
+    }
+    let full = per_packet * count as f64;
+    let noop = run_build(cases, &output, cores, &[]);
+    assert_eq!(noop.timing("skipped") as usize, count);
+    println!(
+        "  no-op rebuild: {:.3} s ({:.1}% of the full build), peak RSS {} MiB",
+        noop.seconds,
+        100.0 * noop.seconds / full,
+        noop.peak_rss_kib / 1024
+    );
+    per_packet
+}
+
+/// Compiles the same packets with the `typst` CLI, if it is installed.
+fn bench_typst_cli(dir: &Path, cases: &Path, count: usize, cores: usize, per_packet: f64) {
+    if std::env::var_os("APPEALPACK_BENCH_CLI").is_some_and(|v| v == "0") {
+        println!("typst CLI: skipped (APPEALPACK_BENCH_CLI=0)");
+        return;
+    }
+    let Ok(version) = Command::new("typst").arg("--version").output() else {
+        println!("typst CLI: not installed, comparison skipped");
+        return;
+    };
+    println!(
+        "typst CLI ({})",
+        String::from_utf8_lossy(&version.stdout).trim()
+    );
+    let roots = prepare_cli_roots(dir, cases);
+    assert_eq!(roots.len(), count);
+    let list = dir.join("cli-roots.txt");
+    let lines: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+    std::fs::write(&list, lines.join("\n") + "\n").unwrap();
+    let compile =
+        "typst compile --ignore-system-fonts --root \"$0\" \"$0/packet.typ\" \"$0/packet.pdf\"";
+
+    let start = Instant::now();
+    for root in &roots {
+        let status = Command::new("sh")
+            .args(["-c", compile])
+            .arg(root)
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "typst compile failed in {}",
+            root.display()
+        );
+    }
+    report_cli("plain loop", start, count, cores, per_packet);
+
+    let start = Instant::now();
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "xargs -P {cores} -n 1 sh -c '{compile}' < \"{}\"",
+            list.display()
+        ))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    report_cli(
+        &format!("xargs -P {cores}"),
+        start,
+        count,
+        cores,
+        per_packet,
+    );
+}
+
+/// Prints a CLI run's throughput next to appealpack's time per packet with all cores.
+fn report_cli(label: &str, start: Instant, count: usize, cores: usize, per_packet: f64) {
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "  {label}: {:>7.1} packets/s ({:.1} ms/packet); appealpack -j{cores} is {:.1}x faster",
+        count as f64 / seconds,
+        1e3 * seconds / count as f64,
+        seconds / count as f64 / per_packet
+    );
+}
+
+/// Writes, per case, a folder with the templates and the case data where the CLI finds them.
+fn prepare_cli_roots(dir: &Path, cases: &Path) -> Vec<PathBuf> {
+    let library = EvidenceLibrary::from_file(&root().join("templates/evidence.yaml")).unwrap();
+    let organisation = Organisation::from_file(&root().join("appealpack.yaml")).unwrap();
+    let today = Date::parse(TODAY).unwrap();
+    let checked = batch::check_all(discover(cases).unwrap(), today, &library);
+    let templates: Vec<PathBuf> = std::fs::read_dir(root().join("templates"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    let mut roots = Vec::new();
+    for checked in checked {
+        let case = checked.case.expect("generated cases load");
+        let data = PacketData::new(
+            &case,
+            &checked.outcome.findings,
+            checked.outcome.deadline.as_ref(),
+            &library,
+            &organisation,
+            &[],
+        );
+        let project = dir.join("cli").join(&case.id);
+        std::fs::create_dir_all(project.join("case")).unwrap();
+        for template in &templates {
+            std::fs::hard_link(template, project.join(template.file_name().unwrap())).unwrap();
+        }
+        std::fs::write(project.join("case/data.json"), data.to_json()).unwrap();
+        roots.push(project);
+    }
+    roots
+}
+
+fn thread_counts(cores: usize) -> Vec<usize> {
+    if cores > 1 { vec![1, cores] } else { vec![1] }
+}
+
+/// What one run of `appealpack build` took.
+struct BuildRun {
+    seconds: f64,
+    peak_rss_kib: i64,
+    summary: serde_json::Value,
+}
+
+impl BuildRun {
+    fn timing(&self, field: &str) -> f64 {
+        self.summary["timing"][field].as_f64().unwrap()
+    }
+}
+
+/// Runs the binary's `build` and measures its wall time and peak resident memory.
+fn run_build(cases: &Path, output: &Path, threads: usize, extra: &[&str]) -> BuildRun {
+    let start = Instant::now();
+    #[allow(
+        clippy::zombie_processes,
+        reason = "wait_with_rusage reaps it with wait4"
+    )]
+    let child = Command::new(env!("CARGO_BIN_EXE_appealpack"))
+        .arg("build")
+        .arg(cases)
+        .arg("-o")
+        .arg(output)
+        .args(["-j", &threads.to_string(), "--today", TODAY, "--quiet"])
+        .args(extra)
+        .current_dir(root())
+        .spawn()
+        .unwrap();
+    let (code, peak_rss_kib) = wait_with_rusage(child.id());
+    let seconds = start.elapsed().as_secs_f64();
+    assert!(code == 0 || code == 1, "build exited {code}");
+    let text = std::fs::read_to_string(output.join("summary.json")).unwrap();
+    BuildRun {
+        seconds,
+        peak_rss_kib,
+        summary: serde_json::from_str(&text).unwrap(),
+    }
+}
+
+/// Waits for a child process and returns its exit code and peak RSS in KiB (Linux).
+fn wait_with_rusage(pid: u32) -> (i32, i64) {
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data that wait4 fills; the pid is our own child's.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid as libc::pid_t, "wait4 failed");
+    assert!(
+        libc::WIFEXITED(status),
+        "the build was killed by signal {}",
+        libc::WTERMSIG(status)
+    );
+    (libc::WEXITSTATUS(status), usage.ru_maxrss)
 }

@@ -8,8 +8,20 @@ const FIRST: &[&str] = &[
     "Dakota", "Reese", "Finley", "Skyler", "Parker", "Hayden",
 ];
 const LAST: &[&str] = &[
-    "Whitfield", "Okafor", "Lindqvist", "Moreau", "Castellano", "Nakamura", "Brennan", "Adeyemi",
-    "Sorensen", "Delacroix", "Ferreira", "Kowalski", "Abernathy", "Iwasaki",
+    "Whitfield",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Castellano",
+    "Nakamura",
+    "Brennan",
+    "Adeyemi",
+    "Sorensen",
+    "Delacroix",
+    "Ferreira",
+    "Kowalski",
+    "Abernathy",
+    "Iwasaki",
 ];
 const PLANS: &[&str] = &[
     "aca-marketplace",
@@ -35,9 +47,18 @@ const REASONS: &[&str] = &[
     "other",
 ];
 const DIAGNOSES: &[(&str, &str)] = &[
-    ("F33.2", "Major depressive disorder, recurrent, severe without psychotic features"),
-    ("F32.2", "Major depressive disorder, single episode, severe without psychotic features"),
-    ("F31.4", "Bipolar disorder, current episode depressed, severe"),
+    (
+        "F33.2",
+        "Major depressive disorder, recurrent, severe without psychotic features",
+    ),
+    (
+        "F32.2",
+        "Major depressive disorder, single episode, severe without psychotic features",
+    ),
+    (
+        "F31.4",
+        "Bipolar disorder, current episode depressed, severe",
+    ),
     ("F43.10", "Post-traumatic stress disorder, unspecified"),
     ("F41.1", "Generalized anxiety disorder"),
 ];
@@ -85,11 +106,18 @@ impl Rng {
 /// Returns the YAML text of generated case number `n`.
 pub fn case_yaml(n: usize) -> String {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (n as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
-    let stage = if n % 10 == 0 { STAGES[0] } else { *rng.pick(&STAGES[1..]) };
+    let stage = if n.is_multiple_of(10) {
+        STAGES[0]
+    } else {
+        *rng.pick(&STAGES[1..])
+    };
     let (code, description) = *rng.pick(DIAGNOSES);
     let name = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
     let mut y = String::with_capacity(4096);
-    let _ = writeln!(y, "# yaml-language-server: $schema=../schema/case.schema.json");
+    let _ = writeln!(
+        y,
+        "# yaml-language-server: $schema=../schema/case.schema.json"
+    );
     let _ = writeln!(y, "id: GEN-{n:06}");
     let _ = writeln!(y, "stage: {stage}");
     let _ = writeln!(y, "prepared_on: 2026-11-{:02}", 1 + rng.below(25));
@@ -116,7 +144,10 @@ pub fn case_yaml(n: usize) -> String {
         rng.pick(FIRST),
         rng.pick(LAST)
     );
-    let _ = writeln!(y, "diagnoses:\n  - {{ code: {code}, description: \"{description}\", since: 2019-03-01 }}");
+    let _ = writeln!(
+        y,
+        "diagnoses:\n  - {{ code: {code}, description: \"{description}\", since: 2019-03-01 }}"
+    );
     let _ = writeln!(
         y,
         "request: {{ treatment: Intravenous ketamine infusion, codes: [96365, 96366, J3490], sessions: 6, schedule: twice weekly for three weeks }}"
@@ -128,7 +159,7 @@ pub fn case_yaml(n: usize) -> String {
         let _ = writeln!(
             y,
             "  - {{ name: {drug}, kind: {kind}, dose: {dose}, started: 2024-{start_month:02}-01, ended: 2024-{:02}-20, outcome: {} }}",
-            start_month + 1 + rng.below(1) ,
+            start_month + 1 + rng.below(2),
             rng.pick(OUTCOMES)
         );
     }
@@ -153,7 +184,11 @@ pub fn case_yaml(n: usize) -> String {
         rng.below(3),
         15 + rng.below(12)
     );
-    let _ = writeln!(y, "scores: [ {{ instrument: PHQ-9, score: {}, date: 2026-10-01 }} ]", 15 + rng.below(12));
+    let _ = writeln!(
+        y,
+        "scores: [ {{ instrument: PHQ-9, score: {}, date: 2026-10-01 }} ]",
+        15 + rng.below(12)
+    );
     let _ = writeln!(
         y,
         "patient_statement: |\n  I have tried {} medicines. Some days I cannot get out of bed; my work and family suffer.\n  I want a chance at the treatment my doctor recommends.",
@@ -161,7 +196,10 @@ pub fn case_yaml(n: usize) -> String {
     );
     let picks: Vec<&str> = (0..3 + rng.below(3)).map(|_| *rng.pick(EVIDENCE)).collect();
     let _ = writeln!(y, "evidence: [{}]", picks.join(", "));
-    let _ = writeln!(y, "peer_review: {{ requested: true, reviewer_specialty: Psychiatry }}");
+    let _ = writeln!(
+        y,
+        "peer_review: {{ requested: true, reviewer_specialty: Psychiatry }}"
+    );
     y
 }
 
