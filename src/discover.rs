@@ -78,8 +78,12 @@ pub fn discover(root: &Path) -> anyhow::Result<Vec<Discovered>> {
 
 /// Returns `path` relative to `root`, with `/` separators.
 fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
+    slash_path(path.strip_prefix(root).unwrap_or(path))
+}
+
+/// Writes a path with `/` separators, as reports show and link it on every platform.
+pub fn slash_path(path: &Path) -> String {
+    path.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use crate::app::{self, Exit};
 use crate::build::write_reports;
 use crate::cli::MergeArgs;
+use crate::discover::slash_path;
 use crate::fsutil;
 use crate::report::Summary;
 
@@ -84,7 +85,7 @@ pub fn merge_summaries(output: &Path, parts: Vec<(PathBuf, Summary)>) -> Result<
             }
             case.packet = case
                 .packet
-                .map(|p| link(&relative_path(output, &dir).join(p)));
+                .map(|p| slash_path(&relative_path(output, &dir).join(p)));
             cases.push(case);
         }
     }
@@ -108,14 +109,6 @@ fn relative_path(from: &Path, to: &Path) -> PathBuf {
         path.push(component);
     }
     path
-}
-
-/// Writes a path with `/` separators, as reports link it.
-fn link(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 #[cfg(test)]
