@@ -74,8 +74,8 @@ pub fn build(args: &BuildArgs) -> Result<Exit> {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    // Checking and Typst's own parallel layout run on rayon's global pool; it is built once
-    // per process, so a second build in the same process keeps the first one's pool.
+    // Checking runs on rayon's global pool (packets run on pools of their own, below); it is
+    // built once per process, so a second build in the same process keeps the first one's.
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(WORKER_STACK)
