@@ -73,16 +73,6 @@ const DRUGS: &[(&str, &str, &str)] = &[
     ("Cognitive behavioural therapy", "psychotherapy", "weekly"),
     ("Transcranial magnetic stimulation", "tms", "36 sessions"),
 ];
-const EVIDENCE: &[&str] = &[
-    "berman-2000",
-    "zarate-2006",
-    "murrough-2013",
-    "feder-2014",
-    "sanacora-2017",
-    "feder-2021",
-    "mcintyre-2021",
-    "anand-2023",
-];
 const OUTCOMES: &[&str] = &["inadequate-response", "partial-response", "side-effects"];
 
 /// A small deterministic pseudo-random generator (xorshift), so runs are comparable.
@@ -103,8 +93,8 @@ impl Rng {
     }
 }
 
-/// Returns the YAML text of generated case number `n`.
-pub fn case_yaml(n: usize) -> String {
+/// Returns the YAML text of generated case number `n`, citing keys of `evidence`.
+pub fn case_yaml(n: usize, evidence: &[&str]) -> String {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (n as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
     let stage = if n.is_multiple_of(10) {
         STAGES[0]
@@ -194,7 +184,7 @@ pub fn case_yaml(n: usize) -> String {
         "patient_statement: |\n  I have tried {} medicines. Some days I cannot get out of bed; my work and family suffer.\n  I want a chance at the treatment my doctor recommends.",
         2 + rng.below(5)
     );
-    let picks: Vec<&str> = (0..3 + rng.below(3)).map(|_| *rng.pick(EVIDENCE)).collect();
+    let picks: Vec<&str> = (0..3 + rng.below(3)).map(|_| *rng.pick(evidence)).collect();
     let _ = writeln!(y, "evidence: [{}]", picks.join(", "));
     let _ = writeln!(
         y,
@@ -203,11 +193,23 @@ pub fn case_yaml(n: usize) -> String {
     y
 }
 
-/// Writes `count` generated cases into `dir/cases`, in folders of a hundred.
+/// Writes `count` generated cases into `dir/cases`, in folders of a hundred, citing the
+/// references of the bundled evidence library.
 pub fn write_cases(dir: &Path, count: usize) {
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/evidence.yaml");
+    let library = appealpack::evidence::EvidenceLibrary::from_file(&templates).unwrap();
+    let evidence: Vec<&str> = library
+        .references()
+        .iter()
+        .map(|r| r.key.as_str())
+        .collect();
     for n in 0..count {
         let folder = dir.join(format!("cases/batch-{:03}", n / 100));
         std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(folder.join(format!("GEN-{n:06}.yaml")), case_yaml(n)).unwrap();
+        std::fs::write(
+            folder.join(format!("GEN-{n:06}.yaml")),
+            case_yaml(n, &evidence),
+        )
+        .unwrap();
     }
 }
