@@ -462,7 +462,7 @@ fn shards_partition_the_cases_and_merge_back() {
     assert!(s.read("merged/summary.md").contains("KET-2026-0102"));
     assert!(s.read("merged/junit.xml").contains("tests=\"3\""));
 
-    // The same shard twice overlaps; so do summaries of different versions.
+    // The same shard twice overlaps, and summaries of different versions are refused.
     let run2 = crate::run(&[
         "merge",
         &shards[0],
