@@ -16,12 +16,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use appealpack::batch;
-use appealpack::discover::discover;
-use appealpack::evidence::EvidenceLibrary;
-use appealpack::fields::Date;
-use appealpack::organisation::Organisation;
-use appealpack::packet::PacketData;
+use appealpack::checklist;
+use appealpack::cmd::check::check_all;
+use appealpack::load;
+use appealpack::model::evidence::EvidenceLibrary;
+use appealpack::model::fields::Date;
+use appealpack::model::organisation::Organisation;
+use appealpack::packet;
 
 const TODAY: &str = "2026-11-26";
 
@@ -79,8 +80,7 @@ fn bench_check(cases: &Path, count: usize, cores: usize) {
         let mut best = f64::MAX;
         for _ in 0..4 {
             let start = Instant::now();
-            let checked =
-                pool.install(|| batch::check_all(discover(cases).unwrap(), today, &library));
+            let checked = pool.install(|| check_all(cases, today, &library).unwrap());
             assert_eq!(checked.len(), count);
             best = best.min(start.elapsed().as_secs_f64());
         }
@@ -223,24 +223,22 @@ fn prepare_cli_roots(dir: &Path, cases: &Path) -> Vec<PathBuf> {
     let library = EvidenceLibrary::from_file(&root().join("templates/evidence.yaml")).unwrap();
     let organisation = Organisation::from_file(&root().join("appealpack.yaml")).unwrap();
     let today = Date::parse(TODAY).unwrap();
-    let checked = batch::check_all(discover(cases).unwrap(), today, &library);
+    let loaded = load::load_all(cases).unwrap();
     let templates: Vec<PathBuf> = std::fs::read_dir(root().join("templates"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_file())
         .collect();
     let mut roots = Vec::new();
-    for checked in checked {
-        let case = checked.case.expect("generated cases load");
-        let data = PacketData::new(
-            &case,
-            &checked.outcome.findings,
-            checked.outcome.deadline.as_ref(),
-            &library,
-            &organisation,
-            &[],
+    for loaded in loaded {
+        let checked = checklist::check_case(loaded, today, &library);
+        let data =
+            packet::prepare(&checked, &library, &organisation).expect("generated cases load");
+        assert!(
+            checked.enclosures.is_empty(),
+            "generated cases enclose no files"
         );
-        let project = dir.join("cli").join(&case.id);
+        let project = dir.join("cli").join(&data.id);
         std::fs::create_dir_all(project.join("case")).unwrap();
         for template in &templates {
             std::fs::hard_link(template, project.join(template.file_name().unwrap())).unwrap();
@@ -271,10 +269,6 @@ impl BuildRun {
 /// Runs the binary's `build` and measures its wall time and peak resident memory.
 fn run_build(cases: &Path, output: &Path, threads: usize, extra: &[&str]) -> BuildRun {
     let start = Instant::now();
-    #[allow(
-        clippy::zombie_processes,
-        reason = "wait_with_rusage reaps it with wait4"
-    )]
     let child = Command::new(env!("CARGO_BIN_EXE_appealpack"))
         .arg("build")
         .arg(cases)
@@ -285,7 +279,7 @@ fn run_build(cases: &Path, output: &Path, threads: usize, extra: &[&str]) -> Bui
         .current_dir(root())
         .spawn()
         .unwrap();
-    let (code, peak_rss_kib) = wait_with_rusage(child.id());
+    let (code, peak_rss_kib) = wait_with_peak_rss(child);
     let seconds = start.elapsed().as_secs_f64();
     assert!(code == 0 || code == 1, "build exited {code}");
     let text = std::fs::read_to_string(output.join("summary.json")).unwrap();
@@ -296,17 +290,26 @@ fn run_build(cases: &Path, output: &Path, threads: usize, extra: &[&str]) -> Bui
     }
 }
 
-/// Waits for a child process and returns its exit code and peak RSS in KiB (Linux).
-fn wait_with_rusage(pid: u32) -> (i32, i64) {
-    let mut status = 0;
-    // SAFETY: `rusage` is plain data that wait4 fills; the pid is our own child's.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid as libc::pid_t, "wait4 failed");
-    assert!(
-        libc::WIFEXITED(status),
-        "the build was killed by signal {}",
-        libc::WTERMSIG(status)
-    );
-    (libc::WEXITSTATUS(status), usage.ru_maxrss)
+/// Waits for a child process and returns its exit code and peak RSS in KiB.
+///
+/// The peak is the kernel's high-water mark (`VmHWM` in `/proc/PID/status`, Linux), read
+/// every 10 ms while the child runs; only growth in its last 10 ms can be missed.
+fn wait_with_peak_rss(mut child: std::process::Child) -> (i32, i64) {
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file)
+            && let Some(kib) = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<i64>().ok())
+        {
+            peak = peak.max(kib);
+        }
+        if let Some(status) = child.try_wait().expect("wait for the build") {
+            let code = status.code().expect("the build was killed by a signal");
+            return (code, peak);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }

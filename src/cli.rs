@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::fields::Date;
+use crate::model::fields::Date;
 use crate::shard::Shard;
 
 const EXIT_CODES: &str = "\

@@ -1,26 +1,35 @@
 //! appealpack: checks ketamine-therapy insurance appeal cases and renders appeal packets.
+//!
+//! The modules follow the pipeline, and each imports only those listed before it
+//! (ARCHITECTURE.md draws the map): the data model, finding and loading case files,
+//! reading attachments, the checklist, outcomes, packet data, rendering, the build cache,
+//! the reports, and the commands on top.
 
-pub mod app;
-pub mod batch;
-pub mod build;
-pub mod case;
-pub mod checklist;
-pub mod cli;
-pub mod deadline;
-pub mod discover;
-pub mod evidence;
-pub mod fields;
-pub mod formats;
+pub mod model;
+
 pub mod fsutil;
-pub mod manifest;
-pub mod markup;
-pub mod merge;
-pub mod organisation;
-pub mod packet;
+pub mod isolate;
 pub mod progress;
-pub mod render;
-pub mod report;
 pub mod shard;
+
+pub mod load;
+
+pub mod attachments;
+
+pub mod checklist;
+
+pub mod outcome;
+
+pub mod packet;
+
+pub mod render;
+
+pub mod cache;
+
+pub mod report;
+
+pub mod cli;
+pub mod cmd;
 
 /// The appealpack version, recorded in every summary.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,3 +1,5 @@
+//! Process-wide setup only: the allocator, the panic hook, and the exit code.
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -8,6 +10,7 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    appealpack::isolate::install_panic_hook();
     let cli = appealpack::cli::Cli::parse();
-    appealpack::app::run(cli).into()
+    appealpack::cmd::run(cli).into()
 }

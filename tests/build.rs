@@ -1,15 +1,18 @@
 //! Runs `appealpack build` and `merge` on a fixture folder and checks what a user finds in
 //! the output folder: packets, reports, kept and removed files, exit codes, privacy.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
 use serde_json::Value;
 
+use common::{Run, copy_tree, pdf_text, run};
+
 /// The fixture holds one ready case with attachments, one draft and one that does not load.
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/build/cases")
+    common::fixture("cases")
 }
 
 /// Patient names and member ids of the fixture cases; none may leak into reports or logs.
@@ -69,43 +72,6 @@ impl Scratch {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// What one run of the binary did.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = Command::new(env!("CARGO_BIN_EXE_appealpack"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    Run {
-        code: status.code().unwrap(),
-        stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
-    }
-}
-
 fn case<'a>(summary: &'a Value, id: &str) -> &'a Value {
     summary["cases"]
         .as_array()
@@ -113,19 +79,6 @@ fn case<'a>(summary: &'a Value, id: &str) -> &'a Value {
         .iter()
         .find(|c| c["id"] == id)
         .unwrap_or_else(|| panic!("no case {id} in {summary:#}"))
-}
-
-fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout", pdf.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        pdf.display()
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn timing(summary: &Value) -> (u64, u64) {
@@ -215,7 +168,7 @@ fn build_writes_packets_and_reports() {
 
     assert!(
         run.stderr
-            .contains("3 cases: 1 ready, 1 need work, 1 invalid, 0 failed"),
+            .contains("3 cases, 1 ready, 1 need work, 1 invalid, 0 failed"),
         "{}",
         run.stderr
     );
@@ -355,10 +308,7 @@ fn rebuilds_skip_unchanged_packets_and_remove_only_their_own_files() {
 
     // Changed templates rebuild everything; so does --force.
     let templates = s.path("templates");
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
-        &templates,
-    );
+    copy_tree(&common::root().join("templates"), &templates);
     let with_templates = ["--templates", templates.to_str().unwrap()];
     s.build("out", &with_templates);
     assert_eq!(
@@ -507,10 +457,7 @@ fn shards_may_share_one_output_folder() {
 fn a_case_whose_packet_fails_does_not_stop_the_others() {
     let s = Scratch::new();
     let templates = s.path("templates");
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
-        &templates,
-    );
+    copy_tree(&common::root().join("templates"), &templates);
     let main = templates.join("packet.typ");
     let mut typ = std::fs::read_to_string(&main).unwrap();
     typ.push_str(
@@ -535,6 +482,53 @@ fn a_case_whose_packet_fails_does_not_stop_the_others() {
 }
 
 #[test]
+fn a_panic_while_preparing_one_packet_fails_only_that_case() {
+    // The hook that injects the panic exists in debug builds only.
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let s = Scratch::new();
+    let cases = s.path("cases");
+    let output = s.path("out");
+    let run = common::run_with(
+        &[
+            "build",
+            cases.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+            "--today",
+            common::TODAY,
+        ],
+        &[("APPEALPACK_TEST_PANIC", "KET-2026-0101")],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let summary = s.summary("out");
+    let failed = case(&summary, "KET-2026-0101");
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["packet"], Value::Null);
+    let error = failed["error"].as_str().unwrap();
+    assert!(
+        error.contains("internal error while building this case"),
+        "{error}"
+    );
+    assert!(
+        !error.contains("injected"),
+        "the panic's own message leaked: {error}"
+    );
+    assert!(!s.path("out/KET-2026-0101/packet.pdf").exists());
+    // The other cases were built and reported.
+    assert!(s.path("out/KET-2026-0102/packet.pdf").is_file());
+    assert_eq!(summary["totals"]["cases"], 3);
+    // Standard error names the code location only.
+    assert!(
+        run.stderr.contains("internal panic at src/packet/"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("injected"), "{}", run.stderr);
+}
+
+#[test]
 fn environment_errors_exit_2() {
     let s = Scratch::new();
     let missing = s.path("no-templates");
@@ -545,7 +539,7 @@ fn environment_errors_exit_2() {
     let broken = s.path("broken-templates");
     std::fs::create_dir_all(&broken).unwrap();
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/evidence.yaml"),
+        common::root().join("templates/evidence.yaml"),
         broken.join("evidence.yaml"),
     )
     .unwrap();

@@ -1,23 +1,15 @@
 //! Runs `appealpack check` on fixture folders and asserts the summary document and exit codes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::path::PathBuf;
 
 use serde_json::Value;
 
-fn fixtures(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/check")
-        .join(name)
-}
+use common::run as appealpack;
 
-fn appealpack(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_appealpack"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("appealpack runs")
+fn fixtures(name: &str) -> PathBuf {
+    common::fixture("check").join(name)
 }
 
 fn check_json(folder: &str) -> (i32, Value, String) {
@@ -30,9 +22,9 @@ fn check_json(folder: &str) -> (i32, Value, String) {
         "--format",
         "json",
     ]);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
-    (out.status.code().unwrap(), json, stdout)
+    let json: Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout));
+    (out.code, json, out.stdout)
 }
 
 fn case<'a>(summary: &'a Value, file: &str) -> &'a Value {
@@ -138,15 +130,10 @@ fn exit_codes() {
     std::fs::copy(&ready, dir.path().join("ready.yaml")).unwrap();
     let folder = dir.path().to_str().unwrap();
     let ok = appealpack(&["check", folder, "--today", "2026-11-26"]);
-    assert_eq!(
-        ok.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&ok.stdout)
-    );
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
     // The ready fixture has no warnings either, so --strict stays 0 ...
     let strict = appealpack(&["check", folder, "--today", "2026-11-26", "--strict"]);
-    assert_eq!(strict.status.code(), Some(0));
+    assert_eq!(strict.code, 0);
     // ... until a warning appears: drop the patient statement.
     let text = std::fs::read_to_string(&ready).unwrap();
     std::fs::write(
@@ -155,24 +142,24 @@ fn exit_codes() {
     )
     .unwrap();
     let strict = appealpack(&["check", folder, "--today", "2026-11-26", "--strict"]);
-    assert_eq!(strict.status.code(), Some(1));
+    assert_eq!(strict.code, 1);
     let lenient = appealpack(&["check", folder, "--today", "2026-11-26"]);
-    assert_eq!(lenient.status.code(), Some(0));
+    assert_eq!(lenient.code, 0);
 
     let missing = appealpack(&["check", "/nonexistent/cases"]);
-    assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/cases"));
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("/nonexistent/cases"));
     let usage = appealpack(&["check", "--today", "26/11/2026"]);
-    assert_eq!(usage.status.code(), Some(2));
+    assert_eq!(usage.code, 2);
     let no_templates = appealpack(&["check", folder, "--templates", "/nonexistent/templates"]);
-    assert_eq!(no_templates.status.code(), Some(2));
+    assert_eq!(no_templates.code, 2);
 }
 
 #[test]
 fn human_output_groups_findings_by_case() {
     let path = fixtures("mixed");
     let out = appealpack(&["check", path.to_str().unwrap(), "--today", "2026-11-26"]);
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = out.stdout;
     assert!(!text.contains('\u{1b}'), "colour without a terminal");
     let weak = text.find("needs-work FIX-WEAK").expect(&text);
     let npi = text
@@ -180,7 +167,7 @@ fn human_output_groups_findings_by_case() {
         .expect(&text);
     assert!(npi > weak);
     assert!(
-        text.contains("4 cases: 1 ready, 1 need work, 2 invalid, 0 failed"),
+        text.contains("4 cases, 1 ready, 1 need work, 2 invalid, 0 failed"),
         "{text}"
     );
     assert!(!text.contains("Fixture Patient"));
@@ -189,14 +176,11 @@ fn human_output_groups_findings_by_case() {
 #[test]
 fn schema_command_matches_the_committed_schema() {
     let out = appealpack(&["schema"]);
-    assert_eq!(out.status.code(), Some(0));
-    let committed = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/case.schema.json"),
-    )
-    .unwrap();
+    assert_eq!(out.code, 0);
+    let committed =
+        std::fs::read_to_string(common::root().join("schema/case.schema.json")).unwrap();
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        committed,
+        out.stdout, committed,
         "schema/case.schema.json is stale: run `cargo run -- schema > schema/case.schema.json`"
     );
     let schema: Value = serde_json::from_str(&committed).unwrap();
@@ -206,7 +190,7 @@ fn schema_command_matches_the_committed_schema() {
 
 #[test]
 fn bundled_cases_carry_the_schema_modeline() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let root = common::root().join("cases");
     let mut count = 0;
     for entry in walkdir::WalkDir::new(&root) {
         let entry = entry.unwrap();
@@ -240,16 +224,11 @@ fn new_writes_a_skeleton_that_loads_and_fails_only_on_blanks() {
     let dir = tempfile::tempdir().unwrap();
     let cases = dir.path().join("cases");
     let out = appealpack(&["new", "KET-NEW-1", "--dir", cases.to_str().unwrap()]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
     let again = appealpack(&["new", "KET-NEW-1", "--dir", cases.to_str().unwrap()]);
-    assert_eq!(again.status.code(), Some(2), "must not overwrite");
+    assert_eq!(again.code, 2, "must not overwrite");
     let bad = appealpack(&["new", "../escape", "--dir", cases.to_str().unwrap()]);
-    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(bad.code, 2);
 
     let (code, summary, _) = {
         let out = appealpack(&[
@@ -260,8 +239,8 @@ fn new_writes_a_skeleton_that_loads_and_fails_only_on_blanks() {
             "--format",
             "json",
         ]);
-        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-        (out.status.code().unwrap(), json, ())
+        let json: Value = serde_json::from_str(&out.stdout).unwrap();
+        (out.code, json, ())
     };
     assert_eq!(code, 1);
     let case = &summary["cases"][0];
@@ -288,7 +267,7 @@ fn new_writes_a_skeleton_that_loads_and_fails_only_on_blanks() {
 #[test]
 fn rules_command_lists_every_rule() {
     let out = appealpack(&["rules"]);
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = out.stdout;
     for id in [
         "provider",
         "lmn",

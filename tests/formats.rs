@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use appealpack::formats::{self, Names};
-use appealpack::report::{Status, Summary};
+use appealpack::outcome::{Status, Summary};
+use appealpack::report::{self as formats, Names};
 
 /// Reads the fixture summary.
 fn summary() -> Summary {
@@ -326,7 +326,7 @@ fn junit_escapes_everything() {
 fn an_all_ready_run_says_so() {
     let mut summary = summary();
     summary.cases.retain(|c| c.status == Status::Ready);
-    summary.totals = appealpack::report::Totals::of(&summary.cases);
+    summary.totals = appealpack::outcome::Totals::of(&summary.cases);
     let md = formats::markdown(&summary, None);
     assert!(md.contains("The case is ready to send."), "{md}");
     assert!(!md.contains("## Needs attention"));
@@ -340,7 +340,7 @@ fn markdown_stays_under_githubs_limit_with_the_most_urgent_cases_first() {
     let template = base
         .cases
         .iter()
-        .find(|c| c.status == appealpack::report::Status::NeedsWork && c.deadline.is_some())
+        .find(|c| c.status == appealpack::outcome::Status::NeedsWork && c.deadline.is_some())
         .expect("a fixture case that needs work and has a deadline")
         .clone();
     let cases = (0..20_000)
@@ -353,7 +353,7 @@ fn markdown_stays_under_githubs_limit_with_the_most_urgent_cases_first() {
             case
         })
         .collect();
-    let big = appealpack::report::Summary::new(base.today, cases);
+    let big = appealpack::outcome::Summary::new(base.today, cases);
     let md = formats::markdown(&big, None);
     assert!(md.len() <= 1024 * 1024, "{} bytes", md.len());
     assert!(

@@ -6,13 +6,14 @@
 //! the example's reference HTML (tags stripped, entities decoded) must appear, whitespace
 //! ignored, in the text between the example's marker and the next.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 use std::sync::OnceLock;
 
-use appealpack::fields::Date;
-use appealpack::markup::{Document, markdown};
+use appealpack::model::fields::Date;
+use appealpack::packet::markdown::{Document, markdown};
 use appealpack::render::{MAIN, Renderer};
 use serde::{Deserialize, Serialize};
 
@@ -88,22 +89,7 @@ QQEXENDQQ
 
 /// Extracts the text of a PDF with `pdftotext`.
 fn pdf_text(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("no temporary directory: {err}"));
-    let path = dir.path().join("batch.pdf");
-    std::fs::write(&path, pdf)
-        .unwrap_or_else(|err| panic!("cannot write {}: {err}", path.display()));
-    let output = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .unwrap_or_else(|err| panic!("cannot run pdftotext (poppler-utils): {err}"));
-    assert!(
-        output.status.success(),
-        "pdftotext failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    common::poppler("pdftotext", &["-enc", "UTF-8"], pdf)
 }
 
 /// Splits extracted text at the markers into the text of each example, whitespace removed.
@@ -338,7 +324,7 @@ fn extensions_and_pathological_nesting_render() {
     for source in &sources {
         let text =
             render_one(source).unwrap_or_else(|err| panic!("render failed for {source:?}: {err}"));
-        let last_word = words(source).pop().unwrap_or_default();
+        let last_word = words(source).pop().expect("every source has a word");
         let flat: String = text.split_whitespace().collect();
         assert!(
             flat.contains(&last_word),

@@ -1,25 +1,19 @@
 //! Renders fixture cases to PDF and checks what a reader of the packet sees.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
-use appealpack::case::Case;
-use appealpack::checklist::{self, Context};
-use appealpack::deadline;
-use appealpack::evidence::EvidenceLibrary;
-use appealpack::organisation::Organisation;
+use appealpack::checklist;
+use appealpack::load::Loaded;
+use appealpack::model::case::Case;
+use appealpack::model::evidence::EvidenceLibrary;
+use appealpack::model::organisation::Organisation;
 use appealpack::packet::{self, PacketData};
-use appealpack::render::{self, RenderError, Renderer};
+use appealpack::render::{self, Renderer};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixtures() -> PathBuf {
-    root().join("tests/fixtures/render")
-}
+use common::{assert_has, collapse, pages, poppler, root};
 
 fn renderer() -> &'static Renderer {
     static RENDERER: OnceLock<Renderer> = OnceLock::new();
@@ -37,32 +31,33 @@ fn organisation() -> Organisation {
     Organisation::from_file(&root().join("appealpack.yaml")).unwrap()
 }
 
-/// Builds the packet data of a case text whose files live in `case_dir`.
+/// Builds the packet data of a case text whose files live in `case_dir`, as `build` does:
+/// the check stage, then the one preparation step, with deadlines counted from the
+/// packet's date.
 fn packet_data(case_dir: &Path, text: &str) -> PacketData {
-    let case = Case::parse(&case_dir.join("case.yaml"), text).unwrap();
-    let context = Context {
-        today: case.prepared_on,
-        library: library(),
-        case_dir,
+    let path = case_dir.join("case.yaml");
+    let case = Case::parse(&path, text).unwrap();
+    let today = case.prepared_on;
+    let loaded = Loaded {
+        path,
+        file: "case.yaml".into(),
+        id: Some(case.id.clone()),
+        case: Ok(case),
     };
-    let mut findings = checklist::check(&case, &context);
-    let (enclosures, problems) = packet::load_enclosures(&case, case_dir);
-    findings.extend(problems);
-    let deadline = deadline::filing_deadline(&case, case.prepared_on).ok();
-    PacketData::new(
-        &case,
-        &findings,
-        deadline.as_ref(),
-        library(),
-        &organisation(),
-        &enclosures,
-    )
+    let checked = checklist::check_case(loaded, today, library());
+    packet::prepare(&checked, library(), &organisation()).expect("the case loaded")
 }
 
+/// Reads a fixture case: `ready` is a case with its files, `draft` one full of hostile text.
 fn fixture(name: &str) -> (PathBuf, String) {
-    let dir = fixtures().join(name);
-    let text = std::fs::read_to_string(dir.join("case.yaml")).unwrap();
-    (dir, text)
+    let file = match name {
+        "ready" => "cases/KET-2026-0101/case.yaml",
+        "draft" => "cases/drafts/KET-2026-0102.yaml",
+        _ => panic!("no fixture {name}"),
+    };
+    let file = common::fixture(file);
+    let text = std::fs::read_to_string(&file).unwrap();
+    (file.parent().unwrap().to_path_buf(), text)
 }
 
 fn render_pdf(data: &PacketData) -> Vec<u8> {
@@ -77,46 +72,6 @@ fn render_pdf(data: &PacketData) -> Vec<u8> {
         }
         Err(error) => panic!("{error}"),
     }
-}
-
-/// Runs a poppler tool on a PDF and returns its standard output.
-fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
-    let mut file = tempfile::NamedTempFile::new().unwrap();
-    file.write_all(pdf).unwrap();
-    let output = Command::new(tool)
-        .args(args)
-        .arg(file.path())
-        .args(if tool == "pdftotext" {
-            &["-"][..]
-        } else {
-            &[][..]
-        })
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {tool}: {e}"));
-    assert!(
-        output.status.success(),
-        "{tool} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-/// Extracts the text of every page, whitespace collapsed so wrapped lines still match.
-fn pages(pdf: &[u8]) -> Vec<String> {
-    let text = poppler("pdftotext", &["-layout"], pdf);
-    let mut pages: Vec<String> = text.split('\u{c}').map(collapse).collect();
-    if pages.last().is_some_and(|p| p.is_empty()) {
-        pages.pop();
-    }
-    pages
-}
-
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn assert_has(text: &str, needle: &str) {
-    assert!(text.contains(needle), "{needle:?} not found in:\n{text}");
 }
 
 #[test]
@@ -549,10 +504,4 @@ fn cases_render_in_parallel_with_one_renderer() {
         .map(|(dir, text)| render_pdf(&packet_data(dir, text)))
         .collect();
     assert!(pdfs[0] == pdfs[2] && pdfs[1] == pdfs[3]);
-}
-
-#[test]
-fn render_errors_are_values() {
-    let error = RenderError::Panic("boom".into());
-    assert_eq!(error.to_string(), "Typst panicked: boom");
 }

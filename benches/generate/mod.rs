@@ -197,7 +197,7 @@ pub fn case_yaml(n: usize, evidence: &[&str]) -> String {
 /// references of the bundled evidence library.
 pub fn write_cases(dir: &Path, count: usize) {
     let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/evidence.yaml");
-    let library = appealpack::evidence::EvidenceLibrary::from_file(&templates).unwrap();
+    let library = appealpack::model::evidence::EvidenceLibrary::from_file(&templates).unwrap();
     let evidence: Vec<&str> = library
         .references()
         .iter()

@@ -1,7 +1,9 @@
 //! Unit tests of the checklist: for every rule, a case that passes it and one that fails it.
 
+use std::path::Path;
+
 use super::*;
-use crate::case::Case;
+use crate::model::case::Case;
 
 /// A case at second-level appeal that passes every rule.
 const GOOD: &str = r#"
@@ -44,12 +46,13 @@ fn run_in(yaml: &str, dir: &Path) -> Vec<Finding> {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/evidence.yaml"),
     )
     .unwrap();
+    let files = attachments::read(&case, dir);
     check(
         &case,
         &Context {
-            today: today(),
             library: &library,
-            case_dir: dir,
+            attachments: &files,
+            deadline: deadline::filing_deadline(&case, today()),
         },
     )
 }
@@ -370,8 +373,20 @@ fn attachments_rule() {
     let dir = tempfile::tempdir().unwrap();
     let case_dir = dir.path().join("case");
     std::fs::create_dir(&case_dir).unwrap();
-    std::fs::write(case_dir.join("notice.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
-    std::fs::write(case_dir.join("chart.png"), b"\x89PNG\r\n\x1a\nrest").unwrap();
+    // Real files: the rule reads them as the packet will.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cases/KET-2026-0101");
+    std::fs::copy(
+        fixture.join("denial-notice.pdf"),
+        case_dir.join("notice.pdf"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixture.join("insurance-card.png"),
+        case_dir.join("chart.png"),
+    )
+    .unwrap();
+    std::fs::write(case_dir.join("damaged.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+    std::fs::write(case_dir.join("damaged.png"), b"\x89PNG\r\n\x1a\nrest").unwrap();
     std::fs::write(case_dir.join("notes.txt"), b"hello").unwrap();
     std::fs::write(dir.path().join("outside.pdf"), b"%PDF-1.4\n").unwrap();
     let good = format!(
@@ -379,7 +394,7 @@ fn attachments_rule() {
     );
     assert!(of(&run_in(&good, &case_dir), "attachments").is_empty());
     let bad = format!(
-        "{GOOD}attachments:\n  - {{ file: missing.pdf, title: A }}\n  - {{ file: ../outside.pdf, title: B }}\n  - {{ file: /etc/passwd, title: C }}\n  - {{ file: notes.txt, title: D }}\n"
+        "{GOOD}attachments:\n  - {{ file: missing.pdf, title: A }}\n  - {{ file: ../outside.pdf, title: B }}\n  - {{ file: /etc/passwd, title: C }}\n  - {{ file: notes.txt, title: D }}\n  - {{ file: damaged.pdf, title: E }}\n  - {{ file: damaged.png, title: F }}\n"
     );
     let found = of(&run_in(&bad, &case_dir), "attachments");
     assert_eq!(
@@ -389,6 +404,8 @@ fn attachments_rule() {
             "blocker: attachments[1].file: \"../outside.pdf\" leaves the case folder; name a file beside the case file",
             "blocker: attachments[2].file: \"/etc/passwd\" leaves the case folder; name a file beside the case file",
             "blocker: attachments[3].file: \"notes.txt\" is not a PDF, PNG, JPEG or GIF file",
+            "blocker: attachments[4].file \"damaged.pdf\" cannot be enclosed: the PDF cannot be read (damaged or not a PDF)",
+            "blocker: attachments[5].file \"damaged.png\" cannot be enclosed: damaged.png cannot be read as an image (damaged?): failed to decode image (unexpected end of file)",
         ]
     );
     #[cfg(unix)]

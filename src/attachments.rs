@@ -1,0 +1,284 @@
+//! The files a case names (its signed letter and attachments): resolved inside the case
+//! folder, recognised, read, validated and counted once, for both `check` and `build`.
+//!
+//! [`read`] is the only place that touches these files. What it could not enclose comes
+//! back as a problem that the checklist's `attachments` rule reports; what it could comes
+//! back as [`Enclosure`]s, in memory, which the packet encloses without reading the files
+//! again. So `check` and `build` judge every file the same way.
+
+use std::fmt;
+use std::io::Read as _;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::model::case::Case;
+
+/// The largest attachment appealpack encloses.
+pub const MAX_ATTACHMENT_BYTES: u64 = 50 * 1024 * 1024;
+
+/// The virtual path of the signed letter of medical necessity, the same for every case.
+pub const LETTER_PATH: &str = "/case/letter.pdf";
+
+/// The kinds of file a packet can enclose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    /// A PDF document.
+    Pdf,
+    /// A PNG, JPEG or GIF image.
+    Image,
+}
+
+/// What part of the packet an enclosed file belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The signed letter of medical necessity.
+    Letter,
+    /// An attachment listed among the enclosures.
+    Attachment,
+}
+
+/// A file enclosed with the packet: a PDF or image from the case folder, read into memory.
+#[derive(Clone, Serialize)]
+pub struct Enclosure {
+    /// The title printed above it.
+    pub title: String,
+    /// Whether it is a PDF or an image.
+    pub kind: FileKind,
+    /// Whether it is the signed letter or an attachment.
+    pub role: Role,
+    /// The virtual path the templates read it from, e.g. `/case/enclosure-0.pdf`.
+    pub path: String,
+    /// The number of pages (1 for an image).
+    pub pages: usize,
+    /// The file in the case folder it was read from.
+    #[serde(skip)]
+    pub file: PathBuf,
+    /// The file's bytes.
+    #[serde(skip)]
+    pub bytes: Arc<Vec<u8>>,
+}
+
+impl fmt::Debug for Enclosure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Enclosure")
+            .field("title", &self.title)
+            .field("kind", &self.kind)
+            .field("role", &self.role)
+            .field("path", &self.path)
+            .field("pages", &self.pages)
+            .field("file", &self.file)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// The files of one case as read: what can be enclosed, and what cannot and why.
+#[derive(Debug, Clone, Default)]
+pub struct Attachments {
+    /// The files that can be enclosed, the signed letter first, then attachments in order.
+    pub enclosures: Vec<Enclosure>,
+    /// Why each other named file cannot be enclosed, naming its field.
+    pub problems: Vec<String>,
+}
+
+/// Recognises a PDF or image by its first bytes.
+pub fn sniff(head: &[u8]) -> Option<FileKind> {
+    if head.starts_with(b"%PDF-") {
+        Some(FileKind::Pdf)
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n")
+        || head.starts_with(b"\xff\xd8\xff")
+        || head.starts_with(b"GIF87a")
+        || head.starts_with(b"GIF89a")
+    {
+        Some(FileKind::Image)
+    } else {
+        None
+    }
+}
+
+/// Resolves a file named by a case inside its folder, or says why it cannot be used.
+pub fn resolve(case_dir: &Path, name: &str) -> Result<(PathBuf, FileKind), String> {
+    let relative = Path::new(name);
+    if name.trim().is_empty() {
+        return Err("no file named".into());
+    }
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(format!(
+            "{name:?} leaves the case folder; name a file beside the case file"
+        ));
+    }
+    let path = case_dir.join(relative);
+    let meta = std::fs::metadata(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("{name:?} does not exist in the case folder"),
+        _ => format!("{name:?} cannot be read: {e}"),
+    })?;
+    if !meta.is_file() {
+        return Err(format!("{name:?} is not a file"));
+    }
+    let real_dir = case_dir
+        .canonicalize()
+        .map_err(|e| format!("the case folder cannot be read: {e}"))?;
+    let real = path
+        .canonicalize()
+        .map_err(|e| format!("{name:?} cannot be read: {e}"))?;
+    if !real.starts_with(&real_dir) {
+        return Err(format!("{name:?} is a link that leaves the case folder"));
+    }
+    if meta.len() > MAX_ATTACHMENT_BYTES {
+        return Err(format!(
+            "{name:?} is larger than {} MiB",
+            MAX_ATTACHMENT_BYTES / 1024 / 1024
+        ));
+    }
+    let mut head = [0u8; 8];
+    let read = std::fs::File::open(&path)
+        .and_then(|mut file| file.read(&mut head))
+        .map_err(|e| format!("{name:?} cannot be read: {e}"))?;
+    let kind = sniff(&head[..read])
+        .ok_or_else(|| format!("{name:?} is not a PDF, PNG, JPEG or GIF file"))?;
+    Ok((real, kind))
+}
+
+/// Reads the signed letter and the attachments a case names, ready to enclose.
+pub fn read(case: &Case, case_dir: &Path) -> Attachments {
+    let mut out = Attachments::default();
+    let letter = case
+        .letter_of_medical_necessity
+        .as_ref()
+        .and_then(|l| l.file.as_deref())
+        .filter(|name| !name.trim().is_empty());
+    if let Some(name) = letter {
+        match resolve(case_dir, name) {
+            Ok((file, FileKind::Pdf)) => {
+                let title = "Letter of medical necessity".to_owned();
+                match read_enclosure(file, FileKind::Pdf, Role::Letter, title, |_| {
+                    LETTER_PATH.into()
+                }) {
+                    Ok(enclosure) => out.enclosures.push(enclosure),
+                    Err(why) => out.problems.push(format!(
+                        "letter_of_medical_necessity.file {name:?} cannot be enclosed: {why}"
+                    )),
+                }
+            }
+            Ok(_) => out.problems.push(format!(
+                "letter_of_medical_necessity.file {name:?} must be a PDF"
+            )),
+            Err(why) => out
+                .problems
+                .push(format!("letter_of_medical_necessity.file: {why}")),
+        }
+    }
+    for (i, attachment) in case.attachments.iter().enumerate() {
+        let (file, kind) = match resolve(case_dir, &attachment.file) {
+            Ok(resolved) => resolved,
+            Err(why) => {
+                out.problems.push(format!("attachments[{i}].file: {why}"));
+                continue;
+            }
+        };
+        let index = out
+            .enclosures
+            .iter()
+            .filter(|e| e.role == Role::Attachment)
+            .count();
+        let title = attachment.title.trim().to_owned();
+        let path = |extension: &str| format!("/case/enclosure-{index}.{extension}");
+        match read_enclosure(file, kind, Role::Attachment, title, path) {
+            Ok(enclosure) => out.enclosures.push(enclosure),
+            Err(why) => out.problems.push(format!(
+                "attachments[{i}].file {:?} cannot be enclosed: {why}",
+                attachment.file
+            )),
+        }
+    }
+    out
+}
+
+/// Reads one resolved file, counts its pages and names its virtual path by its extension.
+fn read_enclosure(
+    file: PathBuf,
+    kind: FileKind,
+    role: Role,
+    title: String,
+    path: impl FnOnce(&str) -> String,
+) -> Result<Enclosure, String> {
+    let bytes =
+        std::fs::read(&file).map_err(|e| format!("{} cannot be read: {e}", file.display()))?;
+    let bytes = Arc::new(bytes);
+    let (pages, extension) = match kind {
+        FileKind::Pdf => (pdf_pages(bytes.clone())?, "pdf"),
+        FileKind::Image => (1, image_extension(&bytes, &file)?),
+    };
+    Ok(Enclosure {
+        title,
+        kind,
+        role,
+        path: path(extension),
+        pages,
+        file,
+        bytes,
+    })
+}
+
+/// Decodes an image as Typst will (the result is memoised), returning its file extension;
+/// a damaged image becomes the case's finding instead of failing its packet.
+fn image_extension(bytes: &[u8], file: &Path) -> Result<&'static str, String> {
+    use typst::visualize::{ExchangeFormat, RasterImage};
+    let (format, extension) = if bytes.starts_with(b"\x89PNG") {
+        (ExchangeFormat::Png, "png")
+    } else if bytes.starts_with(b"GIF8") {
+        (ExchangeFormat::Gif, "gif")
+    } else {
+        (ExchangeFormat::Jpg, "jpg")
+    };
+    RasterImage::plain(typst::foundations::Bytes::new(bytes.to_vec()), format).map_err(|e| {
+        format!(
+            "{} cannot be read as an image (damaged?): {e}",
+            file.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        )
+    })?;
+    Ok(extension)
+}
+
+/// Counts the pages of a PDF, refusing encrypted, broken and empty files.
+pub fn pdf_pages(bytes: Arc<Vec<u8>>) -> Result<usize, String> {
+    use hayro_syntax::{LoadPdfError, Pdf};
+    let pdf = Pdf::new(bytes).map_err(|e| match e {
+        LoadPdfError::Decryption(_) => {
+            "the PDF is encrypted; enclose an unprotected copy".to_owned()
+        }
+        LoadPdfError::Invalid => "the PDF cannot be read (damaged or not a PDF)".to_owned(),
+    })?;
+    match pdf.pages().len() {
+        0 => Err("the PDF has no pages".into()),
+        pages => Ok(pages),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_pdfs_are_refused() {
+        assert!(pdf_pages(Arc::new(b"%PDF-1.7\nnot really".to_vec())).is_err());
+    }
+
+    #[test]
+    fn files_are_recognised_by_their_first_bytes() {
+        assert_eq!(sniff(b"%PDF-1.7"), Some(FileKind::Pdf));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n"), Some(FileKind::Image));
+        assert_eq!(sniff(b"\xff\xd8\xff\xe0"), Some(FileKind::Image));
+        assert_eq!(sniff(b"GIF89a"), Some(FileKind::Image));
+        assert_eq!(sniff(b"hello"), None);
+        assert_eq!(sniff(b""), None);
+    }
+}

@@ -1,0 +1,170 @@
+//! The build cache: what each packet was made from, so unchanged cases are skipped.
+//!
+//! Each packet is keyed by a hash of everything that shapes it: the appealpack version,
+//! the templates as the renderer serves them, the packet data (the case as checked, with
+//! its findings, deadline and the organisation's letterhead) and every enclosed file's
+//! bytes. File times are never consulted, since git checkouts reset them.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::attachments::Enclosure;
+
+/// The manifest's file name inside the output folder.
+pub const FILE_NAME: &str = ".appealpack-manifest.json";
+
+/// One packet appealpack wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// The case id.
+    pub id: String,
+    /// The hash of everything the packet was made from.
+    pub key: String,
+    /// The packet's path, relative to the output folder.
+    pub packet: String,
+    /// The packet's size in bytes.
+    pub size: u64,
+    /// The BLAKE3 hash of the packet's bytes.
+    pub hash: String,
+}
+
+/// The packets of the last build in an output folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The appealpack version that wrote it.
+    pub appealpack: String,
+    /// The packets, sorted by case id.
+    pub packets: Vec<Entry>,
+}
+
+impl Manifest {
+    /// Parses a manifest, refusing one written by another appealpack version.
+    pub fn parse(text: &str) -> Result<Manifest, String> {
+        let manifest: Manifest =
+            serde_json::from_str(text).map_err(|e| format!("not an appealpack manifest ({e})"))?;
+        if manifest.appealpack != crate::VERSION {
+            return Err(format!(
+                "written by appealpack {}, this is {}",
+                manifest.appealpack,
+                crate::VERSION
+            ));
+        }
+        Ok(manifest)
+    }
+
+    /// Reads the manifest of an output folder: empty if there is none, an error message if
+    /// it is corrupt or foreign (the caller reports it and rebuilds everything).
+    pub fn load(output: &Path) -> Result<Manifest, String> {
+        let path = output.join(FILE_NAME);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Manifest::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest::default()),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// Looks up the entry of a case id.
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.packets
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.packets[i])
+    }
+
+    /// Returns a manifest of the given entries, sorted by case id.
+    pub fn new(mut packets: Vec<Entry>) -> Manifest {
+        packets.sort_by(|a, b| a.id.cmp(&b.id));
+        Manifest {
+            appealpack: crate::VERSION.to_string(),
+            packets,
+        }
+    }
+
+    /// Serialises the manifest as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("manifest serialises")
+    }
+}
+
+impl Entry {
+    /// Returns whether the packet on disk is still the one this entry recorded.
+    pub fn is_intact(&self, output: &Path) -> bool {
+        let path = output.join(&self.packet);
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.len() == self.size => std::fs::read(&path)
+                .map(|bytes| blake3::hash(&bytes).to_hex().as_str() == self.hash)
+                .unwrap_or(false),
+            _ => false,
+        }
+    }
+}
+
+/// Hashes what every packet depends on besides its own data: the appealpack version and
+/// the templates' fingerprint ([`crate::render::Renderer::fingerprint`]).
+pub fn inputs_fingerprint(templates: blake3::Hash) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(crate::VERSION.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(templates.as_bytes());
+    hasher.finalize()
+}
+
+/// Returns the key of one packet: the inputs' fingerprint, its JSON data and the bytes of
+/// every file it encloses.
+pub fn packet_key(inputs: blake3::Hash, json: &[u8], enclosures: &[Enclosure]) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(inputs.as_bytes());
+    hasher.update(&(json.len() as u64).to_le_bytes());
+    hasher.update(json);
+    for enclosure in enclosures {
+        hasher.update(&(enclosure.bytes.len() as u64).to_le_bytes());
+        hasher.update(&enclosure.bytes);
+    }
+    hasher.finalize().to_hex().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corrupt_and_foreign_manifests_are_refused() {
+        assert!(
+            Manifest::parse("{")
+                .unwrap_err()
+                .starts_with("not an appealpack manifest")
+        );
+        let foreign = r#"{"appealpack": "0.0.0-other", "packets": []}"#;
+        assert!(
+            Manifest::parse(foreign)
+                .unwrap_err()
+                .contains("0.0.0-other")
+        );
+        let ours = Manifest::new(vec![]);
+        assert_eq!(Manifest::parse(&ours.to_json()).unwrap(), ours);
+    }
+
+    #[test]
+    fn entries_are_found_by_id_and_checked_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("B")).unwrap();
+        std::fs::write(dir.path().join("B/packet.pdf"), b"pdf bytes").unwrap();
+        let entry = |id: &str| Entry {
+            id: id.into(),
+            key: "k".into(),
+            packet: format!("{id}/packet.pdf"),
+            size: 9,
+            hash: blake3::hash(b"pdf bytes").to_hex().to_string(),
+        };
+        let manifest = Manifest::new(vec![entry("C"), entry("B"), entry("A")]);
+        assert_eq!(manifest.get("B").unwrap().id, "B");
+        assert!(manifest.get("D").is_none());
+        assert!(manifest.get("B").unwrap().is_intact(dir.path()));
+        assert!(!manifest.get("A").unwrap().is_intact(dir.path()));
+        std::fs::write(dir.path().join("B/packet.pdf"), b"pdf bytez").unwrap();
+        assert!(!manifest.get("B").unwrap().is_intact(dir.path()));
+    }
+}

@@ -1,0 +1,271 @@
+//! The appeal checklist: rules with stable ids, each from an item of the source article,
+//! and the check stage that runs them on one loaded case.
+//!
+//! [`check_case`] is the one place a case is judged: it reads the case's files
+//! ([`crate::attachments`]), works out its filing deadline ([`deadline`]) and runs every
+//! rule. `check` and `build` both call it, so they cannot disagree.
+
+mod codes;
+pub mod deadline;
+mod rules;
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::attachments::{self, Attachments, Enclosure};
+use crate::load::Loaded;
+use crate::model::case::Case;
+use crate::model::evidence::EvidenceLibrary;
+use crate::model::fields::Date;
+
+pub use codes::{Condition, condition, icd10_is_well_formed, npi_is_valid};
+pub use deadline::{CLOSE_DAYS, Deadline, Unknown};
+
+use rules::*;
+
+/// How much a finding weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; changes nothing.
+    Info,
+    /// The packet can go but is weaker.
+    Warning,
+    /// The packet is not ready to send.
+    Blocker,
+}
+
+impl Severity {
+    /// Returns the severity as printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Blocker => "blocker",
+        }
+    }
+}
+
+/// One thing a case lacks or should know, found by a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The id of the rule that found it.
+    pub rule: Cow<'static, str>,
+    /// How much it weighs.
+    pub severity: Severity,
+    /// What to add, and where.
+    pub message: String,
+}
+
+/// A checklist rule: its id, the article's item it makes checkable, and what it checks.
+pub struct Rule {
+    /// Stable id, used in reports and JUnit files.
+    pub id: &'static str,
+    /// The most severe finding the rule can make.
+    pub severity: Severity,
+    /// The checklist item of the source article.
+    pub item: &'static str,
+    /// What the rule checks, in one line.
+    pub checks: &'static str,
+    check: fn(&Case, &Context, &mut Findings),
+}
+
+/// What the rules need besides the case: the evidence library, its files and its deadline.
+pub struct Context<'a> {
+    /// The evidence library that citation keys are checked against.
+    pub library: &'a EvidenceLibrary,
+    /// The case's files as read.
+    pub attachments: &'a Attachments,
+    /// The filing deadline as of the day deadlines are counted from.
+    pub deadline: Result<Deadline, Unknown>,
+}
+
+/// The findings of one rule, collected as it runs.
+struct Findings<'a> {
+    rule: &'static str,
+    out: &'a mut Vec<Finding>,
+}
+
+impl Findings<'_> {
+    fn add(&mut self, severity: Severity, message: impl Into<String>) {
+        self.out.push(Finding {
+            rule: Cow::Borrowed(self.rule),
+            severity,
+            message: message.into(),
+        });
+    }
+    fn blocker(&mut self, message: impl Into<String>) {
+        self.add(Severity::Blocker, message);
+    }
+    fn warning(&mut self, message: impl Into<String>) {
+        self.add(Severity::Warning, message);
+    }
+    fn info(&mut self, message: impl Into<String>) {
+        self.add(Severity::Info, message);
+    }
+}
+
+/// The checklist, in the order of the source article.
+pub static RULES: &[Rule] = &[
+    Rule {
+        id: "provider",
+        severity: Severity::Blocker,
+        item: "Consult your healthcare provider",
+        checks: "provider named, credentials, NPI valid (10 digits, Luhn check), supports the treatment",
+        check: check_provider,
+    },
+    Rule {
+        id: "lmn",
+        severity: Severity::Blocker,
+        item: "Letter of medical necessity",
+        checks: "a signed letter file or a draft that states diagnosis, severity and why other treatments failed",
+        check: check_lmn,
+    },
+    Rule {
+        id: "diagnosis",
+        severity: Severity::Blocker,
+        item: "The medical reasons for the treatment",
+        checks: "at least one diagnosis; ICD-10-CM codes well formed; codes outside depression, bipolar depression, anxiety and PTSD warned",
+        check: check_diagnosis,
+    },
+    Rule {
+        id: "prior-treatments",
+        severity: Severity::Blocker,
+        item: "Why other treatments were not effective",
+        checks: "depression: 2+ antidepressant trials of 6+ weeks with outcomes; PTSD or anxiety: 1+ first-line treatment",
+        check: check_prior_treatments,
+    },
+    Rule {
+        id: "insurer-policy",
+        severity: Severity::Blocker,
+        item: "Engage with your insurance company and understand their policies",
+        checks: "insurer, patient identifiers, member id, plan type, appeals address; the plan's clinical policy reviewed (warning)",
+        check: check_insurer_policy,
+    },
+    Rule {
+        id: "denial",
+        severity: Severity::Blocker,
+        item: "If your claim is denied",
+        checks: "from internal-appeal on: the denial's date, reference and reason",
+        check: check_denial,
+    },
+    Rule {
+        id: "deadline",
+        severity: Severity::Blocker,
+        item: "The right to appeal, in time",
+        checks: "the filing deadline has not passed (blocker), 14 days or fewer left (warning); urgent denials flagged for expedited review",
+        check: check_deadline,
+    },
+    Rule {
+        id: "evidence",
+        severity: Severity::Blocker,
+        item: "Research supporting the efficacy of ketamine",
+        checks: "3+ citations, every key in the evidence library; fewer than 3 blocks an experimental-investigational appeal",
+        check: check_evidence,
+    },
+    Rule {
+        id: "testimonials",
+        severity: Severity::Warning,
+        item: "Testimonials",
+        checks: "a patient statement or at least one testimonial",
+        check: check_testimonials,
+    },
+    Rule {
+        id: "peer-review",
+        severity: Severity::Warning,
+        item: "Peer review by an independent medical professional",
+        checks: "from second-level-appeal on: peer-to-peer or independent review requested",
+        check: check_peer_review,
+    },
+    Rule {
+        id: "attachments",
+        severity: Severity::Blocker,
+        item: "Provide all necessary documentation",
+        checks: "every named file exists inside the case folder and is a readable PDF or image",
+        check: check_attachments,
+    },
+    Rule {
+        id: "alternatives",
+        severity: Severity::Info,
+        item: "Alternatives if insurance doesn't cover",
+        checks: "at external-review: self-pay quote, installment plan, clinical trials considered",
+        check: check_alternatives,
+    },
+];
+
+/// A case after the check stage: its findings and deadline, and the files it encloses.
+#[derive(Debug, Clone)]
+pub struct CheckedCase {
+    /// The case file's path as found.
+    pub path: PathBuf,
+    /// The case file's path relative to the cases folder, with `/` separators.
+    pub file: String,
+    /// The case id, where the file loaded far enough to have one.
+    pub id: Option<String>,
+    /// The case, or why it did not load.
+    pub case: Result<Case, String>,
+    /// The checklist's findings, most severe first (none for a case that did not load).
+    pub findings: Vec<Finding>,
+    /// The filing deadline, where one could be worked out.
+    pub deadline: Option<Deadline>,
+    /// The files the packet encloses, read once, the signed letter first.
+    pub enclosures: Vec<Enclosure>,
+}
+
+impl CheckedCase {
+    /// Returns whether any finding is a blocker.
+    pub fn has_blockers(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.severity == Severity::Blocker)
+    }
+}
+
+/// Checks one loaded case as of `today`: reads its files, works out its deadline and runs
+/// every rule.
+pub fn check_case(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> CheckedCase {
+    let case_dir = loaded.case_dir().to_path_buf();
+    let mut checked = CheckedCase {
+        path: loaded.path,
+        file: loaded.file,
+        id: loaded.id,
+        case: loaded.case,
+        findings: Vec::new(),
+        deadline: None,
+        enclosures: Vec::new(),
+    };
+    if let Ok(case) = &checked.case {
+        let files = attachments::read(case, &case_dir);
+        let context = Context {
+            library,
+            attachments: &files,
+            deadline: deadline::filing_deadline(case, today),
+        };
+        checked.findings = check(case, &context);
+        checked.deadline = context.deadline.ok();
+        checked.enclosures = files.enclosures;
+    }
+    checked
+}
+
+/// Runs every rule on a case and returns its findings, most severe first, in rule order.
+pub fn check(case: &Case, context: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        (rule.check)(
+            case,
+            context,
+            &mut Findings {
+                rule: rule.id,
+                out: &mut out,
+            },
+        );
+    }
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,364 @@
+//! The rules of the checklist, one function each, in the order of [`super::RULES`].
+
+use crate::model::case::{
+    Case, DenialReason, Outcome, PlanType, PriorTreatment, Stage, TreatmentKind,
+};
+
+use super::codes::{Condition, condition, icd10_is_well_formed, npi_is_valid};
+use super::deadline::{CLOSE_DAYS, Deadline, Unknown};
+use super::{Context, Findings};
+
+/// Returns whether a text field is missing or blank.
+fn blank(value: Option<&str>) -> bool {
+    value.is_none_or(|v| v.trim().is_empty())
+}
+
+pub(super) fn check_provider(case: &Case, _: &Context, f: &mut Findings) {
+    let p = &case.provider;
+    if p.name.trim().is_empty() {
+        f.blocker("no treating provider named; add provider.name");
+    }
+    if blank(p.credentials.as_deref()) {
+        f.warning(
+            "the provider's credentials are missing; add provider.credentials (MD, DO, PMHNP...)",
+        );
+    }
+    match p.npi.as_ref().map(|n| n.as_str()) {
+        None | Some("") => f.blocker("the provider's NPI is missing; add provider.npi (10 digits)"),
+        Some(npi) if !npi_is_valid(npi) => f.blocker(format!(
+            "provider.npi {npi:?} is not a valid NPI (10 digits with a Luhn check digit); check it against the NPI registry"
+        )),
+        Some(_) => {}
+    }
+    if p.supports_treatment != Some(true) {
+        f.blocker("the provider has not confirmed support for the treatment; set provider.supports_treatment: true once they have");
+    }
+}
+
+/// Words that show a letter states the diagnosis, the severity, and why other treatments failed.
+const LMN_DIAGNOSIS_WORDS: &[&str] = &[
+    "diagnos",
+    "depress",
+    "anxiety",
+    "ptsd",
+    "stress disorder",
+    "f3",
+    "f4",
+];
+const LMN_SEVERITY_WORDS: &[&str] = &[
+    "severe", "moderate", "phq", "madrs", "ham-d", "qids", "gad-7", "pcl-5", "score", "suicid",
+    "impair",
+];
+const LMN_FAILURE_WORDS: &[&str] = &[
+    "fail",
+    "inadequate",
+    "did not respond",
+    "no response",
+    "partial response",
+    "side effect",
+    "intoleran",
+    "not effective",
+    "ineffective",
+];
+
+fn mentions(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| text.contains(w))
+}
+
+pub(super) fn check_lmn(case: &Case, _: &Context, f: &mut Findings) {
+    let letter = case.letter_of_medical_necessity.clone().unwrap_or_default();
+    let has_file = !blank(letter.file.as_deref());
+    let has_draft = !blank(letter.draft.as_deref());
+    if !has_file && !has_draft {
+        f.blocker("no letter of medical necessity; add letter_of_medical_necessity.file (signed PDF) or .draft (Markdown)");
+        return;
+    }
+    if !has_file {
+        let text = format!(
+            "{}\n{}",
+            letter.draft.as_deref().unwrap_or(""),
+            case.clinical_summary.as_deref().unwrap_or("")
+        )
+        .to_lowercase();
+        let mut missing = Vec::new();
+        if !mentions(&text, LMN_DIAGNOSIS_WORDS) {
+            missing.push("the diagnosis");
+        }
+        if !mentions(&text, LMN_SEVERITY_WORDS) {
+            missing.push("its severity (scores, suicide risk, impairment)");
+        }
+        if !mentions(&text, LMN_FAILURE_WORDS) {
+            missing.push("why other treatments failed");
+        }
+        if !missing.is_empty() {
+            f.warning(format!(
+                "the draft letter and clinical summary do not state {}; add it to letter_of_medical_necessity.draft",
+                missing.join(", ")
+            ));
+        }
+        f.info("the letter of medical necessity is a draft: the provider must sign it before it is sent");
+    }
+    for (i, score) in case.scores.iter().enumerate() {
+        let max = score.instrument.max_score();
+        if score.score > max {
+            f.warning(format!(
+                "scores[{i}]: {} score {} is above the scale's maximum of {max}; check scores[{i}].score",
+                score.instrument.as_str(),
+                score.score
+            ));
+        }
+    }
+}
+
+pub(super) fn check_diagnosis(case: &Case, _: &Context, f: &mut Findings) {
+    if case.diagnoses.is_empty() {
+        f.blocker("no diagnosis; add diagnoses[] with an ICD-10-CM code and description");
+        return;
+    }
+    for (i, diagnosis) in case.diagnoses.iter().enumerate() {
+        let code = diagnosis.code.as_str();
+        if !icd10_is_well_formed(code) {
+            f.blocker(format!(
+                "diagnoses[{i}].code {code:?} is not a well-formed ICD-10-CM code (letter, two digits, optional dot and up to four more, e.g. F33.2)"
+            ));
+        } else if condition(code).is_none() {
+            f.warning(format!(
+                "diagnoses[{i}].code {code} is outside depression (F32, F33), bipolar depression (F31.3-F31.5), anxiety (F41) and PTSD (F43.1); lead with the diagnosis ketamine treats"
+            ));
+        }
+    }
+}
+
+/// The shortest trial the checklist counts as adequate, in days (6 weeks).
+const ADEQUATE_TRIAL_DAYS: i64 = 42;
+
+pub(super) fn check_prior_treatments(case: &Case, _: &Context, f: &mut Findings) {
+    for (i, t) in case.prior_treatments.iter().enumerate() {
+        if let Some(ended) = t.ended
+            && ended < t.started
+        {
+            f.warning(format!(
+                "prior_treatments[{i}] ({}) ended before it started; check prior_treatments[{i}].started/ended",
+                t.name
+            ));
+        }
+    }
+    let conditions: Vec<Condition> = case.diagnosis_codes().filter_map(condition).collect();
+    let completed = |t: &&PriorTreatment| t.outcome != Outcome::Ongoing;
+    if conditions.contains(&Condition::Depression) {
+        let adequate = case
+            .prior_treatments
+            .iter()
+            .filter(completed)
+            .filter(|t| t.kind == TreatmentKind::Antidepressant)
+            .filter(|t| {
+                t.ended
+                    .is_some_and(|e| t.started.days_until(e) >= ADEQUATE_TRIAL_DAYS)
+            })
+            .count();
+        if adequate < 2 {
+            let trials = if adequate == 1 { "trial" } else { "trials" };
+            f.blocker(format!(
+                "only {adequate} antidepressant {trials} of 6+ weeks documented; add at least 2 (prior_treatments[].started/ended)"
+            ));
+        }
+        let augmented = case.prior_treatments.iter().any(|t| {
+            matches!(
+                t.kind,
+                TreatmentKind::Augmentation
+                    | TreatmentKind::Psychotherapy
+                    | TreatmentKind::Ect
+                    | TreatmentKind::Tms
+            )
+        });
+        if !augmented {
+            f.warning("no augmentation, psychotherapy, ECT or TMS documented; many plans ask for one (prior_treatments[].kind)");
+        }
+    } else if conditions
+        .iter()
+        .any(|c| matches!(c, Condition::Anxiety | Condition::Ptsd))
+    {
+        let first_line = case.prior_treatments.iter().filter(completed).any(|t| {
+            matches!(
+                t.kind,
+                TreatmentKind::Antidepressant | TreatmentKind::Psychotherapy
+            )
+        });
+        if !first_line {
+            f.blocker("no first-line treatment (an SSRI/SNRI or trauma-focused psychotherapy) documented with an outcome; add it to prior_treatments[]");
+        }
+    }
+}
+
+pub(super) fn check_insurer_policy(case: &Case, _: &Context, f: &mut Findings) {
+    let insurer = &case.insurer;
+    if insurer.name.trim().is_empty() {
+        f.blocker("the insurer is not named; add insurer.name");
+    }
+    if case.patient.name.trim().is_empty() {
+        f.blocker("the patient is not named; add patient.name as on the insurance card");
+    }
+    if case.patient.date_of_birth.is_none() {
+        f.blocker("the patient's date of birth is missing; add patient.date_of_birth");
+    }
+    if case
+        .patient
+        .member_id
+        .as_ref()
+        .is_none_or(|m| m.as_str().is_empty())
+    {
+        f.blocker("the member id is missing; add patient.member_id from the insurance card");
+    }
+    if insurer.plan_type.is_none() {
+        f.blocker("the plan type is missing; add insurer.plan_type (it sets the appeal windows)");
+    }
+    if blank(insurer.appeals_address.as_deref()) {
+        f.blocker("the appeals address is missing; add insurer.appeals_address from the denial notice or plan documents");
+    }
+    if blank(insurer.clinical_policy.as_deref()) {
+        f.warning("the plan's clinical policy for ketamine has not been reviewed; add insurer.clinical_policy (its name, number and what it requires)");
+    }
+    if case.denial.as_ref().and_then(|d| d.reason) == Some(DenialReason::NotMedicallyNecessary)
+        && insurer.criteria.is_empty()
+    {
+        f.warning("the plan says the treatment is not medically necessary but its criteria are not answered; add insurer.criteria[] (criterion, how_met)");
+    }
+}
+
+pub(super) fn check_denial(case: &Case, _: &Context, f: &mut Findings) {
+    if case.stage < Stage::InternalAppeal {
+        return;
+    }
+    let Some(denial) = &case.denial else {
+        f.blocker(format!(
+            "stage {} needs the denial; add denial (date, reference, reason)",
+            case.stage.as_str()
+        ));
+        return;
+    };
+    if denial.date.is_none() {
+        f.blocker("the denial's date is missing; add denial.date from the notice");
+    }
+    if denial
+        .reference
+        .as_ref()
+        .is_none_or(|r| r.as_str().is_empty())
+    {
+        f.blocker("the denial's reference is missing; add denial.reference from the notice");
+    }
+    if denial.reason.is_none() {
+        f.blocker("the denial's reason is missing; add denial.reason (experimental-investigational, not-medically-necessary...)");
+    }
+    if let (Some(date), Some(received)) = (denial.date, denial.received)
+        && received < date
+    {
+        f.warning("denial.received is before denial.date; check both against the notice");
+    }
+}
+
+pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
+    let urgent = case.denial.as_ref().is_some_and(|d| d.urgent);
+    if urgent {
+        f.info("urgent denial: the packet asks for expedited review (decision within 72 hours)");
+    }
+    match &context.deadline {
+        Ok(Deadline {
+            date, days_left, ..
+        }) => {
+            if *days_left < 0 {
+                f.blocker(format!(
+                    "the filing deadline {date} passed {} days ago; ask the plan in writing for an extension for good cause",
+                    -days_left
+                ));
+            } else if *days_left <= CLOSE_DAYS {
+                f.warning(format!(
+                    "only {days_left} days left to file (deadline {date}); send by fax with confirmation"
+                ));
+            }
+        }
+        Err(Unknown::NoDenial | Unknown::NoNoticeDate) => {}
+        Err(Unknown::NoPlanType) => {}
+        Err(Unknown::SetByNotice(why)) => {
+            let message =
+                format!("{why}; copy the deadline from the denial notice into denial.deadline");
+            if case.insurer.plan_type == Some(PlanType::Medicaid) {
+                f.blocker(message);
+            } else {
+                f.warning(message);
+            }
+        }
+    }
+}
+
+/// The fewest citations an appeal should carry.
+const MIN_CITATIONS: usize = 3;
+
+pub(super) fn check_evidence(case: &Case, context: &Context, f: &mut Findings) {
+    for (i, key) in case.evidence.iter().enumerate() {
+        if context.library.get(key).is_none() {
+            f.blocker(format!(
+                "evidence[{i}] {key:?} is not in the evidence library (templates/evidence.yaml); fix the key or add the reference under extra_evidence"
+            ));
+        }
+    }
+    let known = case
+        .evidence
+        .iter()
+        .filter(|k| context.library.get(k).is_some())
+        .count();
+    let total = known + case.extra_evidence.len();
+    if total < MIN_CITATIONS {
+        let message = format!(
+            "only {total} citation(s); add at least {MIN_CITATIONS} under evidence (keys of templates/evidence.yaml) or extra_evidence"
+        );
+        let investigational = case.denial.as_ref().and_then(|d| d.reason)
+            == Some(DenialReason::ExperimentalInvestigational);
+        if investigational {
+            f.blocker(format!(
+                "{message}: the plan calls the treatment investigational"
+            ));
+        } else {
+            f.warning(message);
+        }
+    }
+}
+
+pub(super) fn check_testimonials(case: &Case, _: &Context, f: &mut Findings) {
+    if blank(case.patient_statement.as_deref()) && case.testimonials.is_empty() {
+        f.warning("no patient statement or testimonial; add patient_statement or testimonials[]");
+    }
+}
+
+pub(super) fn check_peer_review(case: &Case, _: &Context, f: &mut Findings) {
+    if case.stage < Stage::SecondLevelAppeal {
+        return;
+    }
+    if !case.peer_review.as_ref().is_some_and(|p| p.requested) {
+        f.warning(format!(
+            "stage {} should ask for review by an independent psychiatrist; set peer_review.requested: true",
+            case.stage.as_str()
+        ));
+    }
+}
+
+pub(super) fn check_attachments(_: &Case, context: &Context, f: &mut Findings) {
+    for problem in &context.attachments.problems {
+        f.blocker(problem.clone());
+    }
+}
+
+pub(super) fn check_alternatives(case: &Case, _: &Context, f: &mut Findings) {
+    if case.stage != Stage::ExternalReview {
+        return;
+    }
+    let alternatives = case.alternatives.clone().unwrap_or_default();
+    if blank(alternatives.self_pay_quote.as_deref()) {
+        f.info("no self-pay quote yet; ask the clinic and add alternatives.self_pay_quote");
+    }
+    if blank(alternatives.installment_plan.as_deref()) {
+        f.info("no installment plan noted; add alternatives.installment_plan");
+    }
+    if blank(alternatives.clinical_trials_considered.as_deref()) {
+        f.info("clinical trials not yet considered; add alternatives.clinical_trials_considered");
+    }
+}

@@ -1,0 +1,114 @@
+//! The `check` command: every case against the checklist, without rendering.
+
+use std::io::Write;
+use std::path::Path;
+
+use anstyle::{AnsiColor, Style};
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+
+use super::{Exit, exit_for, load_library, print, today};
+use crate::checklist::{self, Severity};
+use crate::cli::{CheckArgs, Format};
+use crate::load;
+use crate::model::evidence::EvidenceLibrary;
+use crate::model::fields::Date;
+use crate::outcome::{CaseOutcome, Status, Summary};
+use crate::render;
+
+/// How many cases are checked between evictions of Typst's memo cache, which keeps every
+/// image the attachments rule decodes.
+const EVICT_EVERY: usize = 64;
+
+/// Runs `check`.
+pub fn run(args: &CheckArgs) -> Result<Exit> {
+    let library = load_library(&args.common.templates)?;
+    let today = today(&args.common);
+    let outcomes = check_all(&args.common.cases, today, &library)?;
+    let summary = Summary::new(today, outcomes);
+    match args.format {
+        Format::Json => {
+            print(&summary.to_json())?;
+        }
+        Format::Human => print_human(&summary).context("cannot write to standard output")?,
+    };
+    Ok(exit_for(&summary, args.common.strict))
+}
+
+/// Loads and checks every case under `cases` in parallel, as `build` checks them.
+pub fn check_all(cases: &Path, today: Date, library: &EvidenceLibrary) -> Result<Vec<CaseOutcome>> {
+    let loaded = load::load_all(cases)?;
+    let mut outcomes = Vec::with_capacity(loaded.len());
+    let mut loaded = loaded.into_iter();
+    loop {
+        let chunk: Vec<_> = loaded.by_ref().take(EVICT_EVERY).collect();
+        if chunk.is_empty() {
+            return Ok(outcomes);
+        }
+        outcomes.par_extend(chunk.into_par_iter().map(|l| {
+            // The enclosures read for the packet are dropped here: `check` renders none.
+            CaseOutcome::checked(&checklist::check_case(l, today, library))
+        }));
+        render::evict_cache();
+    }
+}
+
+fn status_style(status: Status) -> Style {
+    let colour = match status {
+        Status::Ready => AnsiColor::Green,
+        Status::NeedsWork => AnsiColor::Yellow,
+        Status::Invalid | Status::Failed => AnsiColor::Red,
+    };
+    Style::new().fg_color(Some(colour.into())).bold()
+}
+
+fn severity_style(severity: Severity) -> Style {
+    let colour = match severity {
+        Severity::Blocker => AnsiColor::Red,
+        Severity::Warning => AnsiColor::Yellow,
+        Severity::Info => AnsiColor::Cyan,
+    };
+    Style::new().fg_color(Some(colour.into()))
+}
+
+/// Prints findings grouped by case, coloured when stdout is a terminal and NO_COLOR is unset.
+fn print_human(summary: &Summary) -> std::io::Result<()> {
+    let mut out = anstream::stdout().lock();
+    let dim = Style::new().dimmed();
+    for case in &summary.cases {
+        let style = status_style(case.status);
+        let id = case.id.as_deref().unwrap_or("-");
+        write!(
+            out,
+            "{style}{:<10}{style:#} {id}  {dim}{}{dim:#}",
+            case.status.as_str(),
+            case.file
+        )?;
+        if let Some(deadline) = &case.deadline {
+            match deadline.days_left {
+                days if days < 0 => write!(
+                    out,
+                    "  deadline {} (overdue by {} days)",
+                    deadline.date, -days
+                )?,
+                days => write!(out, "  deadline {} ({days} days left)", deadline.date)?,
+            }
+        }
+        writeln!(out)?;
+        if let Some(error) = &case.error {
+            writeln!(out, "    {error}")?;
+        }
+        for finding in &case.findings {
+            let style = severity_style(finding.severity);
+            writeln!(
+                out,
+                "    {style}{:<8}{style:#} {}: {}",
+                finding.severity.as_str(),
+                finding.rule,
+                finding.message
+            )?;
+        }
+    }
+    writeln!(out, "\n{}", summary.totals)?;
+    out.flush()
+}

@@ -1,0 +1,128 @@
+//! The `merge` command: one set of reports from the summaries of shard builds.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use super::{Exit, exit_for};
+use crate::cli::MergeArgs;
+use crate::fsutil;
+use crate::load::slash_path;
+use crate::outcome::Summary;
+use crate::report::write_reports;
+
+/// Runs `merge`.
+pub fn run(args: &MergeArgs) -> Result<Exit> {
+    fsutil::create_dir_all(&args.output)?;
+    let output = canonical(&args.output)?;
+    let mut parts = Vec::new();
+    for dir in &args.shards {
+        let path = dir.join("summary.json");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let summary: Summary = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not an appealpack summary", path.display()))?;
+        parts.push((canonical(dir)?, summary));
+    }
+    let merged = merge_summaries(&output, parts)?;
+    write_reports(&merged, &args.output, None, args.junit.as_deref())?;
+    eprintln!(
+        "merged {} shard summaries: {}; reports in {}",
+        args.shards.len(),
+        merged.totals,
+        args.output.display()
+    );
+    Ok(exit_for(&merged, false))
+}
+
+fn canonical(dir: &Path) -> Result<PathBuf> {
+    dir.canonicalize()
+        .with_context(|| format!("cannot read the folder {}", dir.display()))
+}
+
+/// Merges shard summaries, refusing mixed versions and overlapping shards; packet links are
+/// rewritten relative to `output`.
+pub fn merge_summaries(output: &Path, parts: Vec<(PathBuf, Summary)>) -> Result<Summary> {
+    let Some((_, first)) = parts.first() else {
+        bail!("nothing to merge");
+    };
+    let version = first.appealpack.clone();
+    let today = first.today;
+    let mut seen_shards = HashMap::new();
+    let mut seen_cases: HashMap<String, PathBuf> = HashMap::new();
+    let mut cases = Vec::new();
+    for (dir, summary) in parts {
+        if summary.appealpack != version {
+            bail!(
+                "{} was built by appealpack {}, another shard by {version}: rebuild with one version",
+                dir.display(),
+                summary.appealpack
+            );
+        }
+        if let Some(shard) = summary.shard
+            && let Some(other) = seen_shards.insert(shard, dir.clone())
+        {
+            bail!(
+                "{} and {} are both shard {shard}",
+                other.display(),
+                dir.display()
+            );
+        }
+        for mut case in summary.cases {
+            let key = case.id.clone().unwrap_or_else(|| case.file.clone());
+            if let Some(other) = seen_cases.insert(key.clone(), dir.clone()) {
+                bail!(
+                    "case {key} is in both {} and {}: the shards overlap",
+                    other.display(),
+                    dir.display()
+                );
+            }
+            case.packet = case
+                .packet
+                .map(|p| slash_path(&relative_path(output, &dir).join(p)));
+            cases.push(case);
+        }
+    }
+    let counts: Vec<u32> = seen_shards.keys().map(|s| s.count).collect();
+    if counts.windows(2).any(|w| w[0] != w[1]) {
+        bail!("the summaries come from different shard counts");
+    }
+    Ok(Summary::new(today, cases))
+}
+
+/// Returns the relative path from folder `from` to `to`; both are absolute.
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut path = PathBuf::new();
+    for _ in common..from.len() {
+        path.push("..");
+    }
+    for component in &to[common..] {
+        path.push(component);
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative_path(Path::new("/a/out"), Path::new("/a/s1")),
+            Path::new("../s1")
+        );
+        assert_eq!(
+            relative_path(Path::new("/a"), Path::new("/a/s1")),
+            Path::new("s1")
+        );
+        assert_eq!(
+            relative_path(Path::new("/a/b/c"), Path::new("/x")),
+            Path::new("../../../x")
+        );
+    }
+}

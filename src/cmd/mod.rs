@@ -1,0 +1,98 @@
+//! The commands, one file each: each turns its arguments into work and an exit code.
+//! This file holds what they share.
+
+pub mod build;
+pub mod check;
+pub mod merge;
+pub mod new;
+pub mod rules;
+pub mod schema;
+
+use std::io::Write;
+use std::path::Path;
+
+use anstyle::{AnsiColor, Style};
+use anyhow::{Context as _, Result};
+
+use crate::checklist::Severity;
+use crate::cli::{Cli, Command, CommonArgs};
+use crate::model::evidence::{self, EvidenceLibrary};
+use crate::model::fields::Date;
+use crate::outcome::Summary;
+
+/// How a run ended, as the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Every case is ready.
+    Ok = 0,
+    /// Some case needs work, is invalid or failed (or, with `--strict`, has a warning).
+    Findings = 1,
+    /// Usage or environment error.
+    Error = 2,
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(exit: Exit) -> std::process::ExitCode {
+        std::process::ExitCode::from(exit as u8)
+    }
+}
+
+/// Runs a parsed command line and returns its exit status.
+///
+/// An error that is a closed standard output (`appealpack rules | head -1`) ends the run
+/// quietly, as other command-line tools do; any other error is printed and exits 2.
+pub fn run(cli: Cli) -> Exit {
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Build(args) => build::run(&args),
+        Command::New(args) => new::run(&args),
+        Command::Schema => print(&schema::schema_json()),
+        Command::Rules => print(&rules::rules_table()),
+        Command::Merge(args) => merge::run(&args),
+    };
+    result.unwrap_or_else(|error| {
+        if is_broken_pipe(&error) {
+            return Exit::Ok;
+        }
+        let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+        let _ = writeln!(anstream::stderr(), "{red}error{red:#}: {error:#}");
+        Exit::Error
+    })
+}
+
+/// Returns whether an error comes from writing to a closed pipe.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes text to standard output.
+fn print(text: &str) -> Result<Exit> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("cannot write to standard output")?;
+    Ok(Exit::Ok)
+}
+
+/// Returns the day to count deadlines from: `--today`, or the system date.
+pub fn today(args: &CommonArgs) -> Date {
+    args.today.unwrap_or_else(Date::today)
+}
+
+/// Loads the evidence library of a templates folder.
+pub fn load_library(templates: &Path) -> Result<EvidenceLibrary> {
+    EvidenceLibrary::from_file(&templates.join(evidence::FILE_NAME))
+}
+
+/// Decides the exit code of a run from its summary.
+pub fn exit_for(summary: &Summary, strict: bool) -> Exit {
+    if !summary.all_ready() || (strict && summary.any_finding(Severity::Warning)) {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    }
+}

@@ -1,0 +1,19 @@
+//! The `rules` command: the checklist as a Markdown table.
+
+use crate::checklist::RULES;
+
+/// Returns the checklist as a Markdown table.
+pub fn rules_table() -> String {
+    let mut table =
+        String::from("| id | severity | checklist item | checks |\n|---|---|---|---|\n");
+    for rule in RULES {
+        table.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            rule.id,
+            rule.severity.as_str(),
+            rule.item,
+            rule.checks
+        ));
+    }
+    table
+}

@@ -1,0 +1,963 @@
+//! The case file: one patient's appeal, loaded strictly from YAML.
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::model::fields::{Code, Date};
+
+/// The largest case file appealpack reads; a real case is a few KiB.
+pub const MAX_CASE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// One patient's appeal, as the advocate keeps it in a YAML file.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "appealpack case file")]
+pub struct Case {
+    /// Unique case id: letters, digits, '.', '_', '-' (at most 64); names the output folder.
+    pub id: String,
+    /// The step being filed.
+    pub stage: Stage,
+    /// The packet's date (also its PDF timestamp).
+    pub prepared_on: Date,
+    /// The patient.
+    pub patient: Patient,
+    /// The health plan.
+    pub insurer: Insurer,
+    /// The treating provider who supports the request.
+    pub provider: Provider,
+    /// ICD-10-CM diagnoses.
+    #[serde(default)]
+    pub diagnoses: Vec<Diagnosis>,
+    /// The treatment requested.
+    pub request: Request,
+    /// Treatments tried before, with their outcomes.
+    #[serde(default)]
+    pub prior_treatments: Vec<PriorTreatment>,
+    /// The plan's denial (required from the internal appeal on).
+    #[serde(default)]
+    pub denial: Option<Denial>,
+    /// The letter of medical necessity: a signed file, or a Markdown draft.
+    #[serde(default)]
+    pub letter_of_medical_necessity: Option<LetterOfMedicalNecessity>,
+    /// Clinical summary (Markdown).
+    #[serde(default)]
+    pub clinical_summary: Option<String>,
+    /// Rating-scale scores.
+    #[serde(default)]
+    pub scores: Vec<Score>,
+    /// The patient's own words (Markdown).
+    #[serde(default)]
+    pub patient_statement: Option<String>,
+    /// Testimonials from people who know the patient.
+    #[serde(default)]
+    pub testimonials: Vec<Testimonial>,
+    /// Keys of the evidence library (templates/evidence.yaml).
+    #[serde(default)]
+    pub evidence: Vec<String>,
+    /// Citations not in the evidence library.
+    #[serde(default)]
+    pub extra_evidence: Vec<ExtraEvidence>,
+    /// Peer-to-peer or independent review.
+    #[serde(default)]
+    pub peer_review: Option<PeerReview>,
+    /// Enclosures: PDF or image files beside the case file.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// What the patient can do if insurance does not cover the treatment.
+    #[serde(default)]
+    pub alternatives: Option<Alternatives>,
+    /// Internal notes; never rendered.
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// The step of the appeal process a packet is for.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// A request for approval before treatment starts.
+    PriorAuthorization,
+    /// The first internal appeal of a denial.
+    InternalAppeal,
+    /// A second internal appeal, where the plan has two levels.
+    SecondLevelAppeal,
+    /// Review by an independent review organisation.
+    ExternalReview,
+}
+
+impl Stage {
+    /// Returns the stage as written in case files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::PriorAuthorization => "prior-authorization",
+            Stage::InternalAppeal => "internal-appeal",
+            Stage::SecondLevelAppeal => "second-level-appeal",
+            Stage::ExternalReview => "external-review",
+        }
+    }
+
+    /// Returns the stage's name in plain words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Stage::PriorAuthorization => "Prior authorization request",
+            Stage::InternalAppeal => "Internal appeal",
+            Stage::SecondLevelAppeal => "Second-level internal appeal",
+            Stage::ExternalReview => "Request for external review",
+        }
+    }
+}
+
+/// The patient.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Patient {
+    /// Full name as on the insurance card.
+    pub name: String,
+    /// Date of birth.
+    #[serde(default)]
+    pub date_of_birth: Option<Date>,
+    /// Member id from the insurance card.
+    #[serde(default)]
+    pub member_id: Option<Code>,
+    /// Postal address.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Email address.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// The health plan and its appeals office.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Insurer {
+    /// The insurer's name.
+    pub name: String,
+    /// The plan's name.
+    #[serde(default)]
+    pub plan_name: Option<String>,
+    /// The kind of plan, which sets the appeal windows.
+    #[serde(default)]
+    pub plan_type: Option<PlanType>,
+    /// Group number.
+    #[serde(default)]
+    pub group_number: Option<Code>,
+    /// Where appeals are sent.
+    #[serde(default)]
+    pub appeals_address: Option<String>,
+    /// The appeals fax number.
+    #[serde(default)]
+    pub appeals_fax: Option<String>,
+    /// The plan's own clinical policy for the treatment, as reviewed.
+    #[serde(default)]
+    pub clinical_policy: Option<String>,
+    /// The plan's criteria, answered point by point.
+    #[serde(default)]
+    pub criteria: Vec<Criterion>,
+}
+
+/// The kind of health plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlanType {
+    /// An ACA marketplace plan.
+    AcaMarketplace,
+    /// A fully insured employer plan.
+    EmployerFullyInsured,
+    /// A self-funded employer plan (ERISA).
+    EmployerSelfFunded,
+    /// Original Medicare.
+    Medicare,
+    /// Medicare Advantage (Part C).
+    MedicareAdvantage,
+    /// Medicaid.
+    Medicaid,
+    /// Any other plan.
+    Other,
+}
+
+impl PlanType {
+    /// Returns the plan type as written in case files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanType::AcaMarketplace => "aca-marketplace",
+            PlanType::EmployerFullyInsured => "employer-fully-insured",
+            PlanType::EmployerSelfFunded => "employer-self-funded",
+            PlanType::Medicare => "medicare",
+            PlanType::MedicareAdvantage => "medicare-advantage",
+            PlanType::Medicaid => "medicaid",
+            PlanType::Other => "other",
+        }
+    }
+}
+
+/// One of the plan's coverage criteria and how the patient meets it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    /// The criterion, as the plan words it.
+    pub criterion: String,
+    /// How the patient meets it.
+    pub how_met: String,
+}
+
+/// The treating provider.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    /// The provider's name.
+    pub name: String,
+    /// Credentials (MD, DO, PMHNP...).
+    #[serde(default)]
+    pub credentials: Option<String>,
+    /// Specialty.
+    #[serde(default)]
+    pub specialty: Option<String>,
+    /// National Provider Identifier (10 digits).
+    #[serde(default)]
+    pub npi: Option<Code>,
+    /// Practice name.
+    #[serde(default)]
+    pub practice: Option<String>,
+    /// Practice address.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Practice phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Whether the provider supports the requested treatment.
+    #[serde(default)]
+    pub supports_treatment: Option<bool>,
+}
+
+/// A diagnosis with its ICD-10-CM code.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Diagnosis {
+    /// ICD-10-CM code, e.g. F33.2.
+    pub code: Code,
+    /// The diagnosis in words.
+    pub description: String,
+    /// Onset or date of diagnosis.
+    #[serde(default)]
+    pub since: Option<Date>,
+}
+
+/// The treatment requested.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    /// The treatment, e.g. "IV ketamine infusion, 0.5 mg/kg over 40 minutes".
+    pub treatment: String,
+    /// Billing codes the provider uses (CPT/HCPCS).
+    #[serde(default)]
+    pub codes: Vec<Code>,
+    /// Number of sessions requested.
+    #[serde(default)]
+    pub sessions: Option<u32>,
+    /// The schedule, e.g. "twice weekly for three weeks".
+    #[serde(default)]
+    pub schedule: Option<String>,
+    /// Cost per session in US dollars.
+    #[serde(default, deserialize_with = "dollars")]
+    #[schemars(with = "Option<f64>")]
+    pub cost_per_session: Option<f64>,
+    /// Where the treatment is given.
+    #[serde(default)]
+    pub facility: Option<String>,
+}
+
+/// The largest cost per session appealpack prints; a real infusion costs hundreds.
+pub const MAX_DOLLARS: f64 = 1_000_000.0;
+
+/// Reads an amount in US dollars, refusing `.inf`, `.nan`, negative and absurd amounts.
+fn dollars<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+    use serde::de::{Error, Unexpected, Visitor};
+
+    // The check runs inside the YAML deserializer, so its error names the field and line.
+    struct Amount;
+    impl Visitor<'_> for Amount {
+        type Value = f64;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(
+                f,
+                "an amount in US dollars from 0 to {MAX_DOLLARS}, e.g. 650 or 650.00"
+            )
+        }
+        fn visit_f64<E: Error>(self, amount: f64) -> Result<f64, E> {
+            if (0.0..=MAX_DOLLARS).contains(&amount) {
+                Ok(amount)
+            } else {
+                Err(E::invalid_value(Unexpected::Float(amount), &self))
+            }
+        }
+        fn visit_i64<E: Error>(self, amount: i64) -> Result<f64, E> {
+            self.visit_f64(amount as f64)
+        }
+        fn visit_u64<E: Error>(self, amount: u64) -> Result<f64, E> {
+            self.visit_f64(amount as f64)
+        }
+    }
+    struct MaybeAmount;
+    impl<'de> Visitor<'de> for MaybeAmount {
+        type Value = Option<f64>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            Amount.expecting(f)
+        }
+        fn visit_none<E: Error>(self) -> Result<Option<f64>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: Error>(self) -> Result<Option<f64>, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> Result<Option<f64>, D2::Error> {
+            d.deserialize_f64(Amount).map(Some)
+        }
+    }
+    deserializer.deserialize_option(MaybeAmount)
+}
+
+/// A treatment tried before.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorTreatment {
+    /// Drug or therapy name.
+    pub name: String,
+    /// The kind of treatment.
+    pub kind: TreatmentKind,
+    /// Dose, e.g. "200 mg daily".
+    #[serde(default)]
+    pub dose: Option<String>,
+    /// When it started.
+    pub started: Date,
+    /// When it ended (absent while ongoing).
+    #[serde(default)]
+    pub ended: Option<Date>,
+    /// How it went.
+    pub outcome: Outcome,
+    /// Notes (Markdown).
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+impl PriorTreatment {
+    /// Returns the trial's length in whole weeks, where both ends are known.
+    pub fn weeks(&self) -> Option<i64> {
+        self.ended
+            .map(|ended| self.started.days_until(ended))
+            .filter(|days| *days >= 0)
+            .map(|days| days / 7)
+    }
+}
+
+/// The kind of a prior treatment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TreatmentKind {
+    /// An antidepressant medication.
+    Antidepressant,
+    /// An augmentation agent (antipsychotic, lithium...).
+    Augmentation,
+    /// Psychotherapy.
+    Psychotherapy,
+    /// Electroconvulsive therapy.
+    Ect,
+    /// Transcranial magnetic stimulation.
+    Tms,
+    /// Esketamine (Spravato).
+    Esketamine,
+    /// Anything else.
+    Other,
+}
+
+impl TreatmentKind {
+    /// Returns the kind in plain words.
+    pub fn title(self) -> &'static str {
+        match self {
+            TreatmentKind::Antidepressant => "Antidepressant",
+            TreatmentKind::Augmentation => "Augmentation",
+            TreatmentKind::Psychotherapy => "Psychotherapy",
+            TreatmentKind::Ect => "ECT",
+            TreatmentKind::Tms => "TMS",
+            TreatmentKind::Esketamine => "Esketamine",
+            TreatmentKind::Other => "Other",
+        }
+    }
+}
+
+/// How a prior treatment went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// No adequate response.
+    InadequateResponse,
+    /// Some response, not enough.
+    PartialResponse,
+    /// Stopped for side effects.
+    SideEffects,
+    /// Could not be given safely.
+    Contraindicated,
+    /// Still under way.
+    Ongoing,
+}
+
+impl Outcome {
+    /// Returns the outcome in plain words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Outcome::InadequateResponse => "Inadequate response",
+            Outcome::PartialResponse => "Partial response",
+            Outcome::SideEffects => "Stopped: side effects",
+            Outcome::Contraindicated => "Contraindicated",
+            Outcome::Ongoing => "Ongoing",
+        }
+    }
+}
+
+/// The plan's denial notice.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Denial {
+    /// The date on the notice.
+    #[serde(default)]
+    pub date: Option<Date>,
+    /// The day the notice was received.
+    #[serde(default)]
+    pub received: Option<Date>,
+    /// The plan's reference for the decision.
+    #[serde(default)]
+    pub reference: Option<Code>,
+    /// Claim number.
+    #[serde(default)]
+    pub claim_number: Option<Code>,
+    /// The reason given.
+    #[serde(default)]
+    pub reason: Option<DenialReason>,
+    /// The reason in the notice's own words.
+    #[serde(default)]
+    pub reason_text: Option<String>,
+    /// Whether waiting could seriously jeopardise the patient's health (expedited review).
+    #[serde(default)]
+    pub urgent: bool,
+    /// The filing deadline printed on the notice; it overrides the computed one.
+    #[serde(default)]
+    pub deadline: Option<Date>,
+}
+
+/// Why the plan denied the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DenialReason {
+    /// The plan calls the treatment experimental or investigational.
+    ExperimentalInvestigational,
+    /// The plan says the treatment is not medically necessary.
+    NotMedicallyNecessary,
+    /// The plan says the treatment is not a covered benefit.
+    NotACoveredBenefit,
+    /// The plan says information is missing.
+    MissingInformation,
+    /// The provider is out of network.
+    OutOfNetwork,
+    /// Any other reason.
+    Other,
+}
+
+impl DenialReason {
+    /// Returns the reason as written in case files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DenialReason::ExperimentalInvestigational => "experimental-investigational",
+            DenialReason::NotMedicallyNecessary => "not-medically-necessary",
+            DenialReason::NotACoveredBenefit => "not-a-covered-benefit",
+            DenialReason::MissingInformation => "missing-information",
+            DenialReason::OutOfNetwork => "out-of-network",
+            DenialReason::Other => "other",
+        }
+    }
+}
+
+/// The letter of medical necessity.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LetterOfMedicalNecessity {
+    /// A signed PDF beside the case file.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// A Markdown draft to render and mark for signature.
+    #[serde(default)]
+    pub draft: Option<String>,
+}
+
+/// A rating-scale score.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Score {
+    /// The instrument.
+    pub instrument: Instrument,
+    /// The total score.
+    pub score: u32,
+    /// When it was taken.
+    pub date: Date,
+}
+
+/// A rating scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+pub enum Instrument {
+    /// Patient Health Questionnaire-9 (0-27).
+    #[serde(rename = "PHQ-9")]
+    Phq9,
+    /// Montgomery-Åsberg Depression Rating Scale (0-60).
+    #[serde(rename = "MADRS")]
+    Madrs,
+    /// Hamilton Depression Rating Scale, 17 items (0-52).
+    #[serde(rename = "HAM-D")]
+    HamD,
+    /// Quick Inventory of Depressive Symptomatology (0-27).
+    #[serde(rename = "QIDS")]
+    Qids,
+    /// Generalized Anxiety Disorder-7 (0-21).
+    #[serde(rename = "GAD-7")]
+    Gad7,
+    /// PTSD Checklist for DSM-5 (0-80).
+    #[serde(rename = "PCL-5")]
+    Pcl5,
+}
+
+impl Instrument {
+    /// Returns the instrument's name as written in case files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Instrument::Phq9 => "PHQ-9",
+            Instrument::Madrs => "MADRS",
+            Instrument::HamD => "HAM-D",
+            Instrument::Qids => "QIDS",
+            Instrument::Gad7 => "GAD-7",
+            Instrument::Pcl5 => "PCL-5",
+        }
+    }
+
+    /// Returns the highest score the instrument allows.
+    pub fn max_score(self) -> u32 {
+        match self {
+            Instrument::Phq9 | Instrument::Qids => 27,
+            Instrument::Madrs => 60,
+            Instrument::HamD => 52,
+            Instrument::Gad7 => 21,
+            Instrument::Pcl5 => 80,
+        }
+    }
+}
+
+/// A testimonial from someone who knows the patient.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Testimonial {
+    /// Who wrote it.
+    pub author: String,
+    /// Their relation to the patient.
+    pub relation: String,
+    /// The testimonial (Markdown).
+    pub text: String,
+}
+
+/// A citation that is not in the evidence library.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtraEvidence {
+    /// The full reference.
+    pub citation: String,
+    /// Its finding, in one line.
+    #[serde(default)]
+    pub finding: Option<String>,
+}
+
+/// A request for peer-to-peer or independent review.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeerReview {
+    /// Whether review by an independent medical professional was requested.
+    pub requested: bool,
+    /// The reviewer specialty asked for, e.g. psychiatry.
+    #[serde(default)]
+    pub reviewer_specialty: Option<String>,
+}
+
+/// A file enclosed with the packet.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    /// Path relative to the case file's folder.
+    pub file: String,
+    /// The title listed among the enclosures.
+    pub title: String,
+}
+
+/// What the patient can do if insurance does not cover the treatment.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Alternatives {
+    /// The clinic's self-pay quote.
+    #[serde(default)]
+    pub self_pay_quote: Option<String>,
+    /// An installment plan offered.
+    #[serde(default)]
+    pub installment_plan: Option<String>,
+    /// Clinical trials considered.
+    #[serde(default)]
+    pub clinical_trials_considered: Option<String>,
+}
+
+/// Why a case file could not be loaded, with its place in the file where known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// The case file's path.
+    pub file: PathBuf,
+    /// 1-based line and column of the problem.
+    pub location: Option<(usize, usize)>,
+    /// What is wrong, with the field path where known.
+    pub message: String,
+}
+
+impl LoadError {
+    fn new(file: &Path, message: impl Into<String>) -> LoadError {
+        LoadError {
+            file: file.to_path_buf(),
+            location: None,
+            message: message.into(),
+        }
+    }
+
+    fn from_yaml(file: &Path, error: &serde_yaml::Error) -> LoadError {
+        let mut message = error.to_string();
+        let location = error.location().map(|l| (l.line(), l.column()));
+        if let Some((line, column)) = location {
+            let suffix = format!(" at line {line} column {column}");
+            if let Some(at) = message.find(&suffix) {
+                message.replace_range(at..at + suffix.len(), "");
+            }
+        }
+        if message == "recursion limit exceeded" {
+            message = "nesting too deep (YAML recursion limit exceeded)".into();
+        } else if message == "repetition limit exceeded" {
+            message =
+                "too many alias expansions (YAML repetition limit exceeded; an alias bomb?)".into();
+        }
+        LoadError {
+            file: file.to_path_buf(),
+            location,
+            message,
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some((line, column)) = self.location {
+            write!(f, ":{line}:{column}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl Case {
+    /// Parses a case from YAML text; `file` only names the source in errors.
+    pub fn parse(file: &Path, text: &str) -> Result<Case, LoadError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim().is_empty() {
+            return Err(LoadError::new(file, "empty case file"));
+        }
+        let case: Case = serde_yaml::from_str(text).map_err(|e| {
+            // The strict model stops at the first wrong type, before an alias bomb or deep
+            // nesting would be expanded; a generic pass tells whether one is the real cause.
+            match serde_yaml::from_str::<serde_yaml::Value>(text) {
+                Err(limit) if is_limit(&limit) => LoadError::from_yaml(file, &limit),
+                _ => LoadError::from_yaml(file, &e),
+            }
+        })?;
+        if let Err(message) = validate_id(&case.id) {
+            let mut error = LoadError::new(file, format!("id: {message}"));
+            error.location = locate_key(text, "id");
+            return Err(error);
+        }
+        Ok(case)
+    }
+
+    /// Reads and parses a case file, refusing huge, binary and non-UTF-8 files.
+    pub fn from_file(file: &Path) -> Result<Case, LoadError> {
+        let text = read_case_text(file)?;
+        Case::parse(file, &text)
+    }
+
+    /// Returns the diagnosis codes, upper-cased.
+    pub fn diagnosis_codes(&self) -> impl Iterator<Item = &str> {
+        self.diagnoses.iter().map(|d| d.code.as_str())
+    }
+}
+
+/// Returns whether a YAML error is one of serde_yaml's resource limits.
+fn is_limit(error: &serde_yaml::Error) -> bool {
+    let message = error.to_string();
+    message.starts_with("recursion limit exceeded")
+        || message.starts_with("repetition limit exceeded")
+}
+
+/// Reads a case file as UTF-8 text within the size cap.
+pub fn read_case_text(file: &Path) -> Result<String, LoadError> {
+    let handle =
+        std::fs::File::open(file).map_err(|e| LoadError::new(file, format!("cannot open: {e}")))?;
+    let mut bytes = Vec::new();
+    handle
+        .take(MAX_CASE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| LoadError::new(file, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_CASE_BYTES {
+        return Err(LoadError::new(
+            file,
+            format!(
+                "file is larger than {} MiB; a case file is a few KiB",
+                MAX_CASE_BYTES / 1024 / 1024
+            ),
+        ));
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(LoadError::new(
+            file,
+            format!("binary data (NUL byte at offset {at}); a case file is YAML text"),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let binary = e.as_bytes().contains(&0);
+        let what = if binary {
+            "binary data"
+        } else {
+            "not UTF-8 text"
+        };
+        LoadError::new(
+            file,
+            format!("{what} (invalid byte at offset {at}); save the case file as UTF-8"),
+        )
+    })
+}
+
+/// Checks that an id can name an output folder: `[A-Za-z0-9._-]{1,64}`, not only dots.
+pub fn validate_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("the case id is empty".into());
+    }
+    if id.len() > 64 {
+        return Err(format!("{id:?} is longer than 64 characters"));
+    }
+    if let Some(bad) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    {
+        return Err(format!(
+            "{id:?} contains {bad:?}; use only letters, digits, '.', '_' and '-'"
+        ));
+    }
+    if id.starts_with('.') {
+        return Err(format!(
+            "{id:?} starts with '.'; it names the output folder"
+        ));
+    }
+    Ok(())
+}
+
+/// Finds the line and column of a top-level key, for errors found after parsing.
+fn locate_key(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.strip_prefix(key)?;
+        rest.trim_start().starts_with(':').then_some((i + 1, 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "\
+id: KET-1
+stage: prior-authorization
+prepared_on: 2026-11-20
+patient: { name: Ann Example, date_of_birth: 1986-02-03, member_id: ABC123 }
+insurer: { name: Example Health, plan_type: aca-marketplace, appeals_address: PO Box 1 }
+provider: { name: Dr Who, credentials: MD, npi: 1234567893, supports_treatment: true }
+request: { treatment: IV ketamine, codes: [96365, 96366, J3490], sessions: 6, schedule: twice weekly }
+";
+
+    fn parse(text: &str) -> Result<Case, LoadError> {
+        Case::parse(Path::new("cases/a/case.yaml"), text)
+    }
+
+    #[test]
+    fn parses_a_minimal_case_with_unquoted_codes() {
+        let case = parse(MINIMAL).unwrap();
+        assert_eq!(case.id, "KET-1");
+        assert_eq!(case.provider.npi.unwrap().as_str(), "1234567893");
+        let codes: Vec<_> = case.request.codes.iter().map(Code::as_str).collect();
+        assert_eq!(codes, ["96365", "96366", "J3490"]);
+    }
+
+    #[test]
+    fn accepts_a_byte_order_mark() {
+        let text = format!("\u{feff}{MINIMAL}");
+        assert_eq!(parse(&text).unwrap().id, "KET-1");
+    }
+
+    #[test]
+    fn invalid_date_names_file_line_column_and_field() {
+        let text = MINIMAL.replace("1986-02-03", "1986-02-30");
+        let error = parse(&text).unwrap_err().to_string();
+        assert!(
+            error.starts_with("cases/a/case.yaml:4:"),
+            "unexpected: {error}"
+        );
+        assert!(
+            error.ends_with("patient.date_of_birth: invalid date \"1986-02-30\""),
+            "unexpected: {error}"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let text = format!("{MINIMAL}colour: blue\n");
+        let error = parse(&text).unwrap_err();
+        assert_eq!(error.location.unwrap().0, 8);
+        assert!(error.message.contains("unknown field `colour`"), "{error}");
+        let text = MINIMAL.replace("member_id: ABC123", "member_id: ABC123, membr: 1");
+        let error = parse(&text).unwrap_err();
+        assert!(
+            error.message.starts_with("patient: unknown field `membr`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn wrong_types_name_the_field() {
+        let text = MINIMAL.replace("sessions: 6", "sessions: six");
+        let error = parse(&text).unwrap_err();
+        assert!(
+            error.message.starts_with("request.sessions: invalid type"),
+            "{error}"
+        );
+        let text = MINIMAL.replace("prior-authorization", "pre-auth");
+        let error = parse(&text).unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("stage: unknown variant `pre-auth`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn costs_must_be_real_amounts() {
+        for bad in [".inf", "-.inf", ".nan", "-1", "1e300"] {
+            let text = MINIMAL.replace(
+                "sessions: 6",
+                &format!("sessions: 6, cost_per_session: {bad}"),
+            );
+            let error = parse(&text).unwrap_err();
+            assert!(
+                error
+                    .message
+                    .starts_with("request.cost_per_session: invalid value")
+                    && error
+                        .message
+                        .contains("expected an amount in US dollars from 0 to"),
+                "{bad}: {error}"
+            );
+            assert!(error.location.is_some(), "{bad}: {error}");
+        }
+        let text = MINIMAL.replace("sessions: 6", "sessions: 6, cost_per_session: 650.5");
+        assert_eq!(parse(&text).unwrap().request.cost_per_session, Some(650.5));
+    }
+
+    #[test]
+    fn malformed_yaml_is_reported_with_its_place() {
+        let error = parse("id: [unclosed\nstage: x\n").unwrap_err();
+        assert!(error.location.is_some(), "{error}");
+    }
+
+    #[test]
+    fn refuses_empty_files() {
+        assert_eq!(parse("  \n").unwrap_err().message, "empty case file");
+        assert_eq!(parse("\u{feff}").unwrap_err().message, "empty case file");
+    }
+
+    #[test]
+    fn refuses_duplicate_keys() {
+        let text = format!("{MINIMAL}id: KET-2\n");
+        let error = parse(&text).unwrap_err();
+        assert!(error.message.contains("duplicate"), "{error}");
+    }
+
+    #[test]
+    fn refuses_alias_bombs() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            bomb.push_str(&format!(
+                "{n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n",
+                n = (b'a' + i) as char,
+                p = (b'a' + i - 1) as char
+            ));
+        }
+        bomb.push_str("id: *j\n");
+        let error = parse(&bomb).unwrap_err();
+        assert!(error.message.contains("repetition limit"), "{error}");
+    }
+
+    #[test]
+    fn refuses_deep_nesting() {
+        let deep = format!("notes: {}{}\n", "[".repeat(200), "]".repeat(200));
+        let error = parse(&format!("{MINIMAL}{deep}")).unwrap_err();
+        assert!(error.message.contains("recursion limit"), "{error}");
+    }
+
+    #[test]
+    fn ids_must_name_a_folder() {
+        assert!(validate_id("KET-2026-0042").is_ok());
+        assert!(validate_id("a.b_c").is_ok());
+        assert!(validate_id("").is_err());
+        assert!(validate_id("..").is_err());
+        assert!(validate_id("a/b").is_err());
+        assert!(validate_id(&"x".repeat(65)).is_err());
+        assert!(validate_id(&"x".repeat(64)).is_ok());
+        let error = parse(&MINIMAL.replace("id: KET-1", "id: ../etc")).unwrap_err();
+        assert_eq!(error.location, Some((1, 1)));
+        assert!(
+            error.message.starts_with("id: \"../etc\" contains '/'"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn refuses_big_and_non_utf8_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.yaml");
+        std::fs::write(&big, vec![b'#'; MAX_CASE_BYTES as usize + 1]).unwrap();
+        let error = Case::from_file(&big).unwrap_err();
+        assert!(error.message.contains("larger than 4 MiB"), "{error}");
+        let latin1 = dir.path().join("latin1.yaml");
+        std::fs::write(&latin1, b"id: caf\xe9\n").unwrap();
+        let error = Case::from_file(&latin1).unwrap_err();
+        assert!(error.message.contains("not UTF-8"), "{error}");
+        let binary = dir.path().join("binary.yaml");
+        std::fs::write(&binary, b"\x00\x01\xff\xfe").unwrap();
+        let error = Case::from_file(&binary).unwrap_err();
+        assert!(error.message.contains("binary data"), "{error}");
+    }
+}

@@ -1,0 +1,7 @@
+//! The data appealpack reads, loaded strictly: case files, their field types, the evidence
+//! library and the organisation that sends the packets.
+
+pub mod case;
+pub mod evidence;
+pub mod fields;
+pub mod organisation;

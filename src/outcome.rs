@@ -1,0 +1,240 @@
+//! What became of each case, and the summary document of a run (`summary.json`): the
+//! single source of every report format.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::checklist::{CheckedCase, Deadline, Finding, Severity};
+use crate::model::case::Stage;
+use crate::model::fields::Date;
+use crate::shard::Shard;
+
+/// What became of one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// No blocker: the packet can be sent.
+    Ready,
+    /// At least one blocker.
+    NeedsWork,
+    /// The case file did not load.
+    Invalid,
+    /// The case loaded but its packet could not be made.
+    Failed,
+}
+
+impl Status {
+    /// Returns the status as written in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ready => "ready",
+            Status::NeedsWork => "needs-work",
+            Status::Invalid => "invalid",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+/// One case's entry in the summary document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseOutcome {
+    /// The case id, if the file loaded far enough to have one.
+    pub id: Option<String>,
+    /// The case file, relative to the cases folder.
+    pub file: String,
+    /// What became of the case.
+    pub status: Status,
+    /// The stage being filed.
+    pub stage: Option<Stage>,
+    /// The filing deadline, where known.
+    pub deadline: Option<Deadline>,
+    /// The checklist's findings, most severe first.
+    pub findings: Vec<Finding>,
+    /// Why the case is invalid or failed, as `file:line:col: message`.
+    pub error: Option<String>,
+    /// The packet's path, relative to the output folder.
+    pub packet: Option<String>,
+}
+
+impl CaseOutcome {
+    /// Returns an outcome for a case file that did not load.
+    pub fn invalid(file: String, error: String) -> CaseOutcome {
+        CaseOutcome {
+            id: None,
+            file,
+            status: Status::Invalid,
+            stage: None,
+            deadline: None,
+            findings: Vec::new(),
+            error: Some(error),
+            packet: None,
+        }
+    }
+
+    /// Returns the outcome of a checked case: ready, needs-work or invalid, with no packet.
+    pub fn checked(checked: &CheckedCase) -> CaseOutcome {
+        let case = match &checked.case {
+            Ok(case) => case,
+            Err(error) => {
+                let mut outcome = CaseOutcome::invalid(checked.file.clone(), error.clone());
+                outcome.id = checked.id.clone();
+                return outcome;
+            }
+        };
+        CaseOutcome {
+            id: Some(case.id.clone()),
+            file: checked.file.clone(),
+            status: if checked.has_blockers() {
+                Status::NeedsWork
+            } else {
+                Status::Ready
+            },
+            stage: Some(case.stage),
+            deadline: checked.deadline.clone(),
+            findings: checked.findings.clone(),
+            error: None,
+            packet: None,
+        }
+    }
+
+    /// Counts the findings of one severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// Returns the ids of the rules that found blockers, without repeats.
+    pub fn blocker_rules(&self) -> Vec<&str> {
+        let mut rules: Vec<&str> = Vec::new();
+        for finding in &self.findings {
+            if finding.severity == Severity::Blocker && !rules.contains(&finding.rule.as_ref()) {
+                rules.push(&finding.rule);
+            }
+        }
+        rules
+    }
+}
+
+/// Case counts by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Totals {
+    /// All cases.
+    pub cases: usize,
+    /// Cases ready to send.
+    pub ready: usize,
+    /// Cases with blockers.
+    pub needs_work: usize,
+    /// Case files that did not load.
+    pub invalid: usize,
+    /// Cases whose packet could not be made.
+    pub failed: usize,
+}
+
+impl Totals {
+    /// Counts the outcomes by status.
+    pub fn of(cases: &[CaseOutcome]) -> Totals {
+        let mut totals = Totals {
+            cases: cases.len(),
+            ..Totals::default()
+        };
+        for case in cases {
+            match case.status {
+                Status::Ready => totals.ready += 1,
+                Status::NeedsWork => totals.needs_work += 1,
+                Status::Invalid => totals.invalid += 1,
+                Status::Failed => totals.failed += 1,
+            }
+        }
+        totals
+    }
+}
+
+impl fmt::Display for Totals {
+    /// Writes the counts as every command and report shows them:
+    /// "5 cases, 1 ready, 2 need work, 1 invalid, 1 failed".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let noun = if self.cases == 1 { "case" } else { "cases" };
+        write!(
+            f,
+            "{} {noun}, {} ready, {} need work, {} invalid, {} failed",
+            self.cases, self.ready, self.needs_work, self.invalid, self.failed
+        )
+    }
+}
+
+/// The summary document of a run (`summary.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    /// The appealpack version that made it.
+    pub appealpack: String,
+    /// The day deadlines were counted from.
+    pub today: Date,
+    /// Counts by status.
+    pub totals: Totals,
+    /// The shard this run built, for `--shard` builds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
+    /// How long the run took and how many packets it rendered or skipped (`build` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
+    /// Every case, sorted by file path.
+    pub cases: Vec<CaseOutcome>,
+}
+
+/// How long a build took and what it did.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timing {
+    /// Wall-clock seconds for the whole run.
+    pub seconds: f64,
+    /// Packets rendered.
+    pub rendered: usize,
+    /// Packets skipped because nothing that shapes them changed.
+    pub skipped: usize,
+    /// Seconds spent inside Typst (compiling and exporting), summed over all workers.
+    #[serde(default)]
+    pub typst_seconds: f64,
+    /// Seconds spent evicting Typst's memo cache to keep memory flat, summed over workers.
+    #[serde(default)]
+    pub cache_seconds: f64,
+}
+
+impl Summary {
+    /// Builds the summary of a run from its outcomes, sorting them by file path.
+    pub fn new(today: Date, mut cases: Vec<CaseOutcome>) -> Summary {
+        cases.sort_by(|a, b| a.file.cmp(&b.file));
+        Summary {
+            appealpack: crate::VERSION.to_string(),
+            today,
+            totals: Totals::of(&cases),
+            shard: None,
+            timing: None,
+            cases,
+        }
+    }
+
+    /// Returns whether every case is ready.
+    pub fn all_ready(&self) -> bool {
+        self.totals.ready == self.totals.cases
+    }
+
+    /// Returns whether any case has a finding at least as severe as `severity`.
+    pub fn any_finding(&self, severity: Severity) -> bool {
+        self.cases
+            .iter()
+            .any(|c| c.findings.iter().any(|f| f.severity >= severity))
+    }
+
+    /// Renders the document as pretty JSON with a final newline.
+    pub fn to_json(&self) -> String {
+        let mut json = serde_json::to_string_pretty(self).expect("summary serializes");
+        json.push('\n');
+        json
+    }
+}

@@ -1,0 +1,567 @@
+//! The data an appeal packet is rendered from: everything the templates need, ready to print.
+//!
+//! [`prepare`] builds [`PacketData`] from a checked case by a pure function; it reaches the
+//! Typst templates only as JSON data (`/case/data.json`), never as Typst source. Dates are
+//! preformatted, Markdown fields are converted to [`Document`] trees, evidence keys are
+//! resolved to full references, and enclosures carry their virtual paths and page counts.
+
+pub mod markdown;
+
+use serde::Serialize;
+
+use crate::attachments::{Enclosure, Role};
+use crate::checklist::{self, CheckedCase, Condition, Deadline, Finding, Severity};
+use crate::model::case::{Case, Stage};
+use crate::model::evidence::EvidenceLibrary;
+use crate::model::fields::{Code, Date};
+use crate::model::organisation::Organisation;
+
+use markdown::Document;
+
+/// Prepares the packet data of a checked case, or `None` for a case that did not load.
+///
+/// This is the one step from the check stage to a packet: `build`, the render tests and
+/// the benchmark all call it.
+pub fn prepare(
+    checked: &CheckedCase,
+    library: &EvidenceLibrary,
+    organisation: &Organisation,
+) -> Option<PacketData> {
+    let case = checked.case.as_ref().ok()?;
+    injected_panic(&case.id);
+    Some(PacketData::new(
+        case,
+        &checked.findings,
+        checked.deadline.as_ref(),
+        library,
+        organisation,
+        &checked.enclosures,
+    ))
+}
+
+/// Panics while preparing the case named by `APPEALPACK_TEST_PANIC`, in debug builds only,
+/// so the tests can show that a panic in one case leaves the batch standing.
+fn injected_panic(id: &str) {
+    if cfg!(debug_assertions) && std::env::var_os("APPEALPACK_TEST_PANIC").is_some_and(|v| v == id)
+    {
+        panic!("injected panic while preparing a packet (APPEALPACK_TEST_PANIC)");
+    }
+}
+
+/// Everything the templates print for one case; serialised to `/case/data.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PacketData {
+    /// The appealpack version that built the packet.
+    pub version: &'static str,
+    /// The case id; also the PDF's title and document identifier.
+    pub id: String,
+    /// The stage being filed, as written in case files.
+    pub stage: Stage,
+    /// The stage in plain words.
+    pub stage_title: &'static str,
+    /// The packet's date, written out.
+    pub prepared_on: String,
+    /// The packet's date, for the PDF timestamp and `datetime.today()`.
+    #[serde(skip)]
+    pub date: Date,
+    /// Whether the case has blockers, so every page is marked DRAFT.
+    pub draft: bool,
+    /// What the case still lacks (blocker findings).
+    pub blockers: Vec<String>,
+    /// What would make the case stronger (warning findings).
+    pub warnings: Vec<String>,
+    /// Whether the packet asks for expedited review.
+    pub urgent: bool,
+    /// The filing deadline, where one could be worked out.
+    pub deadline: Option<DeadlineData>,
+    /// The organisation that sends the packet.
+    pub organisation: Organisation,
+    /// The patient.
+    pub patient: PatientData,
+    /// The health plan.
+    pub insurer: InsurerData,
+    /// The treating provider.
+    pub provider: ProviderData,
+    /// The conditions the diagnoses fall under.
+    pub conditions: Conditions,
+    /// The diagnoses.
+    pub diagnoses: Vec<DiagnosisData>,
+    /// The treatment requested.
+    pub request: RequestData,
+    /// Treatments tried before, in case-file order.
+    pub prior_treatments: Vec<TreatmentData>,
+    /// The plan's denial, where there is one.
+    pub denial: Option<DenialData>,
+    /// The plan's reference printed on every page (the denial reference or claim number).
+    pub reference: Option<String>,
+    /// The letter of medical necessity.
+    pub letter: LetterData,
+    /// The clinical summary.
+    pub clinical_summary: Option<Document>,
+    /// Rating-scale scores.
+    pub scores: Vec<ScoreData>,
+    /// The patient's own words.
+    pub patient_statement: Option<Document>,
+    /// Testimonials.
+    pub testimonials: Vec<TestimonialData>,
+    /// The evidence list: library references in case order, then extra citations.
+    pub evidence: Vec<EvidenceData>,
+    /// The reviewer specialty the packet asks for.
+    pub reviewer_specialty: String,
+    /// The enclosed files other than the signed letter, in case order.
+    pub enclosures: Vec<Enclosure>,
+}
+
+/// The filing deadline as printed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeadlineData {
+    /// The last day to file, written out.
+    pub date: String,
+    /// Days from the packet's date to the deadline (negative once passed).
+    pub days_left: i64,
+    /// How the date was worked out.
+    pub basis: String,
+}
+
+/// The patient as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct PatientData {
+    /// Full name.
+    pub name: String,
+    /// Date of birth, written out.
+    pub date_of_birth: Option<String>,
+    /// Member id.
+    pub member_id: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Email address.
+    pub email: Option<String>,
+}
+
+/// The health plan as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct InsurerData {
+    /// The insurer's name.
+    pub name: String,
+    /// The plan's name.
+    pub plan_name: Option<String>,
+    /// The plan type as written in case files.
+    pub plan_type: Option<&'static str>,
+    /// Group number.
+    pub group_number: Option<String>,
+    /// Where appeals are sent.
+    pub appeals_address: Option<String>,
+    /// The appeals fax number.
+    pub appeals_fax: Option<String>,
+    /// The plan's clinical policy for the treatment.
+    pub clinical_policy: Option<Document>,
+    /// The plan's criteria, answered point by point.
+    pub criteria: Vec<CriterionData>,
+}
+
+/// One of the plan's criteria and how it is met.
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionData {
+    /// The criterion, as the plan words it.
+    pub criterion: String,
+    /// How the patient meets it.
+    pub how_met: String,
+}
+
+/// The treating provider as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProviderData {
+    /// Name.
+    pub name: String,
+    /// Credentials.
+    pub credentials: Option<String>,
+    /// Specialty.
+    pub specialty: Option<String>,
+    /// National Provider Identifier.
+    pub npi: Option<String>,
+    /// Practice name.
+    pub practice: Option<String>,
+    /// Practice address.
+    pub address: Option<String>,
+    /// Practice phone.
+    pub phone: Option<String>,
+}
+
+/// Which conditions the diagnoses fall under, to shape the letter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Conditions {
+    /// Major depression or bipolar depression.
+    pub depression: bool,
+    /// An anxiety disorder.
+    pub anxiety: bool,
+    /// Post-traumatic stress disorder.
+    pub ptsd: bool,
+}
+
+/// A diagnosis as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagnosisData {
+    /// ICD-10-CM code.
+    pub code: String,
+    /// The diagnosis in words.
+    pub description: String,
+    /// Onset or date of diagnosis, written out.
+    pub since: Option<String>,
+}
+
+/// The treatment requested as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestData {
+    /// The treatment.
+    pub treatment: String,
+    /// Billing codes given by the provider.
+    pub codes: Vec<String>,
+    /// Number of sessions.
+    pub sessions: Option<u32>,
+    /// Schedule.
+    pub schedule: Option<String>,
+    /// Cost per session, formatted in US dollars.
+    pub cost_per_session: Option<String>,
+    /// Where the treatment is given.
+    pub facility: Option<String>,
+}
+
+/// A prior treatment as printed in the history table.
+#[derive(Debug, Clone, Serialize)]
+pub struct TreatmentData {
+    /// Drug or therapy name.
+    pub name: String,
+    /// The kind in plain words.
+    pub kind: &'static str,
+    /// Dose.
+    pub dose: Option<String>,
+    /// Start date (YYYY-MM-DD).
+    pub started: String,
+    /// End date (YYYY-MM-DD), absent while ongoing.
+    pub ended: Option<String>,
+    /// Length of the trial in whole weeks, where both ends are known.
+    pub weeks: Option<i64>,
+    /// The outcome in plain words.
+    pub outcome: &'static str,
+    /// Notes.
+    pub notes: Option<Document>,
+}
+
+/// The denial as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct DenialData {
+    /// The date on the notice, written out.
+    pub date: Option<String>,
+    /// The day the notice was received, written out.
+    pub received: Option<String>,
+    /// The plan's reference.
+    pub reference: Option<String>,
+    /// Claim number.
+    pub claim_number: Option<String>,
+    /// The reason as written in case files.
+    pub reason: Option<&'static str>,
+    /// The reason in the notice's own words.
+    pub reason_text: Option<String>,
+}
+
+/// The letter of medical necessity: the signed file's pages, or a draft.
+#[derive(Debug, Clone, Serialize)]
+pub struct LetterData {
+    /// The signed letter, enclosed page by page.
+    pub signed: Option<Enclosure>,
+    /// The Markdown draft, printed for the provider's signature when there is no signed file.
+    pub draft: Option<Document>,
+}
+
+/// A rating-scale score as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreData {
+    /// The instrument, e.g. PHQ-9.
+    pub instrument: &'static str,
+    /// The total score.
+    pub score: u32,
+    /// The scale's maximum.
+    pub max: u32,
+    /// When it was taken (YYYY-MM-DD).
+    pub date: String,
+}
+
+/// A testimonial as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestimonialData {
+    /// Who wrote it.
+    pub author: String,
+    /// Their relation to the patient.
+    pub relation: String,
+    /// The testimonial.
+    pub text: Document,
+}
+
+/// One entry of the evidence list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceData {
+    /// The evidence-library key, absent for extra citations.
+    pub key: Option<String>,
+    /// The full reference.
+    pub citation: String,
+    /// The finding, in one line.
+    pub finding: Option<String>,
+}
+
+impl PacketData {
+    /// Builds the packet data of a case from its findings, deadline and enclosures.
+    pub fn new(
+        case: &Case,
+        findings: &[Finding],
+        deadline: Option<&Deadline>,
+        library: &EvidenceLibrary,
+        org: &Organisation,
+        enclosures: &[Enclosure],
+    ) -> PacketData {
+        let messages = |severity: Severity| -> Vec<String> {
+            findings
+                .iter()
+                .filter(|f| f.severity == severity)
+                .map(|f| f.message.clone())
+                .collect()
+        };
+        let blockers = messages(Severity::Blocker);
+        let denial = case.denial.as_ref();
+        let reference = denial
+            .and_then(|d| d.reference.as_ref().or(d.claim_number.as_ref()))
+            .map(|c| c.to_string())
+            .filter(|r| !r.is_empty());
+        let mut conditions = Conditions::default();
+        for code in case.diagnosis_codes() {
+            match checklist::condition(code) {
+                Some(Condition::Depression) => conditions.depression = true,
+                Some(Condition::Anxiety) => conditions.anxiety = true,
+                Some(Condition::Ptsd) => conditions.ptsd = true,
+                None => {}
+            }
+        }
+        let letter = case.letter_of_medical_necessity.clone().unwrap_or_default();
+        let signed = enclosures.iter().find(|e| e.role == Role::Letter).cloned();
+        let draft = if signed.is_none() {
+            markdown_field(letter.draft.as_deref())
+        } else {
+            None
+        };
+        let mut evidence: Vec<EvidenceData> = case
+            .evidence
+            .iter()
+            .filter_map(|key| library.get(key))
+            .map(|r| EvidenceData {
+                key: Some(r.key.clone()),
+                citation: r.citation(),
+                finding: Some(r.finding.clone()),
+            })
+            .collect();
+        evidence.extend(case.extra_evidence.iter().map(|e| EvidenceData {
+            key: None,
+            citation: e.citation.trim().to_owned(),
+            finding: text(e.finding.as_deref()),
+        }));
+        let p = &case.patient;
+        let i = &case.insurer;
+        let v = &case.provider;
+        PacketData {
+            version: crate::VERSION,
+            id: case.id.clone(),
+            stage: case.stage,
+            stage_title: case.stage.title(),
+            prepared_on: long_date(case.prepared_on),
+            date: case.prepared_on,
+            draft: !blockers.is_empty(),
+            blockers,
+            warnings: messages(Severity::Warning),
+            urgent: denial.is_some_and(|d| d.urgent),
+            deadline: deadline.map(|d| DeadlineData {
+                date: long_date(d.date),
+                days_left: d.days_left,
+                basis: d.basis.clone(),
+            }),
+            organisation: org.clone(),
+            patient: PatientData {
+                name: p.name.trim().to_owned(),
+                date_of_birth: p.date_of_birth.map(long_date),
+                member_id: code(p.member_id.as_ref()),
+                address: text(p.address.as_deref()),
+                phone: text(p.phone.as_deref()),
+                email: text(p.email.as_deref()),
+            },
+            insurer: InsurerData {
+                name: i.name.trim().to_owned(),
+                plan_name: text(i.plan_name.as_deref()),
+                plan_type: i.plan_type.map(|t| t.as_str()),
+                group_number: code(i.group_number.as_ref()),
+                appeals_address: text(i.appeals_address.as_deref()),
+                appeals_fax: text(i.appeals_fax.as_deref()),
+                clinical_policy: markdown_field(i.clinical_policy.as_deref()),
+                criteria: i
+                    .criteria
+                    .iter()
+                    .map(|c| CriterionData {
+                        criterion: c.criterion.trim().to_owned(),
+                        how_met: c.how_met.trim().to_owned(),
+                    })
+                    .collect(),
+            },
+            provider: ProviderData {
+                name: v.name.trim().to_owned(),
+                credentials: text(v.credentials.as_deref()),
+                specialty: text(v.specialty.as_deref()),
+                npi: code(v.npi.as_ref()),
+                practice: text(v.practice.as_deref()),
+                address: text(v.address.as_deref()),
+                phone: text(v.phone.as_deref()),
+            },
+            conditions,
+            diagnoses: case
+                .diagnoses
+                .iter()
+                .map(|d| DiagnosisData {
+                    code: d.code.to_string(),
+                    description: d.description.trim().to_owned(),
+                    since: d.since.map(long_date),
+                })
+                .collect(),
+            request: RequestData {
+                treatment: case.request.treatment.trim().to_owned(),
+                codes: case.request.codes.iter().map(|c| c.to_string()).collect(),
+                sessions: case.request.sessions,
+                schedule: text(case.request.schedule.as_deref()),
+                cost_per_session: case.request.cost_per_session.map(dollars),
+                facility: text(case.request.facility.as_deref()),
+            },
+            prior_treatments: case
+                .prior_treatments
+                .iter()
+                .map(|t| TreatmentData {
+                    name: t.name.trim().to_owned(),
+                    kind: t.kind.title(),
+                    dose: text(t.dose.as_deref()),
+                    started: t.started.to_string(),
+                    ended: t.ended.map(|d| d.to_string()),
+                    weeks: t.weeks(),
+                    outcome: t.outcome.title(),
+                    notes: markdown_field(t.notes.as_deref()),
+                })
+                .collect(),
+            denial: denial.map(|d| DenialData {
+                date: d.date.map(long_date),
+                received: d.received.map(long_date),
+                reference: code(d.reference.as_ref()),
+                claim_number: code(d.claim_number.as_ref()),
+                reason: d.reason.map(|r| r.as_str()),
+                reason_text: text(d.reason_text.as_deref()),
+            }),
+            reference,
+            letter: LetterData { signed, draft },
+            clinical_summary: markdown_field(case.clinical_summary.as_deref()),
+            scores: case
+                .scores
+                .iter()
+                .map(|s| ScoreData {
+                    instrument: s.instrument.as_str(),
+                    score: s.score,
+                    max: s.instrument.max_score(),
+                    date: s.date.to_string(),
+                })
+                .collect(),
+            patient_statement: markdown_field(case.patient_statement.as_deref()),
+            testimonials: case
+                .testimonials
+                .iter()
+                .map(|t| TestimonialData {
+                    author: t.author.trim().to_owned(),
+                    relation: t.relation.trim().to_owned(),
+                    text: markdown::markdown(&t.text),
+                })
+                .collect(),
+            evidence,
+            reviewer_specialty: case
+                .peer_review
+                .as_ref()
+                .and_then(|r| text(r.reviewer_specialty.as_deref()))
+                .unwrap_or_else(|| "psychiatry".into()),
+            enclosures: enclosures
+                .iter()
+                .filter(|e| e.role == Role::Attachment)
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// Serialises the data to the JSON the templates read.
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("packet data serialises to JSON")
+    }
+
+    /// Returns every enclosed file, the signed letter first.
+    pub fn files(&self) -> impl Iterator<Item = &Enclosure> {
+        self.letter.signed.iter().chain(&self.enclosures)
+    }
+}
+
+/// Returns a trimmed text field, or `None` when it is missing or blank.
+fn text(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// Returns a code as text, or `None` when it is missing or blank.
+fn code(value: Option<&Code>) -> Option<String> {
+    text(value.map(|c| c.as_str()))
+}
+
+/// Converts a Markdown field, or returns `None` when it is missing or blank.
+fn markdown_field(value: Option<&str>) -> Option<Document> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(markdown::markdown)
+}
+
+/// Writes a date out in full, US style: "November 20, 2026".
+pub fn long_date(date: Date) -> String {
+    date.0.format("%B %-d, %Y").to_string()
+}
+
+/// Formats an amount in US dollars with cents and thousands separators: "$1,250.00".
+fn dollars(amount: f64) -> String {
+    let cents = (amount * 100.0).round() as i64;
+    let (sign, cents) = if cents < 0 {
+        ("-", -cents)
+    } else {
+        ("", cents)
+    };
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}${grouped}.{:02}", cents % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_dollars_are_written_out() {
+        assert_eq!(
+            long_date(Date::parse("2026-03-05").unwrap()),
+            "March 5, 2026"
+        );
+        assert_eq!(dollars(650.0), "$650.00");
+        assert_eq!(dollars(1250.5), "$1,250.50");
+        assert_eq!(dollars(1234567.891), "$1,234,567.89");
+    }
+}

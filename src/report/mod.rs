@@ -1,0 +1,222 @@
+//! The reports of a run, all made from its summary: `summary.json`, `summary.md`,
+//! `index.html` and JUnit XML.
+
+mod html;
+mod junit;
+mod markdown;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::checklist::{CLOSE_DAYS, Deadline, Severity};
+use crate::fsutil;
+use crate::outcome::{CaseOutcome, Status, Summary};
+
+pub use html::html;
+pub use junit::junit;
+pub use markdown::{MARKDOWN_BUDGET, markdown};
+
+/// Patient names by case id, shown in Markdown and HTML only when given.
+pub type Names = BTreeMap<String, String>;
+
+/// How close a deadline is, which sets its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Urgency {
+    Overdue,
+    Close,
+    Later,
+    Unknown,
+}
+
+impl Urgency {
+    /// Classifies the days left to a deadline, if there is one.
+    fn of(deadline: Option<&Deadline>) -> Urgency {
+        match deadline.map(|d| d.days_left) {
+            None => Urgency::Unknown,
+            Some(days) if days < 0 => Urgency::Overdue,
+            Some(days) if days <= CLOSE_DAYS => Urgency::Close,
+            Some(_) => Urgency::Later,
+        }
+    }
+
+    /// Returns the CSS class of the urgency.
+    fn class(self) -> &'static str {
+        match self {
+            Urgency::Overdue => "overdue",
+            Urgency::Close => "close",
+            Urgency::Later => "later",
+            Urgency::Unknown => "none",
+        }
+    }
+
+    /// Returns the coloured marker used in Markdown.
+    fn marker(self) -> &'static str {
+        match self {
+            Urgency::Overdue => "🔴",
+            Urgency::Close => "🟠",
+            Urgency::Later => "🟢",
+            Urgency::Unknown => "",
+        }
+    }
+}
+
+/// Returns the case's display label: its id, or its file when it has none.
+fn label(case: &CaseOutcome) -> &str {
+    case.id.as_deref().unwrap_or(&case.file)
+}
+
+/// Looks up a case's patient name, if names are shown and the case has one.
+fn patient<'a>(case: &CaseOutcome, names: Option<&'a Names>) -> Option<&'a str> {
+    let id = case.id.as_deref()?;
+    names?.get(id).map(String::as_str)
+}
+
+/// Returns the cases in order of urgency: fewest days left first, no deadline last.
+fn by_urgency<'a>(cases: impl Iterator<Item = &'a CaseOutcome>) -> Vec<&'a CaseOutcome> {
+    let mut sorted: Vec<&CaseOutcome> = cases.collect();
+    sorted.sort_by_key(|c| urgency_key(c));
+    sorted
+}
+
+/// Returns the sort key of a case's deadline: no deadline sorts after every date.
+fn urgency_key(case: &CaseOutcome) -> (bool, i64) {
+    match &case.deadline {
+        Some(deadline) => (false, deadline.days_left),
+        None => (true, 0),
+    }
+}
+
+/// Describes the days left to a deadline in words.
+fn days_phrase(days_left: i64) -> String {
+    match days_left {
+        d if d < -1 => format!("{} days overdue", -d),
+        -1 => "1 day overdue".to_string(),
+        0 => "due today".to_string(),
+        1 => "1 day left".to_string(),
+        d => format!("{d} days left"),
+    }
+}
+
+/// Returns "1 blocker", "2 blockers" and so on.
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// Describes the run: version, counting day, shard and timing.
+fn run_line(summary: &Summary) -> String {
+    let mut parts = vec![
+        format!("Deadlines counted from {}", summary.today),
+        format!("appealpack {}", summary.appealpack),
+    ];
+    if let Some(shard) = summary.shard {
+        parts.push(format!("shard {shard}"));
+    }
+    if let Some(timing) = summary.timing {
+        parts.push(format!(
+            "{} rendered, {} unchanged, {:.1} s",
+            timing.rendered, timing.skipped, timing.seconds
+        ));
+    }
+    parts.join(" · ")
+}
+
+/// Returns the first line of a multi-line message.
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+/// Percent-encodes a relative link, keeping `/` and unreserved characters, never starting `//`.
+fn href(path: &str) -> String {
+    let mut encoded = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                encoded.push(char::from(byte));
+            }
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    if encoded.starts_with('/') {
+        encoded.insert(0, '.');
+    }
+    encoded
+}
+
+/// Writes summary.json, summary.md, index.html and, if asked, the JUnit file.
+pub fn write_reports(
+    summary: &Summary,
+    output: &Path,
+    names: Option<&Names>,
+    junit: Option<&Path>,
+) -> Result<()> {
+    fsutil::write_atomic(&output.join("summary.json"), summary.to_json().as_bytes())?;
+    fsutil::write_atomic(
+        &output.join("summary.md"),
+        markdown(summary, names).as_bytes(),
+    )?;
+    fsutil::write_atomic(&output.join("index.html"), html(summary, names).as_bytes())?;
+    if let Some(path) = junit {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fsutil::create_dir_all(parent)?;
+        }
+        fsutil::write_atomic(path, self::junit(summary).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Escapes text for XML 1.0 and HTML content and attributes, replacing characters XML cannot hold.
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            '\u{0}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn href_encodes_everything_but_path_characters() {
+        assert_eq!(href("KET-1/packet.pdf"), "KET-1/packet.pdf");
+        assert_eq!(href("../shard 2/a#b?c.pdf"), "../shard%202/a%23b%3Fc.pdf");
+        assert_eq!(href("javascript:alert(1)"), "javascript%3Aalert%281%29");
+        assert_eq!(href("//evil.example/x"), ".//evil.example/x");
+        assert_eq!(href("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn xml_escape_keeps_documents_well_formed() {
+        assert_eq!(
+            xml_escape("a<b & \"c\"\n"),
+            "a&lt;b &amp; &quot;c&quot;&#10;"
+        );
+        assert_eq!(xml_escape("bell\u{7}"), "bell\u{FFFD}");
+    }
+
+    #[test]
+    fn days_are_described_in_words() {
+        assert_eq!(days_phrase(-3), "3 days overdue");
+        assert_eq!(days_phrase(-1), "1 day overdue");
+        assert_eq!(days_phrase(0), "due today");
+        assert_eq!(days_phrase(14), "14 days left");
+    }
+}

@@ -1,0 +1,115 @@
+//! Keeps the code's shape what ARCHITECTURE.md says: imports point down the pipeline
+//! only, and the map names every file under `src/`.
+
+mod common;
+
+use std::path::Path;
+
+/// The top-level modules in pipeline order: each may use only those before it.
+const LAYERS: &[&str] = &[
+    "model",
+    "fsutil",
+    "progress",
+    "shard",
+    "isolate",
+    "load",
+    "attachments",
+    "checklist",
+    "outcome",
+    "packet",
+    "render",
+    "cache",
+    "report",
+    "cli",
+    "cmd",
+];
+
+/// Returns the top-level module a source file belongs to (`src/render/world.rs`: `render`).
+fn module_of(relative: &Path) -> String {
+    let first = relative.components().next().unwrap();
+    let name = first.as_os_str().to_str().unwrap();
+    name.trim_end_matches(".rs").to_owned()
+}
+
+/// Returns the top-level modules a source text names as `crate::NAME`.
+fn used_modules(text: &str) -> Vec<String> {
+    let mut used = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("crate::") {
+        rest = &rest[at + "crate::".len()..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() && name.chars().next().unwrap().is_ascii_lowercase() {
+            used.push(name);
+        }
+    }
+    used
+}
+
+#[test]
+fn imports_point_down_the_pipeline() {
+    let src = common::root().join("src");
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(&src).unwrap();
+        let module = module_of(relative);
+        if matches!(module.as_str(), "lib" | "main") {
+            continue;
+        }
+        let own = LAYERS
+            .iter()
+            .position(|l| *l == module)
+            .unwrap_or_else(|| panic!("src/{} is in no layer of LAYERS", relative.display()));
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for used in used_modules(&text) {
+            if used == module || used == "VERSION" {
+                continue;
+            }
+            let layer = LAYERS.iter().position(|l| *l == used).unwrap_or_else(|| {
+                panic!("src/{} uses crate::{used}, in no layer", relative.display())
+            });
+            assert!(
+                layer < own,
+                "src/{} ({module}) uses crate::{used}, which comes later in the pipeline",
+                relative.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 20, "only {checked} source files found");
+}
+
+#[test]
+fn the_map_names_every_source_file() {
+    let map = std::fs::read_to_string(common::root().join("ARCHITECTURE.md")).unwrap();
+    let src = common::root().join("src");
+    for entry in walkdir::WalkDir::new(&src).min_depth(1) {
+        let entry = entry.unwrap();
+        let relative = entry.path().strip_prefix(&src).unwrap();
+        let name = relative.to_str().unwrap();
+        let top = relative.components().count() == 1;
+        // Top-level files and folders are named by path; files inside a folder by name.
+        let needle = if top {
+            if entry.file_type().is_dir() {
+                format!("src/{name}/")
+            } else {
+                format!("src/{name}")
+            }
+        } else {
+            format!("`{}`", entry.file_name().to_str().unwrap())
+        };
+        if name == "lib.rs" || (!top && entry.file_name() == "mod.rs") {
+            continue;
+        }
+        assert!(
+            map.contains(&needle),
+            "ARCHITECTURE.md does not name {needle}"
+        );
+    }
+}
