@@ -16,10 +16,10 @@ use serde::Serialize;
 use crate::model::case::Case;
 
 /// The largest attachment appealpack encloses.
-pub const MAX_ATTACHMENT_BYTES: u64 = 50 * 1024 * 1024;
+pub(crate) const MAX_ATTACHMENT_BYTES: u64 = 50 * 1024 * 1024;
 
 /// The virtual path of the signed letter of medical necessity, the same for every case.
-pub const LETTER_PATH: &str = "/case/letter.pdf";
+pub(crate) const LETTER_PATH: &str = "/case/letter.pdf";
 
 /// The kinds of file a packet can enclose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -86,7 +86,7 @@ pub struct Attachments {
 }
 
 /// Recognises a PDF or image by its first bytes.
-pub fn sniff(head: &[u8]) -> Option<FileKind> {
+pub(crate) fn sniff(head: &[u8]) -> Option<FileKind> {
     if head.starts_with(b"%PDF-") {
         Some(FileKind::Pdf)
     } else if head.starts_with(b"\x89PNG\r\n\x1a\n")
@@ -101,7 +101,7 @@ pub fn sniff(head: &[u8]) -> Option<FileKind> {
 }
 
 /// Resolves a file named by a case inside its folder, or says why it cannot be used.
-pub fn resolve(case_dir: &Path, name: &str) -> Result<(PathBuf, FileKind), String> {
+pub(crate) fn resolve(case_dir: &Path, name: &str) -> Result<(PathBuf, FileKind), String> {
     let relative = Path::new(name);
     if name.trim().is_empty() {
         return Err("no file named".into());
@@ -249,7 +249,7 @@ fn image_extension(bytes: &[u8], file: &Path) -> Result<&'static str, String> {
 }
 
 /// Counts the pages of a PDF, refusing encrypted, broken and empty files.
-pub fn pdf_pages(bytes: Arc<Vec<u8>>) -> Result<usize, String> {
+pub(crate) fn pdf_pages(bytes: Arc<Vec<u8>>) -> Result<usize, String> {
     use hayro_syntax::{LoadPdfError, Pdf};
     let pdf = Pdf::new(bytes).map_err(|e| match e {
         LoadPdfError::Decryption(_) => {

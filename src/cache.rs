@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::attachments::Enclosure;
 
 /// The manifest's file name inside the output folder.
-pub const FILE_NAME: &str = ".appealpack-manifest.json";
+pub(crate) const FILE_NAME: &str = ".appealpack-manifest.json";
 
 /// One packet appealpack wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +33,7 @@ pub struct Entry {
 /// The packets of the last build in an output folder.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     /// The appealpack version that wrote it.
     pub appealpack: String,
     /// The packets, sorted by case id.
@@ -91,7 +91,7 @@ impl Manifest {
 
 impl Entry {
     /// Returns whether the packet on disk is still the one this entry recorded.
-    pub fn is_intact(&self, output: &Path) -> bool {
+    pub(crate) fn is_intact(&self, output: &Path) -> bool {
         let path = output.join(&self.packet);
         match std::fs::metadata(&path) {
             Ok(meta) if meta.len() == self.size => std::fs::read(&path)
@@ -104,7 +104,7 @@ impl Entry {
 
 /// Hashes what every packet depends on besides its own data: the appealpack version and
 /// the templates' fingerprint ([`crate::render::Renderer::fingerprint`]).
-pub fn inputs_fingerprint(templates: blake3::Hash) -> blake3::Hash {
+pub(crate) fn inputs_fingerprint(templates: blake3::Hash) -> blake3::Hash {
     let mut hasher = blake3::Hasher::new();
     hasher.update(crate::VERSION.as_bytes());
     hasher.update(&[0]);
@@ -114,7 +114,7 @@ pub fn inputs_fingerprint(templates: blake3::Hash) -> blake3::Hash {
 
 /// Returns the key of one packet: the inputs' fingerprint, its JSON data and the bytes of
 /// every file it encloses.
-pub fn packet_key(inputs: blake3::Hash, json: &[u8], enclosures: &[Enclosure]) -> String {
+pub(crate) fn packet_key(inputs: blake3::Hash, json: &[u8], enclosures: &[Enclosure]) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(inputs.as_bytes());
     hasher.update(&(json.len() as u64).to_le_bytes());

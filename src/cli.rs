@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::model::fields::Date;
+use crate::model::organisation;
 use crate::shard::Shard;
 
 const EXIT_CODES: &str = "\
@@ -93,7 +94,7 @@ pub struct BuildArgs {
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
     /// The organisation's letterhead and signatory.
-    #[arg(long, default_value = "appealpack.yaml", value_name = "FILE")]
+    #[arg(long, default_value = organisation::FILE_NAME, value_name = "FILE")]
     pub config: PathBuf,
     /// Builds only shard K of N (1-based), chosen by a stable hash of each case id.
     #[arg(long, value_name = "K/N")]

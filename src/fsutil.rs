@@ -14,7 +14,7 @@ pub fn create_dir_all(path: &Path) -> Result<()> {
 /// Writes a file atomically: a temporary file beside the target, then a rename.
 ///
 /// A run killed half-way leaves either the old file or the new one, never half of one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut temp = tempfile::Builder::new()
         .prefix(".appealpack-")

@@ -4,7 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// The environment variable that restores Rust's own panic messages, for debugging.
-pub const DEBUG_VAR: &str = "APPEALPACK_DEBUG";
+pub(crate) const DEBUG_VAR: &str = "APPEALPACK_DEBUG";
 
 /// Replaces the default panic message with one that names only the code location.
 ///
@@ -34,7 +34,7 @@ fn debugging() -> bool {
 ///
 /// The message names no case data: a panic's own message may quote it, so it is only
 /// added with `APPEALPACK_DEBUG` set.
-pub fn guarded<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+pub(crate) fn guarded<T>(work: impl FnOnce() -> T) -> Result<T, String> {
     catch_unwind(AssertUnwindSafe(work)).map_err(|payload| {
         let mut message = "internal error while building this case (a bug in appealpack; \
                            please report it)"

@@ -7,14 +7,14 @@
 
 pub mod model;
 
-pub mod fsutil;
+pub(crate) mod fsutil;
 pub mod isolate;
-pub mod progress;
-pub mod shard;
+pub(crate) mod progress;
+pub(crate) mod shard;
 
 pub mod load;
 
-pub mod attachments;
+pub(crate) mod attachments;
 
 pub mod checklist;
 
@@ -24,7 +24,7 @@ pub mod packet;
 
 pub mod render;
 
-pub mod cache;
+pub(crate) mod cache;
 
 pub mod report;
 

@@ -73,6 +73,15 @@ impl CaseOutcome {
         }
     }
 
+    /// Returns an outcome for a case whose work failed (its packet, or a panic).
+    pub(crate) fn failed(file: String, id: Option<String>, error: String) -> CaseOutcome {
+        CaseOutcome {
+            id,
+            status: Status::Failed,
+            ..CaseOutcome::invalid(file, error)
+        }
+    }
+
     /// Returns the outcome of a checked case: ready, needs-work or invalid, with no packet.
     pub fn checked(checked: &CheckedCase) -> CaseOutcome {
         let case = match &checked.case {
@@ -108,7 +117,7 @@ impl CaseOutcome {
     }
 
     /// Returns the ids of the rules that found blockers, without repeats.
-    pub fn blocker_rules(&self) -> Vec<&str> {
+    pub(crate) fn blocker_rules(&self) -> Vec<&str> {
         let mut rules: Vec<&str> = Vec::new();
         for finding in &self.findings {
             if finding.severity == Severity::Blocker && !rules.contains(&finding.rule.as_ref()) {
@@ -220,12 +229,12 @@ impl Summary {
     }
 
     /// Returns whether every case is ready.
-    pub fn all_ready(&self) -> bool {
+    pub(crate) fn all_ready(&self) -> bool {
         self.totals.ready == self.totals.cases
     }
 
     /// Returns whether any case has a finding at least as severe as `severity`.
-    pub fn any_finding(&self, severity: Severity) -> bool {
+    pub(crate) fn any_finding(&self, severity: Severity) -> bool {
         self.cases
             .iter()
             .any(|c| c.findings.iter().any(|f| f.severity >= severity))

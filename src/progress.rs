@@ -20,7 +20,7 @@ enum Display {
 const PLAIN_MIN: usize = 100;
 
 /// Counts finished cases and shows it; cheap to call from every worker.
-pub struct Progress {
+pub(crate) struct Progress {
     display: Display,
     total: usize,
     done: AtomicUsize,
@@ -55,7 +55,7 @@ impl Progress {
     }
 
     /// Records one finished case.
-    pub fn inc(&self) {
+    pub(crate) fn inc(&self) {
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         match &self.display {
             Display::Quiet => {}
@@ -75,7 +75,7 @@ impl Progress {
     }
 
     /// Clears the bar, if there is one.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Display::Bar(bar) = &self.display {
             bar.finish_and_clear();
         }

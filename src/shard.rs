@@ -24,7 +24,7 @@ impl Shard {
 }
 
 /// Returns the 1-based shard, of `count`, that a key belongs to.
-pub fn shard_of(key: &str, count: u32) -> u32 {
+pub(crate) fn shard_of(key: &str, count: u32) -> u32 {
     let hash = blake3::hash(key.as_bytes());
     let first = u64::from_le_bytes(hash.as_bytes()[..8].try_into().expect("8 bytes"));
     (first % u64::from(count)) as u32 + 1

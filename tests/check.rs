@@ -285,3 +285,28 @@ fn rules_command_lists_every_rule() {
         assert!(text.contains(&format!("| {id} |")), "{id} missing");
     }
 }
+
+#[test]
+fn a_closed_standard_output_ends_quietly() {
+    // `appealpack schema | head -1`: the reader is gone before appealpack writes.
+    // Each command still exits as it would have: `check` with 1, as some bundled cases
+    // need work.
+    let commands = [
+        (&["schema"][..], 0),
+        (&["rules"], 0),
+        (&["check", "cases", "--today", "2026-11-26"], 1),
+    ];
+    for (args, code) in commands {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_appealpack"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+    }
+}

@@ -1,7 +1,7 @@
 //! Code validation: National Provider Identifiers and ICD-10-CM diagnosis codes.
 
 /// Checks a National Provider Identifier: 10 digits, Luhn check digit over the `80840` prefix.
-pub fn npi_is_valid(npi: &str) -> bool {
+pub(crate) fn npi_is_valid(npi: &str) -> bool {
     if npi.len() != 10 || !npi.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
@@ -21,7 +21,7 @@ pub fn npi_is_valid(npi: &str) -> bool {
 }
 
 /// Returns whether a code is a well-formed ICD-10-CM code: letter, two digits, optional dot and up to four more.
-pub fn icd10_is_well_formed(code: &str) -> bool {
+pub(crate) fn icd10_is_well_formed(code: &str) -> bool {
     let bytes = code.as_bytes();
     if bytes.len() < 3 || !bytes[0].is_ascii_uppercase() {
         return false;
@@ -43,7 +43,7 @@ pub fn icd10_is_well_formed(code: &str) -> bool {
 
 /// The conditions for which the checklist knows what to expect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Condition {
+pub(crate) enum Condition {
     /// Major depression, single (F32) or recurrent (F33), or bipolar depression (F31.3-F31.5).
     Depression,
     /// Anxiety disorders (F41).
@@ -53,7 +53,7 @@ pub enum Condition {
 }
 
 /// Classifies an ICD-10-CM code among the conditions ketamine is requested for.
-pub fn condition(code: &str) -> Option<Condition> {
+pub(crate) fn condition(code: &str) -> Option<Condition> {
     let category = code.get(..3)?;
     let sub = code.get(4..5).unwrap_or("");
     match category {

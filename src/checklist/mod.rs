@@ -20,8 +20,8 @@ use crate::model::case::Case;
 use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::Date;
 
-pub use codes::{Condition, condition, icd10_is_well_formed, npi_is_valid};
-pub use deadline::{CLOSE_DAYS, Deadline, Unknown};
+pub(crate) use codes::{Condition, condition};
+pub(crate) use deadline::{CLOSE_DAYS, Deadline, Unknown};
 
 use rules::*;
 
@@ -60,7 +60,7 @@ pub struct Finding {
 }
 
 /// A checklist rule: its id, the article's item it makes checkable, and what it checks.
-pub struct Rule {
+pub(crate) struct Rule {
     /// Stable id, used in reports and JUnit files.
     pub id: &'static str,
     /// The most severe finding the rule can make.
@@ -108,7 +108,7 @@ impl Findings<'_> {
 }
 
 /// The checklist, in the order of the source article.
-pub static RULES: &[Rule] = &[
+pub(crate) static RULES: &[Rule] = &[
     Rule {
         id: "provider",
         severity: Severity::Blocker,
@@ -216,7 +216,7 @@ pub struct CheckedCase {
 
 impl CheckedCase {
     /// Returns whether any finding is a blocker.
-    pub fn has_blockers(&self) -> bool {
+    pub(crate) fn has_blockers(&self) -> bool {
         self.findings
             .iter()
             .any(|f| f.severity == Severity::Blocker)

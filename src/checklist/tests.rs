@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::*;
 use crate::model::case::Case;
+use codes::{icd10_is_well_formed, npi_is_valid};
 
 /// A case at second-level appeal that passes every rule.
 const GOOD: &str = r#"

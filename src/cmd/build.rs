@@ -10,12 +10,11 @@ use std::time::Instant;
 use anstyle::{AnsiColor, Style};
 use anyhow::{Context as _, Result};
 
-use super::{Exit, exit_for, load_library, today};
+use super::{Exit, exit_for, guard_case, load_library, today};
 use crate::cache::{self, Entry, Manifest};
 use crate::checklist;
 use crate::cli::BuildArgs;
 use crate::fsutil;
-use crate::isolate;
 use crate::load::{self, Loaded};
 use crate::model::case::validate_id;
 use crate::model::evidence::EvidenceLibrary;
@@ -35,7 +34,7 @@ const EVICT_EVERY: usize = 20;
 const WORKER_STACK: usize = 64 * 1024 * 1024;
 
 /// The packet's path inside the output folder.
-pub fn packet_path(id: &str) -> String {
+pub(crate) fn packet_path(id: &str) -> String {
     format!("{id}/packet.pdf")
 }
 
@@ -175,7 +174,7 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
 }
 
 /// Returns the one line printed at the end of a run: counts, time and output folder.
-pub fn closing_line(summary: &Summary, output: &Path, skipped: usize) -> String {
+pub(crate) fn closing_line(summary: &Summary, output: &Path, skipped: usize) -> String {
     let t = summary.totals;
     let bold = Style::new().bold();
     let colour = if summary.all_ready() {
@@ -261,19 +260,16 @@ fn for_each_case<R: Send>(
 /// Checks one case and renders its packet, or keeps the one already built from the same
 /// inputs; a panic anywhere in that work becomes the case's `failed` outcome.
 fn build_one(loaded: Loaded, shared: &Shared) -> Built {
-    let (file, id) = (loaded.file.clone(), loaded.id.clone());
-    let path = loaded.path.clone();
-    let built = isolate::guarded(|| build_case(loaded, shared)).unwrap_or_else(|message| {
-        let mut outcome = CaseOutcome::invalid(file, format!("{}: {message}", path.display()));
-        outcome.id = id;
-        outcome.status = Status::Failed;
-        Built {
+    let built = guard_case(
+        loaded,
+        |l| build_case(l, shared),
+        |outcome| Built {
             outcome,
             entry: None,
             skipped: false,
             warnings: Vec::new(),
-        }
-    });
+        },
+    );
     shared.progress.inc();
     built
 }

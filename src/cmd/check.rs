@@ -7,10 +7,10 @@ use anstyle::{AnsiColor, Style};
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
-use super::{Exit, exit_for, load_library, print, today};
+use super::{Exit, exit_for, guard_case, load_library, print, quiet_pipe, today};
 use crate::checklist::{self, Severity};
 use crate::cli::{CheckArgs, Format};
-use crate::load;
+use crate::load::{self, Loaded};
 use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::Date;
 use crate::outcome::{CaseOutcome, Status, Summary};
@@ -27,10 +27,10 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
     let outcomes = check_all(&args.common.cases, today, &library)?;
     let summary = Summary::new(today, outcomes);
     match args.format {
-        Format::Json => {
-            print(&summary.to_json())?;
+        Format::Json => print(&summary.to_json())?,
+        Format::Human => {
+            quiet_pipe(print_human(&summary)).context("cannot write to standard output")?
         }
-        Format::Human => print_human(&summary).context("cannot write to standard output")?,
     };
     Ok(exit_for(&summary, args.common.strict))
 }
@@ -45,12 +45,19 @@ pub fn check_all(cases: &Path, today: Date, library: &EvidenceLibrary) -> Result
         if chunk.is_empty() {
             return Ok(outcomes);
         }
-        outcomes.par_extend(chunk.into_par_iter().map(|l| {
-            // The enclosures read for the packet are dropped here: `check` renders none.
-            CaseOutcome::checked(&checklist::check_case(l, today, library))
-        }));
+        outcomes.par_extend(chunk.into_par_iter().map(|l| check_one(l, today, library)));
         render::evict_cache();
     }
+}
+
+/// Checks one case; a panic becomes the case's `failed` outcome, as in `build`.
+fn check_one(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> CaseOutcome {
+    // The enclosures read for the packet are dropped here: `check` renders none.
+    guard_case(
+        loaded,
+        |l| CaseOutcome::checked(&checklist::check_case(l, today, library)),
+        |failed| failed,
+    )
 }
 
 fn status_style(status: Status) -> Style {

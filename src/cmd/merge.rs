@@ -43,7 +43,7 @@ fn canonical(dir: &Path) -> Result<PathBuf> {
 
 /// Merges shard summaries, refusing mixed versions and overlapping shards; packet links are
 /// rewritten relative to `output`.
-pub fn merge_summaries(output: &Path, parts: Vec<(PathBuf, Summary)>) -> Result<Summary> {
+pub(crate) fn merge_summaries(output: &Path, parts: Vec<(PathBuf, Summary)>) -> Result<Summary> {
     let Some((_, first)) = parts.first() else {
         bail!("nothing to merge");
     };

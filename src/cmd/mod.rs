@@ -16,9 +16,11 @@ use anyhow::{Context as _, Result};
 
 use crate::checklist::Severity;
 use crate::cli::{Cli, Command, CommonArgs};
+use crate::isolate;
+use crate::load::Loaded;
 use crate::model::evidence::{self, EvidenceLibrary};
 use crate::model::fields::Date;
-use crate::outcome::Summary;
+use crate::outcome::{CaseOutcome, Summary};
 
 /// How a run ended, as the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,45 +39,37 @@ impl From<Exit> for std::process::ExitCode {
     }
 }
 
-/// Runs a parsed command line and returns its exit status.
-///
-/// An error that is a closed standard output (`appealpack rules | head -1`) ends the run
-/// quietly, as other command-line tools do; any other error is printed and exits 2.
+/// Runs a parsed command line and returns its exit status; an error is printed and exits 2.
 pub fn run(cli: Cli) -> Exit {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
         Command::New(args) => new::run(&args),
-        Command::Schema => print(&schema::schema_json()),
-        Command::Rules => print(&rules::rules_table()),
+        Command::Schema => print(&schema::schema_json()).map(|()| Exit::Ok),
+        Command::Rules => print(&rules::rules_table()).map(|()| Exit::Ok),
         Command::Merge(args) => merge::run(&args),
     };
     result.unwrap_or_else(|error| {
-        if is_broken_pipe(&error) {
-            return Exit::Ok;
-        }
         let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
         let _ = writeln!(anstream::stderr(), "{red}error{red:#}: {error:#}");
         Exit::Error
     })
 }
 
-/// Returns whether an error comes from writing to a closed pipe.
-fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+/// Writes text to standard output.
+fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    quiet_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+        .context("cannot write to standard output")
 }
 
-/// Writes text to standard output.
-fn print(text: &str) -> Result<Exit> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .context("cannot write to standard output")?;
-    Ok(Exit::Ok)
+/// Treats a reader that has gone away (`appealpack rules | head -1`) as no error, as other
+/// command-line tools do; the command still decides its exit code.
+fn quiet_pipe(result: std::io::Result<()>) -> std::io::Result<()> {
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 /// Returns the day to count deadlines from: `--today`, or the system date.
@@ -84,12 +78,30 @@ pub fn today(args: &CommonArgs) -> Date {
 }
 
 /// Loads the evidence library of a templates folder.
-pub fn load_library(templates: &Path) -> Result<EvidenceLibrary> {
+pub(crate) fn load_library(templates: &Path) -> Result<EvidenceLibrary> {
     EvidenceLibrary::from_file(&templates.join(evidence::FILE_NAME))
 }
 
+/// Runs one case's work inside the panic guard: a panic becomes the case's `failed`
+/// outcome (naming the case file and no case data), which `failed` turns into a result.
+fn guard_case<T>(
+    loaded: Loaded,
+    work: impl FnOnce(Loaded) -> T,
+    failed: impl FnOnce(CaseOutcome) -> T,
+) -> T {
+    let (file, id) = (loaded.file.clone(), loaded.id.clone());
+    let path = loaded.path.clone();
+    isolate::guarded(|| work(loaded)).unwrap_or_else(|message| {
+        failed(CaseOutcome::failed(
+            file,
+            id,
+            format!("{}: {message}", path.display()),
+        ))
+    })
+}
+
 /// Decides the exit code of a run from its summary.
-pub fn exit_for(summary: &Summary, strict: bool) -> Exit {
+pub(crate) fn exit_for(summary: &Summary, strict: bool) -> Exit {
     if !summary.all_ready() || (strict && summary.any_finding(Severity::Warning)) {
         Exit::Findings
     } else {

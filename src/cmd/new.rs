@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use super::Exit;
+use super::{Exit, print};
 use crate::cli::NewArgs;
 use crate::model::case::validate_id;
 use crate::model::fields::Date;
@@ -24,10 +24,10 @@ pub fn run(args: &NewArgs) -> Result<Exit> {
         .with_context(|| format!("cannot create {}", path.display()))?;
     file.write_all(text.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
-    println!(
-        "wrote {}; fill it in, then run `appealpack check`",
+    print(&format!(
+        "wrote {}; fill it in, then run `appealpack check`\n",
         path.display()
-    );
+    ))?;
     Ok(Exit::Ok)
 }
 
@@ -46,7 +46,7 @@ fn schema_path_from(dir: &Path) -> String {
 }
 
 /// Returns the commented skeleton of a new case file.
-pub fn case_skeleton(id: &str, today: Date, schema_path: &str) -> String {
+pub(crate) fn case_skeleton(id: &str, today: Date, schema_path: &str) -> String {
     include_str!("skeleton.yaml")
         .replace("{schema}", schema_path)
         .replace("{id}", id)

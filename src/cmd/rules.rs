@@ -3,7 +3,7 @@
 use crate::checklist::RULES;
 
 /// Returns the checklist as a Markdown table.
-pub fn rules_table() -> String {
+pub(crate) fn rules_table() -> String {
     let mut table =
         String::from("| id | severity | checklist item | checks |\n|---|---|---|---|\n");
     for rule in RULES {

@@ -6,7 +6,7 @@ use walkdir::WalkDir;
 
 /// A file found under the cases folder, or an entry that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Discovered {
+pub(crate) struct Discovered {
     /// The path as found (the cases folder joined with `relative`).
     pub path: PathBuf,
     /// The path relative to the cases folder, with `/` separators.
@@ -31,7 +31,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 /// Hidden files and folders are skipped; unreadable entries and symlink loops come back
 /// with an error so that the batch can report them. An unreadable cases folder itself is
 /// an error of the whole run.
-pub fn discover(root: &Path) -> anyhow::Result<Vec<Discovered>> {
+pub(crate) fn discover(root: &Path) -> anyhow::Result<Vec<Discovered>> {
     let meta = std::fs::metadata(root)
         .map_err(|e| anyhow::anyhow!("cannot read the cases folder {}: {e}", root.display()))?;
     if !meta.is_dir() {
@@ -82,7 +82,7 @@ fn relative(root: &Path, path: &Path) -> String {
 }
 
 /// Writes a path with `/` separators, as reports show and link it on every platform.
-pub fn slash_path(path: &Path) -> String {
+pub(crate) fn slash_path(path: &Path) -> String {
     path.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()

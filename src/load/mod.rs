@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::model::case::Case;
 
-pub use discover::{Discovered, discover, slash_path};
+pub(crate) use discover::{Discovered, discover, slash_path};
 
 /// A case file of the run: the case, or why it did not load.
 #[derive(Debug, Clone)]
@@ -32,7 +32,7 @@ impl Loaded {
 }
 
 /// Loads one discovered case file.
-pub fn load_one(found: Discovered) -> Loaded {
+pub(crate) fn load_one(found: Discovered) -> Loaded {
     let case = match found.error {
         Some(error) => Err(format!("{}: {error}", found.path.display())),
         None => Case::from_file(&found.path).map_err(|e| e.to_string()),

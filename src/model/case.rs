@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::fields::{Code, Date};
 
 /// The largest case file appealpack reads; a real case is a few KiB.
-pub const MAX_CASE_BYTES: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_CASE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// One patient's appeal, as the advocate keeps it in a YAML file.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -277,7 +277,7 @@ pub struct Request {
 }
 
 /// The largest cost per session appealpack prints; a real infusion costs hundreds.
-pub const MAX_DOLLARS: f64 = 1_000_000.0;
+pub(crate) const MAX_DOLLARS: f64 = 1_000_000.0;
 
 /// Reads an amount in US dollars, refusing `.inf`, `.nan`, negative and absurd amounts.
 fn dollars<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
@@ -546,7 +546,7 @@ impl Instrument {
     }
 
     /// Returns the highest score the instrument allows.
-    pub fn max_score(self) -> u32 {
+    pub(crate) fn max_score(self) -> u32 {
         match self {
             Instrument::Phq9 | Instrument::Qids => 27,
             Instrument::Madrs => 60,
@@ -701,7 +701,7 @@ impl Case {
     }
 
     /// Returns the diagnosis codes, upper-cased.
-    pub fn diagnosis_codes(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn diagnosis_codes(&self) -> impl Iterator<Item = &str> {
         self.diagnoses.iter().map(|d| d.code.as_str())
     }
 }
@@ -714,7 +714,7 @@ fn is_limit(error: &serde_yaml::Error) -> bool {
 }
 
 /// Reads a case file as UTF-8 text within the size cap.
-pub fn read_case_text(file: &Path) -> Result<String, LoadError> {
+pub(crate) fn read_case_text(file: &Path) -> Result<String, LoadError> {
     let handle =
         std::fs::File::open(file).map_err(|e| LoadError::new(file, format!("cannot open: {e}")))?;
     let mut bytes = Vec::new();
@@ -753,7 +753,7 @@ pub fn read_case_text(file: &Path) -> Result<String, LoadError> {
 }
 
 /// Checks that an id can name an output folder: `[A-Za-z0-9._-]{1,64}`, not only dots.
-pub fn validate_id(id: &str) -> Result<(), String> {
+pub(crate) fn validate_id(id: &str) -> Result<(), String> {
     if id.is_empty() {
         return Err("the case id is empty".into());
     }

@@ -8,7 +8,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 /// The file name of the evidence library inside the templates folder.
-pub const FILE_NAME: &str = "evidence.yaml";
+pub(crate) const FILE_NAME: &str = "evidence.yaml";
 
 /// One verified reference.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]

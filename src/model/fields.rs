@@ -34,7 +34,7 @@ impl Date {
     }
 
     /// Returns the number of days from `self` to `later` (negative if `later` is earlier).
-    pub fn days_until(self, later: Date) -> i64 {
+    pub(crate) fn days_until(self, later: Date) -> i64 {
         (later.0 - self.0).num_days()
     }
 }

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 /// The file name of the organisation config at the project root.
-pub const FILE_NAME: &str = "appealpack.yaml";
+pub(crate) const FILE_NAME: &str = "appealpack.yaml";
 
 /// The organisation that sends the packets, as printed on cover sheets and letters.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]

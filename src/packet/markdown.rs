@@ -929,7 +929,7 @@ fn align(alignment: Alignment) -> Align {
 }
 
 /// Returns whether a URL may become a clickable link: http, https or mailto, without control characters.
-pub fn is_live(url: &str) -> bool {
+pub(crate) fn is_live(url: &str) -> bool {
     ["http://", "https://", "mailto:"]
         .iter()
         .any(|scheme| has_scheme(url, scheme) && url.len() > scheme.len())

@@ -527,7 +527,7 @@ fn markdown_field(value: Option<&str>) -> Option<Document> {
 }
 
 /// Writes a date out in full, US style: "November 20, 2026".
-pub fn long_date(date: Date) -> String {
+pub(crate) fn long_date(date: Date) -> String {
     date.0.format("%B %-d, %Y").to_string()
 }
 

@@ -34,7 +34,7 @@ use world::{CaseWorld, Shared};
 pub const MAIN: &str = "packet.typ";
 
 /// The virtual path of the case data, the same for every case.
-pub const DATA_PATH: &str = "/case/data.json";
+pub(crate) const DATA_PATH: &str = "/case/data.json";
 
 /// The id of the case data file, interned once.
 static DATA_ID: LazyLock<FileId> = LazyLock::new(|| project_id(DATA_PATH));
@@ -169,7 +169,7 @@ impl Renderer {
     }
 
     /// Returns the hash of every template file the renderer serves, for the build cache.
-    pub fn fingerprint(&self) -> blake3::Hash {
+    pub(crate) fn fingerprint(&self) -> blake3::Hash {
         self.fingerprint
     }
 

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 /// The virtual folder reserved for per-case files.
-pub const CASE_FOLDER: &str = "case";
+pub(crate) const CASE_FOLDER: &str = "case";
 
 /// A file of the templates folder, read into memory.
-pub struct TemplateFile {
+pub(crate) struct TemplateFile {
     /// Its virtual path, e.g. `/packet.typ`.
     pub vpath: String,
     /// The file on disk, for messages.
@@ -23,7 +23,7 @@ pub struct TemplateFile {
 }
 
 /// Reads every file of a templates folder, sorted by virtual path.
-pub fn read_folder(dir: &Path) -> Result<Vec<TemplateFile>> {
+pub(crate) fn read_folder(dir: &Path) -> Result<Vec<TemplateFile>> {
     let root = dir
         .canonicalize()
         .with_context(|| format!("cannot read the templates folder {}", dir.display()))?;
@@ -76,7 +76,7 @@ pub fn read_folder(dir: &Path) -> Result<Vec<TemplateFile>> {
 }
 
 /// Hashes the files as read: their virtual paths and bytes, in order.
-pub fn fingerprint(files: &[TemplateFile]) -> blake3::Hash {
+pub(crate) fn fingerprint(files: &[TemplateFile]) -> blake3::Hash {
     let mut hasher = blake3::Hasher::new();
     for file in files {
         hasher.update(file.vpath.as_bytes());

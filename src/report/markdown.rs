@@ -5,7 +5,7 @@ use super::*;
 
 /// The most `summary.md` holds, in bytes: GitHub refuses job summaries over 1 MiB, so the
 /// least urgent cases give way first, with a line saying how many are left out.
-pub const MARKDOWN_BUDGET: usize = 960 * 1024;
+pub(crate) const MARKDOWN_BUDGET: usize = 960 * 1024;
 
 /// Renders `summary.md`: totals, the cases needing attention by days left, then findings.
 pub fn markdown(summary: &Summary, names: Option<&Names>) -> String {

@@ -16,7 +16,7 @@ use crate::outcome::{CaseOutcome, Status, Summary};
 
 pub use html::html;
 pub use junit::junit;
-pub use markdown::{MARKDOWN_BUDGET, markdown};
+pub use markdown::markdown;
 
 /// Patient names by case id, shown in Markdown and HTML only when given.
 pub type Names = BTreeMap<String, String>;
@@ -149,7 +149,7 @@ fn href(path: &str) -> String {
 }
 
 /// Writes summary.json, summary.md, index.html and, if asked, the JUnit file.
-pub fn write_reports(
+pub(crate) fn write_reports(
     summary: &Summary,
     output: &Path,
     names: Option<&Names>,
