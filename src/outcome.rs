@@ -84,17 +84,18 @@ impl CaseOutcome {
 
     /// Returns the outcome of a checked case: ready, needs-work or invalid, with no packet.
     pub fn checked(checked: &CheckedCase) -> CaseOutcome {
-        let case = match &checked.case {
+        let loaded = &checked.loaded;
+        let case = match &loaded.case {
             Ok(case) => case,
             Err(error) => {
-                let mut outcome = CaseOutcome::invalid(checked.file.clone(), error.clone());
-                outcome.id = checked.id.clone();
+                let mut outcome = CaseOutcome::invalid(loaded.file.clone(), error.clone());
+                outcome.id = loaded.id.clone();
                 return outcome;
             }
         };
         CaseOutcome {
             id: Some(case.id.clone()),
-            file: checked.file.clone(),
+            file: loaded.file.clone(),
             status: if checked.has_blockers() {
                 Status::NeedsWork
             } else {

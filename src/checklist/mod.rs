@@ -10,7 +10,6 @@ pub mod deadline;
 mod rules;
 
 use std::borrow::Cow;
-use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -198,14 +197,8 @@ pub(crate) static RULES: &[Rule] = &[
 /// A case after the check stage: its findings and deadline, and the files it encloses.
 #[derive(Debug, Clone)]
 pub struct CheckedCase {
-    /// The case file's path as found.
-    pub path: PathBuf,
-    /// The case file's path relative to the cases folder, with `/` separators.
-    pub file: String,
-    /// The case id, where the file loaded far enough to have one.
-    pub id: Option<String>,
-    /// The case, or why it did not load.
-    pub case: Result<Case, String>,
+    /// The case as loaded, or why it did not load.
+    pub loaded: Loaded,
     /// The checklist's findings, most severe first (none for a case that did not load).
     pub findings: Vec<Finding>,
     /// The filing deadline, where one could be worked out.
@@ -215,6 +208,11 @@ pub struct CheckedCase {
 }
 
 impl CheckedCase {
+    /// Returns the case, if it loaded.
+    pub fn case(&self) -> Option<&Case> {
+        self.loaded.case.as_ref().ok()
+    }
+
     /// Returns whether any finding is a blocker.
     pub(crate) fn has_blockers(&self) -> bool {
         self.findings
@@ -226,18 +224,14 @@ impl CheckedCase {
 /// Checks one loaded case as of `today`: reads its files, works out its deadline and runs
 /// every rule.
 pub fn check_case(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> CheckedCase {
-    let case_dir = loaded.case_dir().to_path_buf();
     let mut checked = CheckedCase {
-        path: loaded.path,
-        file: loaded.file,
-        id: loaded.id,
-        case: loaded.case,
+        loaded,
         findings: Vec::new(),
         deadline: None,
         enclosures: Vec::new(),
     };
-    if let Ok(case) = &checked.case {
-        let files = attachments::read(case, &case_dir);
+    if let Ok(case) = &checked.loaded.case {
+        let files = attachments::read(case, checked.loaded.case_dir());
         let context = Context {
             library,
             attachments: &files,

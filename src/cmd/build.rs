@@ -341,7 +341,7 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
         }
         Err(error) => {
             outcome.status = Status::Failed;
-            outcome.error = Some(format!("{}: {error:#}", checked.path.display()));
+            outcome.error = Some(format!("{}: {error:#}", checked.loaded.path.display()));
             Built {
                 outcome,
                 entry: None,

@@ -27,7 +27,7 @@ pub fn prepare(
     library: &EvidenceLibrary,
     organisation: &Organisation,
 ) -> Option<PacketData> {
-    let case = checked.case.as_ref().ok()?;
+    let case = checked.case()?;
     injected_panic(&case.id);
     Some(PacketData::new(
         case,
