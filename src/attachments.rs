@@ -110,39 +110,37 @@ pub(crate) fn resolve(case_dir: &Path, name: &str) -> Result<(PathBuf, FileKind)
         .components()
         .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
     {
-        return Err(format!(
-            "{name:?} leaves the case folder; name a file beside the case file"
-        ));
+        return Err("leaves the case folder; name a file beside the case file".into());
     }
     let path = case_dir.join(relative);
     let meta = std::fs::metadata(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("{name:?} does not exist in the case folder"),
-        _ => format!("{name:?} cannot be read: {e}"),
+        std::io::ErrorKind::NotFound => "does not exist in the case folder".to_owned(),
+        _ => format!("cannot be read: {e}"),
     })?;
     if !meta.is_file() {
-        return Err(format!("{name:?} is not a file"));
+        return Err("is not a regular file".into());
     }
     let real_dir = case_dir
         .canonicalize()
         .map_err(|e| format!("the case folder cannot be read: {e}"))?;
     let real = path
         .canonicalize()
-        .map_err(|e| format!("{name:?} cannot be read: {e}"))?;
+        .map_err(|e| format!("cannot be read: {e}"))?;
     if !real.starts_with(&real_dir) {
-        return Err(format!("{name:?} is a link that leaves the case folder"));
+        return Err("is a link that leaves the case folder".into());
     }
     if meta.len() > MAX_ATTACHMENT_BYTES {
         return Err(format!(
-            "{name:?} is larger than {} MiB",
+            "is larger than {} MiB",
             MAX_ATTACHMENT_BYTES / 1024 / 1024
         ));
     }
     let mut head = [0u8; 8];
     let read = std::fs::File::open(&path)
         .and_then(|mut file| file.read(&mut head))
-        .map_err(|e| format!("{name:?} cannot be read: {e}"))?;
-    let kind = sniff(&head[..read])
-        .ok_or_else(|| format!("{name:?} is not a PDF, PNG, JPEG or GIF file"))?;
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    let kind =
+        sniff(&head[..read]).ok_or_else(|| "is not a PDF, PNG, JPEG or GIF file".to_owned())?;
     Ok((real, kind))
 }
 
@@ -163,13 +161,13 @@ pub fn read(case: &Case, case_dir: &Path) -> Attachments {
                 }) {
                     Ok(enclosure) => out.enclosures.push(enclosure),
                     Err(why) => out.problems.push(format!(
-                        "letter_of_medical_necessity.file {name:?} cannot be enclosed: {why}"
+                        "letter_of_medical_necessity.file cannot be enclosed: {why}"
                     )),
                 }
             }
-            Ok(_) => out.problems.push(format!(
-                "letter_of_medical_necessity.file {name:?} must be a PDF"
-            )),
+            Ok(_) => out
+                .problems
+                .push("letter_of_medical_necessity.file must be a PDF".into()),
             Err(why) => out
                 .problems
                 .push(format!("letter_of_medical_necessity.file: {why}")),
@@ -192,10 +190,9 @@ pub fn read(case: &Case, case_dir: &Path) -> Attachments {
         let path = |extension: &str| format!("/case/enclosure-{index}.{extension}");
         match read_enclosure(file, kind, Role::Attachment, title, path) {
             Ok(enclosure) => out.enclosures.push(enclosure),
-            Err(why) => out.problems.push(format!(
-                "attachments[{i}].file {:?} cannot be enclosed: {why}",
-                attachment.file
-            )),
+            Err(why) => out
+                .problems
+                .push(format!("attachments[{i}].file cannot be enclosed: {why}")),
         }
     }
     out
@@ -209,12 +206,11 @@ fn read_enclosure(
     title: String,
     path: impl FnOnce(&str) -> String,
 ) -> Result<Enclosure, String> {
-    let bytes =
-        std::fs::read(&file).map_err(|e| format!("{} cannot be read: {e}", file.display()))?;
+    let bytes = std::fs::read(&file).map_err(|e| format!("cannot be read: {e}"))?;
     let bytes = Arc::new(bytes);
     let (pages, extension) = match kind {
         FileKind::Pdf => (pdf_pages(bytes.clone())?, "pdf"),
-        FileKind::Image => (1, image_extension(&bytes, &file)?),
+        FileKind::Image => (1, image_extension(&bytes)?),
     };
     Ok(Enclosure {
         title,
@@ -229,7 +225,7 @@ fn read_enclosure(
 
 /// Decodes an image as Typst will (the result is memoised), returning its file extension;
 /// a damaged image becomes the case's finding instead of failing its packet.
-fn image_extension(bytes: &[u8], file: &Path) -> Result<&'static str, String> {
+fn image_extension(bytes: &[u8]) -> Result<&'static str, String> {
     use typst::visualize::{ExchangeFormat, RasterImage};
     let (format, extension) = if bytes.starts_with(b"\x89PNG") {
         (ExchangeFormat::Png, "png")
@@ -238,13 +234,8 @@ fn image_extension(bytes: &[u8], file: &Path) -> Result<&'static str, String> {
     } else {
         (ExchangeFormat::Jpg, "jpg")
     };
-    RasterImage::plain(typst::foundations::Bytes::new(bytes.to_vec()), format).map_err(|e| {
-        format!(
-            "{} cannot be read as an image (damaged?): {e}",
-            file.file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-        )
-    })?;
+    RasterImage::plain(typst::foundations::Bytes::new(bytes.to_vec()), format)
+        .map_err(|e| format!("cannot be read as an image (damaged?): {e}"))?;
     Ok(extension)
 }
 

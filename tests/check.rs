@@ -89,7 +89,7 @@ fn mixed_folder_summary() {
     assert!(broken["id"].is_null());
     let error = broken["error"].as_str().unwrap();
     assert!(
-        error.ends_with("broken.yaml:6:18: patient.date_of_birth: invalid date \"1986-02-30\""),
+        error.ends_with("broken.yaml:6:18: patient.date_of_birth: not a valid date (YYYY-MM-DD, e.g. 2026-11-20)"),
         "{error}"
     );
     let typo = case(&summary, "typo.yaml")["error"].as_str().unwrap();
@@ -163,7 +163,7 @@ fn human_output_groups_findings_by_case() {
     assert!(!text.contains('\u{1b}'), "colour without a terminal");
     let weak = text.find("needs-work FIX-WEAK").expect(&text);
     let npi = text
-        .find("blocker  provider: provider.npi \"1234567890\"")
+        .find("blocker  provider: provider.npi is not a valid NPI")
         .expect(&text);
     assert!(npi > weak);
     assert!(

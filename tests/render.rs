@@ -383,7 +383,7 @@ fn an_unreadable_attachment_is_a_blocker_not_a_failure() {
     assert!(
         data.blockers
             .iter()
-            .any(|b| b.contains("attachments[0].file \"denial-notice.pdf\" cannot be enclosed")),
+            .any(|b| b.contains("attachments[0].file cannot be enclosed")),
         "{:?}",
         data.blockers
     );
@@ -410,9 +410,10 @@ fn a_damaged_image_is_a_blocker_not_a_failure() {
     let data = packet_data(dir.path(), &text);
     assert!(data.draft);
     assert!(
-        data.blockers.iter().any(|b| b.contains(
-            "attachments[1].file \"insurance-card.png\" cannot be enclosed: insurance-card.png cannot be read as an image"
-        )),
+        data.blockers
+            .iter()
+            .any(|b| b
+                .contains("attachments[1].file cannot be enclosed: cannot be read as an image")),
         "{:?}",
         data.blockers
     );

@@ -25,9 +25,9 @@ pub(super) fn check_provider(case: &Case, _: &Context, f: &mut Findings) {
     }
     match p.npi.as_ref().map(|n| n.as_str()) {
         None | Some("") => f.blocker("the provider's NPI is missing; add provider.npi (10 digits)"),
-        Some(npi) if !npi_is_valid(npi) => f.blocker(format!(
-            "provider.npi {npi:?} is not a valid NPI (10 digits with a Luhn check digit); check it against the NPI registry"
-        )),
+        Some(npi) if !npi_is_valid(npi) => f.blocker(
+            "provider.npi is not a valid NPI (10 digits with a Luhn check digit); check it against the NPI registry",
+        ),
         Some(_) => {}
     }
     if p.supports_treatment != Some(true) {
@@ -102,9 +102,8 @@ pub(super) fn check_lmn(case: &Case, _: &Context, f: &mut Findings) {
         let max = score.instrument.max_score();
         if score.score > max {
             f.warning(format!(
-                "scores[{i}]: {} score {} is above the scale's maximum of {max}; check scores[{i}].score",
+                "scores[{i}].score is above the {} maximum of {max}; check it",
                 score.instrument.as_str(),
-                score.score
             ));
         }
     }
@@ -119,11 +118,11 @@ pub(super) fn check_diagnosis(case: &Case, _: &Context, f: &mut Findings) {
         let code = diagnosis.code.as_str();
         if !icd10_is_well_formed(code) {
             f.blocker(format!(
-                "diagnoses[{i}].code {code:?} is not a well-formed ICD-10-CM code (letter, two digits, optional dot and up to four more, e.g. F33.2)"
+                "diagnoses[{i}].code is not a well-formed ICD-10-CM code (letter, two digits, optional dot and up to four more, e.g. F33.2)"
             ));
         } else if condition(code).is_none() {
             f.warning(format!(
-                "diagnoses[{i}].code {code} is outside depression (F32, F33), bipolar depression (F31.3-F31.5), anxiety (F41) and PTSD (F43.1); lead with the diagnosis ketamine treats"
+                "diagnoses[{i}].code is outside depression (F32, F33), bipolar depression (F31.3-F31.5), anxiety (F41) and PTSD (F43.1); lead with the diagnosis ketamine treats"
             ));
         }
     }
@@ -138,8 +137,7 @@ pub(super) fn check_prior_treatments(case: &Case, _: &Context, f: &mut Findings)
             && ended < t.started
         {
             f.warning(format!(
-                "prior_treatments[{i}] ({}) ended before it started; check prior_treatments[{i}].started/ended",
-                t.name
+                "prior_treatments[{i}] ended before it started; check prior_treatments[{i}].started/ended"
             ));
         }
     }
@@ -297,7 +295,7 @@ pub(super) fn check_evidence(case: &Case, context: &Context, f: &mut Findings) {
     for (i, key) in case.evidence.iter().enumerate() {
         if context.library.get(key).is_none() {
             f.blocker(format!(
-                "evidence[{i}] {key:?} is not in the evidence library (templates/evidence.yaml); fix the key or add the reference under extra_evidence"
+                "evidence[{i}] is not a key of the evidence library (templates/evidence.yaml); fix the key or add the reference under extra_evidence"
             ));
         }
     }

@@ -5,3 +5,4 @@ pub mod case;
 pub mod evidence;
 pub mod fields;
 pub mod organisation;
+pub(crate) mod yaml_error;
