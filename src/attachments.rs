@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::load::discover::{is_case_file, is_hidden};
 use crate::model::case::Case;
 
 /// The largest attachment appealpack encloses.
@@ -100,8 +101,14 @@ pub(crate) fn sniff(head: &[u8]) -> Option<FileKind> {
     }
 }
 
-/// Resolves a file named by a case inside its folder, or says why it cannot be used.
-pub(crate) fn resolve(case_dir: &Path, name: &str) -> Result<(PathBuf, FileKind), String> {
+/// Resolves a file named by the case file `case_file` inside its folder, or says why it
+/// cannot be used.
+///
+/// The file must be a regular file in the case's folder or below it, reached without a
+/// link that leaves the folder, and no folder on the way may hold another case's file: a
+/// case may never enclose another patient's documents.
+pub(crate) fn resolve(case_file: &Path, name: &str) -> Result<(PathBuf, FileKind), String> {
+    let case_dir = case_file.parent().unwrap_or(Path::new("."));
     let relative = Path::new(name);
     if name.trim().is_empty() {
         return Err("no file named".into());
@@ -129,6 +136,20 @@ pub(crate) fn resolve(case_dir: &Path, name: &str) -> Result<(PathBuf, FileKind)
     if !real.starts_with(&real_dir) {
         return Err("is a link that leaves the case folder".into());
     }
+    let own = case_file.file_name().unwrap_or_default();
+    for folder in real
+        .ancestors()
+        .skip(1)
+        .take_while(|f| f.starts_with(&real_dir))
+    {
+        if holds_other_case(folder, (folder == real_dir).then_some(own)) {
+            return Err(
+                "is in a folder that holds another case's file; give each case \
+                        a folder of its own, with its files beside it"
+                    .into(),
+            );
+        }
+    }
     if meta.len() > MAX_ATTACHMENT_BYTES {
         return Err(format!(
             "is larger than {} MiB",
@@ -144,8 +165,20 @@ pub(crate) fn resolve(case_dir: &Path, name: &str) -> Result<(PathBuf, FileKind)
     Ok((real, kind))
 }
 
-/// Reads the signed letter and the attachments a case names, ready to enclose.
-pub fn read(case: &Case, case_dir: &Path) -> Attachments {
+/// Returns whether a folder holds a case file (`*.yaml`, `*.yml`) other than `own`.
+fn holds_other_case(folder: &Path, own: Option<&std::ffi::OsStr>) -> bool {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return true;
+    };
+    entries.flatten().any(|entry| {
+        let name = entry.file_name();
+        let text = name.to_string_lossy();
+        is_case_file(&text) && !is_hidden(&text) && Some(name.as_os_str()) != own
+    })
+}
+
+/// Reads the signed letter and the attachments a case file names, ready to enclose.
+pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
     let mut out = Attachments::default();
     let letter = case
         .letter_of_medical_necessity
@@ -153,7 +186,7 @@ pub fn read(case: &Case, case_dir: &Path) -> Attachments {
         .and_then(|l| l.file.as_deref())
         .filter(|name| !name.trim().is_empty());
     if let Some(name) = letter {
-        match resolve(case_dir, name) {
+        match resolve(case_file, name) {
             Ok((file, FileKind::Pdf)) => {
                 let title = "Letter of medical necessity".to_owned();
                 match read_enclosure(file, FileKind::Pdf, Role::Letter, title, |_| {
@@ -174,7 +207,7 @@ pub fn read(case: &Case, case_dir: &Path) -> Attachments {
         }
     }
     for (i, attachment) in case.attachments.iter().enumerate() {
-        let (file, kind) = match resolve(case_dir, &attachment.file) {
+        let (file, kind) = match resolve(case_file, &attachment.file) {
             Ok(resolved) => resolved,
             Err(why) => {
                 out.problems.push(format!("attachments[{i}].file: {why}"));
@@ -261,6 +294,51 @@ mod tests {
     #[test]
     fn broken_pdfs_are_refused() {
         assert!(pdf_pages(Arc::new(b"%PDF-1.7\nnot really".to_vec())).is_err());
+    }
+
+    #[test]
+    fn a_case_never_reaches_another_cases_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for folder in ["shared", "other", "own/scans"] {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        for file in [
+            "shared/a.yaml",
+            "shared/b.yml",
+            "other/case.yaml",
+            "top.yaml",
+            "own/case.yaml",
+        ] {
+            std::fs::write(root.join(file), "id: x\n").unwrap();
+        }
+        for file in [
+            "shared/notice.pdf",
+            "other/notice.pdf",
+            "own/scans/notice.pdf",
+            "own/n.pdf",
+        ] {
+            std::fs::write(root.join(file), "%PDF-1.7\n").unwrap();
+        }
+        let another = |case: &str, name: &str| {
+            resolve(&root.join(case), name)
+                .unwrap_err()
+                .contains("another case's file")
+        };
+        assert!(
+            another("shared/a.yaml", "notice.pdf"),
+            "a folder two cases share"
+        );
+        assert!(
+            another("top.yaml", "other/notice.pdf"),
+            "a folder below with its own case"
+        );
+        assert!(
+            another("top.yaml", "own/scans/notice.pdf"),
+            "below a folder with a case"
+        );
+        assert!(resolve(&root.join("own/case.yaml"), "n.pdf").is_ok());
+        assert!(resolve(&root.join("own/case.yaml"), "scans/notice.pdf").is_ok());
     }
 
     #[test]

@@ -14,6 +14,9 @@ use crate::attachments::Enclosure;
 /// The manifest's file name inside the output folder.
 pub(crate) const FILE_NAME: &str = ".appealpack-manifest.json";
 
+/// The largest manifest read: about 200 bytes a packet, so room for 250,000 packets.
+const MAX_BYTES: u64 = 64 << 20;
+
 /// One packet appealpack wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,10 +61,16 @@ impl Manifest {
     /// Reads the manifest of an output folder: empty if there is none, an error message if
     /// it is corrupt or foreign (the caller reports it and rebuilds everything).
     pub fn load(output: &Path) -> Result<Manifest, String> {
+        use crate::fsutil::{ReadError, read_regular};
         let path = output.join(FILE_NAME);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Manifest::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest::default()),
+        match read_regular(&path, MAX_BYTES) {
+            Ok(bytes) => String::from_utf8(bytes)
+                .map_err(|_| "not UTF-8 text".to_owned())
+                .and_then(|text| Manifest::parse(&text))
+                .map_err(|e| format!("{}: {e}", path.display())),
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Manifest::default())
+            }
             Err(e) => Err(format!("{}: {e}", path.display())),
         }
     }

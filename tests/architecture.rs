@@ -7,8 +7,8 @@ use std::path::Path;
 
 /// The top-level modules in pipeline order: each may use only those before it.
 const LAYERS: &[&str] = &[
-    "model",
     "fsutil",
+    "model",
     "progress",
     "shard",
     "isolate",

@@ -255,3 +255,45 @@ fn no_marker_reaches_any_report() {
         "the base case itself loads and passes"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_cases_folder_and_fifos_are_reported_unread() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let secret = format!("SECRET_TOKEN={MEMBER}\nname: {NAME}\n");
+    std::fs::write(outside.path().join("env"), &secret).unwrap();
+    std::fs::create_dir(outside.path().join("other")).unwrap();
+    std::fs::write(outside.path().join("other/case.yaml"), &secret).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases");
+    std::fs::create_dir(&cases).unwrap();
+    symlink(outside.path().join("env"), cases.join("leak.yaml")).unwrap();
+    symlink(outside.path().join("other"), cases.join("other")).unwrap();
+    let fifo = cases.join("pipe.yaml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+
+    let (code, summary) = common::check_json(&cases);
+    assert_eq!(code, 1);
+    assert_clean("check's summary", &summary.to_string());
+    let errors: Vec<(&str, &str)> = summary["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["file"].as_str().unwrap(), c["error"].as_str().unwrap()))
+        .collect();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    for (file, error) in errors {
+        let why = match file {
+            "pipe.yaml" => "not a regular file",
+            _ => "leaves the cases folder; its target was not read",
+        };
+        assert!(error.contains(why), "{file}: {error}");
+    }
+}

@@ -231,7 +231,7 @@ pub fn check_case(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> Che
         enclosures: Vec::new(),
     };
     if let Ok(case) = &checked.loaded.case {
-        let files = attachments::read(case, checked.loaded.case_dir());
+        let files = attachments::read(case, &checked.loaded.path);
         let context = Context {
             library,
             attachments: &files,

@@ -47,7 +47,7 @@ fn run_in(yaml: &str, dir: &Path) -> Vec<Finding> {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/evidence.yaml"),
     )
     .unwrap();
-    let files = attachments::read(&case, dir);
+    let files = attachments::read(&case, &dir.join("case.yaml"));
     check(
         &case,
         &Context {

@@ -12,6 +12,9 @@ use crate::load::slash_path;
 use crate::outcome::Summary;
 use crate::report::write_reports;
 
+/// The largest shard summary read: a few KiB a case.
+const MAX_SUMMARY_BYTES: u64 = 1 << 30;
+
 /// Runs `merge`.
 pub fn run(args: &MergeArgs) -> Result<Exit> {
     fsutil::create_dir_all(&args.output)?;
@@ -19,8 +22,7 @@ pub fn run(args: &MergeArgs) -> Result<Exit> {
     let mut parts = Vec::new();
     for dir in &args.shards {
         let path = dir.join("summary.json");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let text = fsutil::read_text(&path, MAX_SUMMARY_BYTES, "the shard summary")?;
         let summary: Summary = serde_json::from_str(&text)
             .with_context(|| format!("{} is not an appealpack summary", path.display()))?;
         parts.push((canonical(dir)?, summary));

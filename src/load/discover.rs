@@ -16,54 +16,70 @@ pub(crate) struct Discovered {
 }
 
 /// Returns whether a file name is a case file's (`*.yaml` or `*.yml`).
-fn is_case_file(name: &str) -> bool {
+pub(crate) fn is_case_file(name: &str) -> bool {
     name.ends_with(".yaml") || name.ends_with(".yml")
 }
 
 /// Returns whether a name is hidden (starts with a dot).
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str()
-        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
+pub(crate) fn is_hidden(name: &str) -> bool {
+    name.starts_with('.') && name != "." && name != ".."
 }
 
 /// Walks the cases folder and returns its case files in sorted order.
 ///
-/// Hidden files and folders are skipped; unreadable entries and symlink loops come back
-/// with an error so that the batch can report them. An unreadable cases folder itself is
-/// an error of the whole run.
+/// Hidden files and folders are skipped; unreadable entries come back with an error so
+/// that the batch can report them. Symbolic links are never followed out of the folder:
+/// a link to a case file inside it is read as that file, a link to a folder inside it is
+/// skipped (the folder is walked where it is), and a link that leaves the folder is
+/// reported without its target being read. FIFOs, devices and sockets named like case
+/// files are reported without being opened. An unreadable cases folder itself is an
+/// error of the whole run.
 pub(crate) fn discover(root: &Path) -> anyhow::Result<Vec<Discovered>> {
     let meta = std::fs::metadata(root)
         .map_err(|e| anyhow::anyhow!("cannot read the cases folder {}: {e}", root.display()))?;
     if !meta.is_dir() {
         anyhow::bail!("the cases folder {} is not a folder", root.display());
     }
+    let real_root = root
+        .canonicalize()
+        .map_err(|e| anyhow::anyhow!("cannot read the cases folder {}: {e}", root.display()))?;
     let walker = WalkDir::new(root)
-        .follow_links(true)
+        .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
     let mut found = Vec::new();
     for entry in walker {
         match entry {
             Ok(entry) => {
-                let name = entry.file_name().to_string_lossy();
-                if entry.file_type().is_file() && is_case_file(&name) {
-                    found.push(Discovered {
-                        relative: relative(root, entry.path()),
-                        path: entry.into_path(),
-                        error: None,
-                    });
-                }
+                let named = is_case_file(&entry.file_name().to_string_lossy());
+                let kind = entry.file_type();
+                let error = if kind.is_dir() || (kind.is_file() && !named) {
+                    continue;
+                } else if kind.is_file() {
+                    None
+                } else if kind.is_symlink() {
+                    match link_problem(entry.path(), &real_root, named) {
+                        Some(Some(why)) => Some(why.to_owned()),
+                        Some(None) => None,
+                        None => continue,
+                    }
+                } else if named {
+                    Some("not a regular file (a FIFO, device or socket); it was not opened".into())
+                } else {
+                    continue;
+                };
+                found.push(Discovered {
+                    relative: relative(root, entry.path()),
+                    path: entry.into_path(),
+                    error,
+                });
             }
             Err(error) => {
                 let path = error.path().unwrap_or(root).to_path_buf();
-                let why = if error.loop_ancestor().is_some() {
-                    "symbolic link loop".to_string()
-                } else {
-                    error
-                        .io_error()
-                        .map_or_else(|| error.to_string(), ToString::to_string)
-                };
+                let why = error
+                    .io_error()
+                    .map_or_else(|| error.to_string(), ToString::to_string);
                 found.push(Discovered {
                     relative: relative(root, &path),
                     path,
@@ -74,6 +90,24 @@ pub(crate) fn discover(root: &Path) -> anyhow::Result<Vec<Discovered>> {
     }
     found.sort_by(|a, b| a.relative.cmp(&b.relative));
     Ok(found)
+}
+
+/// Judges a symbolic link without reading its target: `Some(Some(why))` to report it,
+/// `Some(None)` to read it as a case file, `None` to pass over it.
+fn link_problem(link: &Path, real_root: &Path, named: bool) -> Option<Option<&'static str>> {
+    let Ok(target) = link.canonicalize() else {
+        return named.then_some(Some("is a broken symbolic link"));
+    };
+    if !target.starts_with(real_root) {
+        return Some(Some(
+            "is a symbolic link that leaves the cases folder; its target was not read",
+        ));
+    }
+    match (named, target.is_file()) {
+        (true, true) => Some(None),
+        (true, false) => Some(Some("is a link to something other than a regular file")),
+        (false, _) => None,
+    }
 }
 
 /// Returns `path` relative to `root`, with `/` separators.
@@ -126,17 +160,55 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn symlink_loops_become_errors_not_crashes() {
+    fn links_are_not_followed_out_of_the_folder_and_fifos_not_opened() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret.yaml"), "root:x:0:0").unwrap();
+        fs::create_dir(outside.path().join("folder")).unwrap();
+        fs::write(outside.path().join("folder/case.yaml"), "id: x\n").unwrap();
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         fs::create_dir_all(root.join("a")).unwrap();
         fs::write(root.join("a/case.yaml"), "id: x\n").unwrap();
-        std::os::unix::fs::symlink(root.join("a"), root.join("a/loop")).unwrap();
+        symlink(root.join("a"), root.join("a/loop")).unwrap();
+        symlink(root.join("a/case.yaml"), root.join("alias.yaml")).unwrap();
+        symlink(outside.path().join("secret.yaml"), root.join("passwd.yaml")).unwrap();
+        symlink(outside.path().join("folder"), root.join("elsewhere")).unwrap();
+        symlink(root.join("missing"), root.join("broken.yaml")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(root.join("pipe.yaml"))
+            .status()
+            .unwrap();
+        assert!(made.success());
         let found = discover(root).unwrap();
-        assert_eq!(found.len(), 2, "{found:?}");
-        let looped = found.iter().find(|d| d.error.is_some()).unwrap();
-        assert_eq!(looped.relative, "a/loop");
-        assert!(looped.error.as_deref().unwrap().contains("loop"));
+        let listed: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|d| (d.relative.as_str(), d.error.as_deref()))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("a/case.yaml", None),
+                ("alias.yaml", None),
+                ("broken.yaml", Some("is a broken symbolic link")),
+                (
+                    "elsewhere",
+                    Some(
+                        "is a symbolic link that leaves the cases folder; its target was not read"
+                    )
+                ),
+                (
+                    "passwd.yaml",
+                    Some(
+                        "is a symbolic link that leaves the cases folder; its target was not read"
+                    )
+                ),
+                (
+                    "pipe.yaml",
+                    Some("not a regular file (a FIFO, device or socket); it was not opened")
+                ),
+            ]
+        );
     }
 
     #[test]

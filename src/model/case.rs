@@ -1,7 +1,6 @@
 //! The case file: one patient's appeal, loaded strictly from YAML.
 
 use std::fmt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
@@ -714,24 +713,21 @@ fn is_limit(error: &serde_yaml::Error) -> bool {
         || message.starts_with("repetition limit exceeded")
 }
 
-/// Reads a case file as UTF-8 text within the size cap.
+/// Reads a case file as UTF-8 text within the size cap; anything but a regular file is
+/// refused without being opened.
 pub(crate) fn read_case_text(file: &Path) -> Result<String, LoadError> {
-    let handle =
-        std::fs::File::open(file).map_err(|e| LoadError::new(file, format!("cannot open: {e}")))?;
-    let mut bytes = Vec::new();
-    handle
-        .take(MAX_CASE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| LoadError::new(file, format!("cannot read: {e}")))?;
-    if bytes.len() as u64 > MAX_CASE_BYTES {
-        return Err(LoadError::new(
+    use crate::fsutil::{ReadError, read_regular};
+    let bytes = read_regular(file, MAX_CASE_BYTES).map_err(|e| match e {
+        ReadError::NotRegular => LoadError::new(file, "not a regular file"),
+        ReadError::TooLarge(_) => LoadError::new(
             file,
             format!(
                 "file is larger than {} MiB; a case file is a few KiB",
                 MAX_CASE_BYTES / 1024 / 1024
             ),
-        ));
-    }
+        ),
+        ReadError::Io(e) => LoadError::new(file, format!("cannot read: {e}")),
+    })?;
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
         return Err(LoadError::new(
             file,
@@ -740,15 +736,9 @@ pub(crate) fn read_case_text(file: &Path) -> Result<String, LoadError> {
     }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        let binary = e.as_bytes().contains(&0);
-        let what = if binary {
-            "binary data"
-        } else {
-            "not UTF-8 text"
-        };
         LoadError::new(
             file,
-            format!("{what} (invalid byte at offset {at}); save the case file as UTF-8"),
+            format!("not UTF-8 text (invalid byte at offset {at}); save the case file as UTF-8"),
         )
     })
 }

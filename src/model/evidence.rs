@@ -7,6 +7,9 @@ use anyhow::{Context, Result};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+/// The largest file read; a real one is a few KiB.
+const MAX_BYTES: u64 = 1 << 20;
+
 /// The file name of the evidence library inside the templates folder.
 pub(crate) const FILE_NAME: &str = "evidence.yaml";
 
@@ -73,8 +76,7 @@ impl EvidenceLibrary {
 
     /// Reads and parses the library file.
     pub fn from_file(path: &Path) -> Result<EvidenceLibrary> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the evidence library {}", path.display()))?;
+        let text = crate::fsutil::read_text(path, MAX_BYTES, "the evidence library")?;
         EvidenceLibrary::parse(&text)
             .with_context(|| format!("invalid evidence library {}", path.display()))
     }

@@ -5,6 +5,9 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+/// The largest file read; a real one is a few KiB.
+const MAX_BYTES: u64 = 1 << 20;
+
 /// The file name of the organisation config at the project root.
 pub(crate) const FILE_NAME: &str = "appealpack.yaml";
 
@@ -46,8 +49,7 @@ impl Organisation {
 
     /// Reads and parses an organisation file.
     pub fn from_file(path: &Path) -> Result<Organisation> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the organisation file {}", path.display()))?;
+        let text = crate::fsutil::read_text(path, MAX_BYTES, "the organisation file")?;
         Organisation::parse(&text)
             .with_context(|| format!("invalid organisation file {}", path.display()))
     }

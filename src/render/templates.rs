@@ -12,6 +12,12 @@ use anyhow::{Context, Result, bail};
 /// The virtual folder reserved for per-case files.
 pub(crate) const CASE_FOLDER: &str = "case";
 
+/// The most files a templates folder may hold (Typst can address 65,535 files in all).
+const MAX_FILES: usize = 1000;
+
+/// The largest template file: fonts and images included, a real one is a few MiB.
+const MAX_FILE_BYTES: u64 = 64 << 20;
+
 /// A file of the templates folder, read into memory.
 pub(crate) struct TemplateFile {
     /// Its virtual path, e.g. `/packet.typ`.
@@ -54,6 +60,18 @@ pub(crate) fn read_folder(dir: &Path) -> Result<Vec<TemplateFile>> {
                 pending.push((vpath, path));
                 continue;
             }
+            if typst::syntax::VirtualPath::new(&vpath).is_err() {
+                bail!(
+                    "{} has a name Typst cannot address; rename it",
+                    path.display()
+                );
+            }
+            if !kind.is_file() && !kind.is_symlink() {
+                bail!(
+                    "{} is not a regular file; templates are read only from files",
+                    path.display()
+                );
+            }
             if kind.is_symlink() {
                 let target = path
                     .canonicalize()
@@ -66,9 +84,15 @@ pub(crate) fn read_folder(dir: &Path) -> Result<Vec<TemplateFile>> {
                     );
                 }
             }
-            let bytes = std::fs::read(&path)
+            let bytes = crate::fsutil::read_regular(&path, MAX_FILE_BYTES)
                 .with_context(|| format!("cannot read the template file {}", path.display()))?;
             out.push(TemplateFile { vpath, path, bytes });
+            if out.len() > MAX_FILES {
+                bail!(
+                    "the templates folder {} holds more than {MAX_FILES} files",
+                    dir.display()
+                );
+            }
         }
     }
     out.sort_by(|a, b| a.vpath.cmp(&b.vpath));
@@ -107,6 +131,30 @@ mod tests {
         assert_eq!(fingerprint(&read_folder(dir.path()).unwrap()), before);
         std::fs::write(dir.path().join("parts/cover.typ"), "c").unwrap();
         assert_ne!(fingerprint(&read_folder(dir.path()).unwrap()), before);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_and_odd_names_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("packet.typ"), "a").unwrap();
+        std::fs::write(dir.path().join("back\\slash.typ"), "a").unwrap();
+        let error = format!("{:#}", read_folder(dir.path()).err().unwrap());
+        assert!(error.contains("a name Typst cannot address"), "{error}");
+        std::fs::remove_file(dir.path().join("back\\slash.typ")).unwrap();
+        let fifo = dir.path().join("evidence.yaml");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let error = format!("{:#}", read_folder(dir.path()).err().unwrap());
+        assert!(
+            error.contains("evidence.yaml is not a regular file"),
+            "{error}"
+        );
     }
 
     #[cfg(unix)]
