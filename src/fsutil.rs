@@ -73,7 +73,8 @@ pub fn create_dir_all(path: &Path) -> Result<()> {
         .with_context(|| format!("cannot create the folder {}", path.display()))
 }
 
-/// Writes a file atomically: a temporary file beside the target, then a rename.
+/// Writes a file atomically and durably: a temporary file beside the target, synced, then
+/// a rename, and the folder synced.
 ///
 /// A run killed half-way leaves either the old file or the new one, never half of one.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -83,12 +84,17 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    // The bytes reach the disk before the rename, and the rename before we return, so a
+    // power loss leaves the old file or the new one, never an empty one.
     temp.write_all(bytes)
         .and_then(|()| temp.flush())
+        .and_then(|()| temp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", temp.path().display()))?;
     temp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    // Not every file system can sync a folder; the file itself is safe either way.
+    let _ = std::fs::File::open(dir).and_then(|folder| folder.sync_all());
     Ok(())
 }
 

@@ -26,6 +26,8 @@ pub mod render;
 
 pub(crate) mod cache;
 
+pub(crate) mod output;
+
 pub mod report;
 
 pub mod cli;

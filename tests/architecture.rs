@@ -19,6 +19,7 @@ const LAYERS: &[&str] = &[
     "packet",
     "render",
     "cache",
+    "output",
     "report",
     "cli",
     "cmd",

@@ -338,6 +338,91 @@ fn rebuilds_skip_unchanged_packets_and_remove_only_their_own_files() {
 }
 
 #[test]
+fn the_output_folder_is_the_builds_own() {
+    let s = Scratch::new();
+    s.build("out", &[]);
+
+    // A second run into a folder another run holds exits 2 and names the lock.
+    let lock = std::fs::File::options()
+        .write(true)
+        .open(s.path("out/.appealpack.lock"))
+        .unwrap();
+    lock.try_lock().unwrap();
+    let run = s.build("out", &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains(".appealpack.lock"), "{}", run.stderr);
+    drop(lock);
+    assert_eq!(
+        s.build("out", &[]).code,
+        1,
+        "a released lock blocks nothing"
+    );
+
+    // The output may not be the cases folder, lie inside it or hold it.
+    for out in ["cases", "cases/out", "."] {
+        let run = s.build(out, &[]);
+        assert_eq!(run.code, 2, "{out}");
+        assert!(run.stderr.contains("overlap"), "{}", run.stderr);
+    }
+
+    // A link planted where a packet folder was, and a manifest entry that names no packet
+    // of ours, are reported and left alone: nothing outside the folder is deleted.
+    let elsewhere = s.path("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("packet.pdf"), "precious").unwrap();
+    std::fs::remove_dir_all(s.path("out/KET-2026-0102")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&elsewhere, s.path("out/KET-2026-0102")).unwrap();
+    let manifest_path = s.path("out/.appealpack-manifest.json");
+    let mut manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    let mut odd = manifest["packets"][0].clone();
+    odd["id"] = "KET-2026-0999".into();
+    odd["packet"] = "../../elsewhere/packet.pdf".into();
+    manifest["packets"].as_array_mut().unwrap().push(odd);
+    std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+    std::fs::remove_file(s.path("cases/drafts/KET-2026-0102.yaml")).unwrap();
+    let run = s.build("out", &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.join("packet.pdf")).unwrap(),
+        "precious"
+    );
+    assert!(run.stderr.contains("left alone"), "{}", run.stderr);
+    #[cfg(unix)]
+    assert!(run.stderr.contains("not removing"), "{}", run.stderr);
+    assert!(s.path("out/KET-2026-0101/packet.pdf").is_file());
+    assert!(!run.stderr.contains("warning: warning:"), "{}", run.stderr);
+}
+
+#[test]
+fn a_case_may_not_take_a_reports_name() {
+    let s = Scratch::new();
+    let text = std::fs::read_to_string(s.path("cases/drafts/KET-2026-0102.yaml")).unwrap();
+    for (file, id) in [("a.yaml", "summary.json"), ("b.yaml", "junit.xml")] {
+        std::fs::write(
+            s.path("cases").join(file),
+            text.replace("KET-2026-0102", id),
+        )
+        .unwrap();
+    }
+    let junit = s.path("out/junit.xml");
+    let run = s.build("out", &["--junit", junit.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let summary = s.summary("out");
+    for file in ["a.yaml", "b.yaml"] {
+        let case = summary["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["file"] == file)
+            .unwrap();
+        assert_eq!(case["status"], "invalid", "{case}");
+    }
+    assert!(s.path("out/summary.json").is_file() && junit.is_file());
+}
+
+#[test]
 fn a_corrupt_manifest_means_a_full_rebuild() {
     let s = Scratch::new();
     s.build("out", &[]);

@@ -21,6 +21,7 @@ use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::Date;
 use crate::model::organisation::Organisation;
 use crate::outcome::{CaseOutcome, Status, Summary, Timing};
+use crate::output::OutputFolder;
 use crate::packet;
 use crate::progress::Progress;
 use crate::render::{self, Renderer};
@@ -33,9 +34,12 @@ const EVICT_EVERY: usize = 20;
 /// in patient text), and the 2 MiB default overflows on real cases.
 const WORKER_STACK: usize = 64 * 1024 * 1024;
 
+/// The packet's file name inside its case's folder.
+const PACKET_FILE: &str = "packet.pdf";
+
 /// The packet's path inside the output folder.
 pub(crate) fn packet_path(id: &str) -> String {
-    format!("{id}/packet.pdf")
+    format!("{id}/{PACKET_FILE}")
 }
 
 /// What the per-case workers share, all built once per run.
@@ -46,7 +50,7 @@ struct Shared<'a> {
     today: Date,
     manifest: &'a Manifest,
     fingerprint: blake3::Hash,
-    output: &'a Path,
+    output: &'a OutputFolder,
     force: bool,
     rendered: AtomicUsize,
     typst_micros: AtomicU64,
@@ -70,7 +74,7 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
     let organisation = Organisation::from_file(&args.config)?;
     let renderer = Renderer::new(templates)?;
     let fingerprint = cache::inputs_fingerprint(renderer.fingerprint());
-    fsutil::create_dir_all(&args.output)?;
+    let output = OutputFolder::open(&args.output, Some(&args.common.cases))?;
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -84,19 +88,21 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
 
     let today = today(&args.common);
     let mut loaded = load::load_all(&args.common.cases)?;
+    refuse_the_junit_name(&mut loaded, args.junit.as_deref(), &output);
     // Every case that still exists, in any shard: packets of the others are kept.
     let existing: HashSet<String> = loaded.iter().filter_map(|l| l.id.clone()).collect();
     if let Some(shard) = args.shard {
         loaded.retain(|l| shard.contains(l.id.as_deref().unwrap_or(&l.file)));
     }
 
+    let mut warnings = BTreeSet::new();
     let manifest = if args.force {
         Manifest::default()
     } else {
-        Manifest::load(&args.output).unwrap_or_else(|why| {
-            if !args.quiet {
-                eprintln!("warning: ignoring the build manifest ({why}); rebuilding every packet");
-            }
+        Manifest::load(output.path()).unwrap_or_else(|why| {
+            warnings.insert(format!(
+                "warning: ignoring the build manifest ({why}); rebuilding every packet"
+            ));
             Manifest::default()
         })
     };
@@ -107,7 +113,7 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
         today,
         manifest: &manifest,
         fingerprint,
-        output: &args.output,
+        output: &output,
         force: args.force,
         rendered: AtomicUsize::new(0),
         typst_micros: AtomicU64::new(0),
@@ -124,7 +130,6 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
     let built = for_each_case(loaded, jobs, |l| build_one(l, &shared))?;
     shared.progress.finish();
 
-    let mut warnings = BTreeSet::new();
     let mut entries = Vec::new();
     let mut outcomes = Vec::with_capacity(built.len());
     let mut skipped = 0;
@@ -144,9 +149,9 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
         .collect();
     entries.extend(others);
     let keep: HashSet<&str> = entries.iter().map(|e| e.id.as_str()).collect();
-    remove_stale_packets(&manifest, &keep, &args.output)?;
+    warnings.extend(remove_stale_packets(&manifest, &keep, &output));
     fsutil::write_atomic(
-        &args.output.join(cache::FILE_NAME),
+        &output.path().join(cache::FILE_NAME),
         Manifest::new(entries).to_json().as_bytes(),
     )?;
 
@@ -161,12 +166,12 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
         cache_seconds: shared.cache_micros.load(Ordering::Relaxed) as f64 / 1e6,
     });
     let shown = args.show_names.then_some(&names);
-    report::write_reports(&summary, &args.output, shown, args.junit.as_deref())?;
+    report::write_reports(&summary, output.path(), shown, args.junit.as_deref())?;
 
     if !args.quiet {
         let mut err = anstream::stderr().lock();
         for warning in &warnings {
-            let _ = writeln!(err, "warning: {warning}");
+            let _ = writeln!(err, "{warning}");
         }
         let _ = writeln!(err, "{}", closing_line(&summary, &args.output, skipped));
     }
@@ -293,7 +298,7 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
     let kept = (!shared.force)
         .then(|| shared.manifest.get(&data.id))
         .flatten()
-        .filter(|e| e.key == key && e.packet == relative && e.is_intact(shared.output));
+        .filter(|e| e.key == key && e.packet == relative && e.is_intact(shared.output.path()));
     if let Some(entry) = kept {
         outcome.packet = Some(relative);
         return Built {
@@ -311,9 +316,8 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
     let micros = typst_start.elapsed().as_micros() as u64;
     shared.typst_micros.fetch_add(micros, Ordering::Relaxed);
     let result = rendered.map_err(anyhow::Error::from).and_then(|rendered| {
-        let target = shared.output.join(&relative);
-        fsutil::create_dir_all(target.parent().expect("packet path has a folder"))?;
-        fsutil::write_atomic(&target, &rendered.pdf)?;
+        let folder = shared.output.case_dir(&data.id)?;
+        fsutil::write_atomic(&folder.join(PACKET_FILE), &rendered.pdf)?;
         Ok(rendered)
     });
     if (shared.rendered.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {
@@ -353,14 +357,62 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
 }
 
 /// Removes the packets not kept, touching only files the old manifest lists.
-fn remove_stale_packets(manifest: &Manifest, keep: &HashSet<&str>, output: &Path) -> Result<()> {
+///
+/// An entry that names no packet of ours, or one that cannot be removed, is left alone
+/// and comes back as a warning: the build goes on.
+fn remove_stale_packets(
+    manifest: &Manifest,
+    keep: &HashSet<&str>,
+    output: &OutputFolder,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
     for entry in &manifest.packets {
+        if keep.contains(entry.id.as_str()) {
+            continue;
+        }
         let ours = validate_id(&entry.id).is_ok() && entry.packet == packet_path(&entry.id);
-        if ours && !keep.contains(entry.id.as_str()) {
-            fsutil::remove_file(&output.join(&entry.packet))?;
-            // The case folder goes too if nothing else is in it.
-            let _ = std::fs::remove_dir(output.join(&entry.id));
+        let removed = if ours {
+            output.remove_packet(&entry.id, PACKET_FILE)
+        } else {
+            Err(
+                "the build manifest lists a packet appealpack does not write there; left alone"
+                    .into(),
+            )
+        };
+        if let Err(why) = removed {
+            warnings.push(format!("warning: {why}"));
         }
     }
-    Ok(())
+    warnings
+}
+
+/// Marks invalid every case whose id is the JUnit report's name in the output folder,
+/// where the case's packet folder and the report would collide.
+fn refuse_the_junit_name(loaded: &mut [Loaded], junit: Option<&Path>, output: &OutputFolder) {
+    let Some(junit) = junit else {
+        return;
+    };
+    let parent = junit
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let inside = parent.canonicalize().ok() == output.path().canonicalize().ok();
+    let Some(name) = junit
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|_| inside)
+    else {
+        return;
+    };
+    for l in loaded {
+        if l.id
+            .as_deref()
+            .is_some_and(|id| id.eq_ignore_ascii_case(name))
+        {
+            l.case = Err(format!(
+                "{}: id: it names the JUnit report in the output folder; rename the case",
+                l.path.display()
+            ));
+        }
+    }
 }

@@ -9,7 +9,9 @@ use super::{Exit, exit_for};
 use crate::cli::MergeArgs;
 use crate::fsutil;
 use crate::load::slash_path;
+use crate::model::case::SUMMARY_JSON;
 use crate::outcome::Summary;
+use crate::output::OutputFolder;
 use crate::report::write_reports;
 
 /// The largest shard summary read: a few KiB a case.
@@ -17,11 +19,11 @@ const MAX_SUMMARY_BYTES: u64 = 1 << 30;
 
 /// Runs `merge`.
 pub fn run(args: &MergeArgs) -> Result<Exit> {
-    fsutil::create_dir_all(&args.output)?;
-    let output = canonical(&args.output)?;
+    let folder = OutputFolder::open(&args.output, None)?;
+    let output = canonical(folder.path())?;
     let mut parts = Vec::new();
     for dir in &args.shards {
-        let path = dir.join("summary.json");
+        let path = dir.join(SUMMARY_JSON);
         let text = fsutil::read_text(&path, MAX_SUMMARY_BYTES, "the shard summary")?;
         let summary: Summary = serde_json::from_str(&text)
             .with_context(|| format!("{} is not an appealpack summary", path.display()))?;

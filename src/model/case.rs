@@ -743,8 +743,24 @@ pub(crate) fn read_case_text(file: &Path) -> Result<String, LoadError> {
     })
 }
 
-/// Checks that an id can name an output folder: `[A-Za-z0-9._-]{1,64}`, not only dots.
+/// The summary document's name at the top of the output folder.
+pub(crate) const SUMMARY_JSON: &str = "summary.json";
+/// The Markdown summary's name at the top of the output folder.
+pub(crate) const SUMMARY_MD: &str = "summary.md";
+/// The HTML dashboard's name at the top of the output folder.
+pub(crate) const INDEX_HTML: &str = "index.html";
+
+/// Checks that an id can name an output folder: `[A-Za-z0-9._-]{1,64}`, not starting
+/// with a dot, and not the name of a report beside the packet folders.
 pub(crate) fn validate_id(id: &str) -> Result<(), String> {
+    if let Some(report) = [SUMMARY_JSON, SUMMARY_MD, INDEX_HTML]
+        .iter()
+        .find(|r| r.eq_ignore_ascii_case(id))
+    {
+        return Err(format!(
+            "it is the name of the report {report} in the output folder; choose another id"
+        ));
+    }
     if id.is_empty() {
         return Err("the case id is empty".into());
     }
@@ -924,6 +940,12 @@ request: { treatment: IV ketamine, codes: [96365, 96366, J3490], sessions: 6, sc
         assert!(validate_id("a/b").is_err());
         assert!(validate_id(&"x".repeat(65)).is_err());
         assert!(validate_id(&"x".repeat(64)).is_ok());
+        for report in ["summary.json", "Summary.MD", "index.html"] {
+            assert!(
+                validate_id(report).unwrap_err().contains("report"),
+                "{report}"
+            );
+        }
         let error = parse(&MINIMAL.replace("id: KET-1", "id: ../etc")).unwrap_err();
         assert_eq!(error.location, Some((1, 1)));
         assert!(error.message.starts_with("id: it contains '/'"), "{error}");

@@ -12,6 +12,7 @@ use anyhow::Result;
 
 use crate::checklist::{CLOSE_DAYS, Deadline, Severity};
 use crate::fsutil;
+use crate::model::case::{INDEX_HTML, SUMMARY_JSON, SUMMARY_MD};
 use crate::outcome::{CaseOutcome, Status, Summary};
 
 pub use html::html;
@@ -155,12 +156,12 @@ pub(crate) fn write_reports(
     names: Option<&Names>,
     junit: Option<&Path>,
 ) -> Result<()> {
-    fsutil::write_atomic(&output.join("summary.json"), summary.to_json().as_bytes())?;
+    fsutil::write_atomic(&output.join(SUMMARY_JSON), summary.to_json().as_bytes())?;
     fsutil::write_atomic(
-        &output.join("summary.md"),
+        &output.join(SUMMARY_MD),
         markdown(summary, names).as_bytes(),
     )?;
-    fsutil::write_atomic(&output.join("index.html"), html(summary, names).as_bytes())?;
+    fsutil::write_atomic(&output.join(INDEX_HTML), html(summary, names).as_bytes())?;
     if let Some(path) = junit {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             fsutil::create_dir_all(parent)?;
