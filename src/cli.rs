@@ -125,6 +125,9 @@ pub struct MergeArgs {
     /// Also writes a JUnit XML report of the merged run.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Merges even when some shards of K/N are missing (a warning names them).
+    #[arg(long)]
+    pub partial: bool,
 }
 
 /// Arguments of `new`.

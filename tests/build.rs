@@ -497,6 +497,37 @@ fn shards_partition_the_cases_and_merge_back() {
     assert!(s.read("merged/summary.md").contains("KET-2026-0102"));
     assert!(s.read("merged/junit.xml").contains("tests=\"3\""));
 
+    // A shard missing is refused unless --partial; so is a shard that counted from
+    // another day.
+    let out = merged.to_str().unwrap();
+    let missing = crate::run(&["merge", &shards[0], &shards[2], "-o", out]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("shard 2/3 missing"),
+        "{}",
+        missing.stderr
+    );
+    let partial = crate::run(&["merge", &shards[0], &shards[2], "-o", out, "--partial"]);
+    assert!(partial.code <= 1, "{}", partial.stderr);
+    assert!(
+        partial.stderr.contains("warning: shard 2/3 missing"),
+        "{}",
+        partial.stderr
+    );
+    copy_tree(&s.path("shard-2"), &s.path("other-day"));
+    let moved = s
+        .read("other-day/summary.json")
+        .replace("\"today\": \"2026-11-26\"", "\"today\": \"2026-11-27\"");
+    std::fs::write(s.path("other-day/summary.json"), moved).unwrap();
+    let other_day = s.path("other-day").display().to_string();
+    let mixed = crate::run(&["merge", &shards[0], &other_day, &shards[2], "-o", out]);
+    assert_eq!(mixed.code, 2);
+    assert!(
+        mixed.stderr.contains("with one --today"),
+        "{}",
+        mixed.stderr
+    );
+
     // The same shard twice overlaps, and summaries of different versions are refused.
     let run2 = crate::run(&[
         "merge",

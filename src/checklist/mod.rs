@@ -71,8 +71,11 @@ pub(crate) struct Rule {
     check: fn(&Case, &Context, &mut Findings),
 }
 
-/// What the rules need besides the case: the evidence library, its files and its deadline.
+/// What the rules need besides the case: the day, the evidence library, its files and
+/// its deadline.
 pub struct Context<'a> {
+    /// The day deadlines are counted from.
+    pub today: Date,
     /// The evidence library that citation keys are checked against.
     pub library: &'a EvidenceLibrary,
     /// The case's files as read.
@@ -233,6 +236,7 @@ pub fn check_case(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> Che
     if let Ok(case) = &checked.loaded.case {
         let files = attachments::read(case, &checked.loaded.path);
         let context = Context {
+            today,
             library,
             attachments: &files,
             deadline: deadline::filing_deadline(case, today),

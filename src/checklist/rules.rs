@@ -223,7 +223,7 @@ pub(super) fn check_insurer_policy(case: &Case, _: &Context, f: &mut Findings) {
     }
 }
 
-pub(super) fn check_denial(case: &Case, _: &Context, f: &mut Findings) {
+pub(super) fn check_denial(case: &Case, context: &Context, f: &mut Findings) {
     if case.stage < Stage::InternalAppeal {
         return;
     }
@@ -251,6 +251,14 @@ pub(super) fn check_denial(case: &Case, _: &Context, f: &mut Findings) {
         && received < date
     {
         f.warning("denial.received is before denial.date; check both against the notice");
+    }
+    for (field, date) in [("date", denial.date), ("received", denial.received)] {
+        if date.is_some_and(|d| d > context.today) {
+            f.blocker(format!(
+                "denial.{field} is after today ({}); check it against the notice",
+                context.today
+            ));
+        }
     }
 }
 

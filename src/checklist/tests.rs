@@ -51,6 +51,7 @@ fn run_in(yaml: &str, dir: &Path) -> Vec<Finding> {
     check(
         &case,
         &Context {
+            today: today(),
             library: &library,
             attachments: &files,
             deadline: deadline::filing_deadline(&case, today()),
@@ -284,6 +285,18 @@ fn denial_rule() {
     assert_eq!(found.len(), 2, "{found:?}");
     let prior_auth = bad.replace("stage: second-level-appeal", "stage: prior-authorization");
     assert!(of(&run(&prior_auth), "denial").is_empty());
+    // A notice from the future is a typo, and its deadline would overstate the time left.
+    let future = with(
+        "date: 2026-10-01, received: 2026-10-05",
+        "date: 2026-12-01, received: 2026-12-05",
+    );
+    assert_eq!(
+        of(&run(&future), "denial"),
+        [
+            "blocker: denial.date is after today (2026-11-26); check it against the notice",
+            "blocker: denial.received is after today (2026-11-26); check it against the notice",
+        ]
+    );
 }
 
 #[test]

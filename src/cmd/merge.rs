@@ -29,7 +29,13 @@ pub fn run(args: &MergeArgs) -> Result<Exit> {
             .with_context(|| format!("{} is not an appealpack summary", path.display()))?;
         parts.push((canonical(dir)?, summary));
     }
-    let merged = merge_summaries(&output, parts)?;
+    let (merged, missing) = merge_summaries(&output, parts, args.partial)?;
+    if !missing.is_empty() {
+        eprintln!(
+            "warning: shard {} missing: the merged reports lack their cases",
+            missing.join(", ")
+        );
+    }
     write_reports(&merged, &args.output, None, args.junit.as_deref())?;
     eprintln!(
         "merged {} shard summaries: {}; reports in {}",
@@ -45,9 +51,14 @@ fn canonical(dir: &Path) -> Result<PathBuf> {
         .with_context(|| format!("cannot read the folder {}", dir.display()))
 }
 
-/// Merges shard summaries, refusing mixed versions and overlapping shards; packet links are
-/// rewritten relative to `output`.
-pub(crate) fn merge_summaries(output: &Path, parts: Vec<(PathBuf, Summary)>) -> Result<Summary> {
+/// Merges shard summaries, refusing mixed versions, days or shard counts, overlapping
+/// shards, summaries of builds that were not sharded, and (unless `partial`) a set that
+/// lacks some shard, which it returns; packet links are rewritten relative to `output`.
+pub(crate) fn merge_summaries(
+    output: &Path,
+    parts: Vec<(PathBuf, Summary)>,
+    partial: bool,
+) -> Result<(Summary, Vec<String>)> {
     let Some((_, first)) = parts.first() else {
         bail!("nothing to merge");
     };
@@ -64,9 +75,21 @@ pub(crate) fn merge_summaries(output: &Path, parts: Vec<(PathBuf, Summary)>) -> 
                 summary.appealpack
             );
         }
-        if let Some(shard) = summary.shard
-            && let Some(other) = seen_shards.insert(shard, dir.clone())
-        {
+        if summary.today != today {
+            bail!(
+                "{} counted deadlines from {}, another shard from {today}: rebuild every \
+                 shard with one --today",
+                dir.display(),
+                summary.today
+            );
+        }
+        let Some(shard) = summary.shard else {
+            bail!(
+                "{} is not from a --shard build: merge joins the shards of one build",
+                dir.display()
+            );
+        };
+        if let Some(other) = seen_shards.insert(shard, dir.clone()) {
             bail!(
                 "{} and {} are both shard {shard}",
                 other.display(),
@@ -92,7 +115,18 @@ pub(crate) fn merge_summaries(output: &Path, parts: Vec<(PathBuf, Summary)>) -> 
     if counts.windows(2).any(|w| w[0] != w[1]) {
         bail!("the summaries come from different shard counts");
     }
-    Ok(Summary::new(today, cases))
+    let count = counts[0];
+    let missing: Vec<String> = (1..=count)
+        .filter(|k| !seen_shards.keys().any(|s| s.index == *k))
+        .map(|k| format!("{k}/{count}"))
+        .collect();
+    if !missing.is_empty() && !partial {
+        bail!(
+            "shard {} missing: merge every shard of {count}, or pass --partial",
+            missing.join(", ")
+        );
+    }
+    Ok((Summary::new(today, cases), missing))
 }
 
 /// Returns the relative path from folder `from` to `to`; both are absolute.

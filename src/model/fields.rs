@@ -3,13 +3,18 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 /// Why a text is not a date; it never quotes the text, which may be a date of birth.
 const NOT_A_DATE: &str = "not a valid date (YYYY-MM-DD, e.g. 2026-11-20)";
+
+/// The earliest year a date may have: before it, a date is a typo.
+const MIN_YEAR: i32 = 1900;
+/// The latest year a date may have; deadlines computed from it stay readable everywhere.
+const MAX_YEAR: i32 = 2100;
 
 /// A calendar date written `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -26,9 +31,13 @@ impl Date {
         if !well_formed {
             return Err(NOT_A_DATE.into());
         }
-        NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map(Date)
-            .map_err(|_| NOT_A_DATE.into())
+        let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| NOT_A_DATE)?;
+        if !(MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
+            return Err(format!(
+                "a date outside the years {MIN_YEAR} to {MAX_YEAR}; check the year"
+            ));
+        }
+        Ok(Date(date))
     }
 
     /// Returns the system's local date.
@@ -152,6 +161,13 @@ mod tests {
         assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
         assert_eq!(Date::parse("1986-02-30").unwrap_err(), NOT_A_DATE);
         assert!(Date::parse("2023-02-29").is_err());
+        assert!(
+            Date::parse("9999-06-28")
+                .unwrap_err()
+                .contains("outside the years")
+        );
+        assert!(Date::parse("1899-12-31").is_err());
+        assert!(Date::parse("2100-12-31").is_ok());
         assert!(Date::parse("2024-2-29").is_err());
         assert!(Date::parse("+2024-02-29").is_err());
         assert!(Date::parse("2024/02/29").is_err());
