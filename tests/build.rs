@@ -238,6 +238,13 @@ fn reports_and_logs_carry_case_ids_not_names() {
 fn packets_are_byte_identical_across_runs_and_thread_counts() {
     let s = Scratch::new();
     assert_eq!(s.build("one", &["-j", "1"]).code, 1);
+    let many = s.build("many", &["-j", "100000"]);
+    assert_eq!(many.code, 1, "{}", many.stderr);
+    assert!(
+        many.stderr.contains("-j 100000 is more than"),
+        "{}",
+        many.stderr
+    );
     assert_eq!(s.build("two", &["-j", "2", "--force"]).code, 1);
     assert_eq!(s.build("again", &["-j", "2"]).code, 1);
     for id in ["KET-2026-0101", "KET-2026-0102"] {

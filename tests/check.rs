@@ -289,12 +289,22 @@ fn rules_command_lists_every_rule() {
 #[test]
 fn a_closed_standard_output_ends_quietly() {
     // `appealpack schema | head -1`: the reader is gone before appealpack writes.
-    // Each command still exits as it would have: `check` with 1, as some bundled cases
-    // need work.
+    // The reader has gone: the command ends with 0, as ripgrep does.
     let commands = [
         (&["schema"][..], 0),
         (&["rules"], 0),
-        (&["check", "cases", "--today", "2026-11-26"], 1),
+        (&["check", "cases", "--today", "2026-11-26"], 0),
+        (
+            &[
+                "check",
+                "cases",
+                "--today",
+                "2026-11-26",
+                "--format",
+                "json",
+            ],
+            0,
+        ),
     ];
     for (args, code) in commands {
         let (reader, writer) = std::io::pipe().unwrap();
@@ -309,4 +319,27 @@ fn a_closed_standard_output_ends_quietly() {
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
         assert_eq!(out.status.code(), Some(code), "{args:?}");
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn control_characters_never_reach_the_terminal_raw() {
+    // A file name that would retitle the terminal and clear the screen if printed raw.
+    let dir = tempfile::tempdir().unwrap();
+    let name = "\u{1b}]0;pwned\u{7}\u{1b}[2J.yaml";
+    std::fs::write(dir.path().join(name), "id: [unclosed\n").unwrap();
+    let out = appealpack(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--today",
+        "2026-11-26",
+    ]);
+    assert_eq!(out.code, 1);
+    for text in [&out.stdout, &out.stderr] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+    }
+    assert!(out.stdout.contains("\\u{1b}]0;pwned"), "{}", out.stdout);
 }

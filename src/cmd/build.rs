@@ -10,7 +10,7 @@ use std::time::Instant;
 use anstyle::{AnsiColor, Style};
 use anyhow::{Context as _, Result};
 
-use super::{Exit, exit_for, guard_case, load_library, today};
+use super::{Exit, exit_for, guard_case, load_library, terminal_safe, today};
 use crate::cache::{self, Entry, Manifest};
 use crate::checklist;
 use crate::cli::BuildArgs;
@@ -75,10 +75,16 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
     let renderer = Renderer::new(templates)?;
     let fingerprint = cache::inputs_fingerprint(renderer.fingerprint());
     let output = OutputFolder::open(&args.output, Some(&args.common.cases))?;
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = args.jobs.unwrap_or(cores).clamp(1, cores);
+    if args.jobs.is_some_and(|j| j > cores) && !args.quiet {
+        // Rendering is CPU-bound: more workers than cores only add memory (each holds a
+        // packet and a 64 MiB stack), and -j 100000 would never finish starting.
+        eprintln!(
+            "warning: -j {} is more than this machine's {cores} cores; using {cores}",
+            args.jobs.unwrap_or(cores)
+        );
+    }
     // Loading runs on rayon's global pool (packets run on pools of their own, below); it is
     // built once per process, so a second build in the same process keeps the first one's.
     let _ = rayon::ThreadPoolBuilder::new()
@@ -171,7 +177,7 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
     if !args.quiet {
         let mut err = anstream::stderr().lock();
         for warning in &warnings {
-            let _ = writeln!(err, "{warning}");
+            let _ = writeln!(err, "{}", terminal_safe(warning));
         }
         let _ = writeln!(err, "{}", closing_line(&summary, &args.output, skipped));
     }

@@ -7,7 +7,7 @@ use anstyle::{AnsiColor, Style};
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
-use super::{Exit, exit_for, guard_case, load_library, print, quiet_pipe, today};
+use super::{Exit, exit_for, guard_case, load_library, print, terminal_safe, today};
 use crate::checklist::{self, Severity};
 use crate::cli::{CheckArgs, Format};
 use crate::load::{self, Loaded};
@@ -28,9 +28,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
     let summary = Summary::new(today, outcomes);
     match args.format {
         Format::Json => print(&summary.to_json())?,
-        Format::Human => {
-            quiet_pipe(print_human(&summary)).context("cannot write to standard output")?
-        }
+        Format::Human => print_human(&summary).context("cannot write to standard output")?,
     };
     Ok(exit_for(&summary, args.common.strict))
 }
@@ -89,7 +87,7 @@ fn print_human(summary: &Summary) -> std::io::Result<()> {
             out,
             "{style}{:<10}{style:#} {id}  {dim}{}{dim:#}",
             case.status.as_str(),
-            case.file
+            terminal_safe(&case.file)
         )?;
         if let Some(deadline) = &case.deadline {
             match deadline.days_left {
@@ -103,7 +101,7 @@ fn print_human(summary: &Summary) -> std::io::Result<()> {
         }
         writeln!(out)?;
         if let Some(error) = &case.error {
-            writeln!(out, "    {error}")?;
+            writeln!(out, "    {}", terminal_safe(error))?;
         }
         for finding in &case.findings {
             let style = severity_style(finding.severity);
@@ -112,7 +110,7 @@ fn print_human(summary: &Summary) -> std::io::Result<()> {
                 "    {style}{:<8}{style:#} {}: {}",
                 finding.severity.as_str(),
                 finding.rule,
-                finding.message
+                terminal_safe(&finding.message)
             )?;
         }
     }

@@ -40,6 +40,9 @@ impl From<Exit> for std::process::ExitCode {
 }
 
 /// Runs a parsed command line and returns its exit status; an error is printed and exits 2.
+///
+/// A closed standard output (`appealpack check | head -1`) ends the run quietly with 0, as
+/// ripgrep does: the reader has gone and wants nothing more.
 pub fn run(cli: Cli) -> Exit {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
@@ -50,8 +53,16 @@ pub fn run(cli: Cli) -> Exit {
         Command::Merge(args) => merge::run(&args),
     };
     result.unwrap_or_else(|error| {
+        if is_broken_pipe(&error) {
+            return Exit::Ok;
+        }
         let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
-        let _ = writeln!(anstream::stderr(), "{red}error{red:#}: {error:#}");
+        let message = format!("{error:#}");
+        let _ = writeln!(
+            anstream::stderr(),
+            "{red}error{red:#}: {}",
+            terminal_safe(&message)
+        );
         Exit::Error
     })
 }
@@ -59,17 +70,37 @@ pub fn run(cli: Cli) -> Exit {
 /// Writes text to standard output.
 fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    quiet_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
         .context("cannot write to standard output")
 }
 
-/// Treats a reader that has gone away (`appealpack rules | head -1`) as no error, as other
-/// command-line tools do; the command still decides its exit code.
-fn quiet_pipe(result: std::io::Result<()>) -> std::io::Result<()> {
-    match result {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
+/// Returns whether an error comes from writing to a closed pipe.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Makes text safe to print on a terminal: control characters (which can retitle or clear
+/// it) are written as escapes; line breaks and tabs stay.
+pub(crate) fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        return text.into();
     }
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            c if c.is_control() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// Returns the day to count deadlines from: `--today`, or the system date.
