@@ -280,6 +280,7 @@ fn rules_command_lists_every_rule() {
         "testimonials",
         "peer-review",
         "attachments",
+        "text-length",
         "alternatives",
     ] {
         assert!(text.contains(&format!("| {id} |")), "{id} missing");

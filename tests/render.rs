@@ -506,3 +506,22 @@ fn cases_render_in_parallel_with_one_renderer() {
         .collect();
     assert!(pdfs[0] == pdfs[2] && pdfs[1] == pdfs[3]);
 }
+
+#[test]
+fn an_over_long_text_is_left_out_of_the_packet_and_blocks_it() {
+    let (dir, text) = fixture("draft");
+    let long = "word ".repeat(20 * 1024);
+    // The fixture's own summary becomes internal notes; the long one takes its place.
+    let text = text.replacen("clinical_summary:", "notes:", 1);
+    let text = format!("{text}\nclinical_summary: {long}\n");
+    let data = packet_data(&dir, &text);
+    assert!(
+        data.blockers
+            .iter()
+            .any(|b| b.starts_with("clinical_summary is longer than 64 KiB")),
+        "{:?}",
+        data.blockers
+    );
+    let all = pages(&render_pdf(&data)).join("\n");
+    assert_has(&all, "Left out: longer than 64 KiB");
+}

@@ -189,6 +189,13 @@ pub(crate) static RULES: &[Rule] = &[
         check: check_attachments,
     },
     Rule {
+        id: "text-length",
+        severity: Severity::Blocker,
+        item: "Provide all necessary documentation",
+        checks: "every Markdown text at most 64 KiB; a longer record belongs in an attached PDF",
+        check: check_text_length,
+    },
+    Rule {
         id: "alternatives",
         severity: Severity::Info,
         item: "Alternatives if insurance doesn't cover",

@@ -1,7 +1,7 @@
 //! The rules of the checklist, one function each, in the order of [`super::RULES`].
 
 use crate::model::case::{
-    Case, DenialReason, Outcome, PlanType, PriorTreatment, Stage, TreatmentKind,
+    Case, DenialReason, MAX_MARKDOWN_BYTES, Outcome, PlanType, PriorTreatment, Stage, TreatmentKind,
 };
 
 use super::codes::{Condition, condition, icd10_is_well_formed, npi_is_valid};
@@ -350,6 +350,18 @@ pub(super) fn check_peer_review(case: &Case, _: &Context, f: &mut Findings) {
 pub(super) fn check_attachments(_: &Case, context: &Context, f: &mut Findings) {
     for problem in &context.attachments.problems {
         f.blocker(problem.clone());
+    }
+}
+
+pub(super) fn check_text_length(case: &Case, _: &Context, f: &mut Findings) {
+    for (path, text) in case.markdown_fields() {
+        if text.len() > MAX_MARKDOWN_BYTES {
+            f.blocker(format!(
+                "{path} is longer than {} KiB, so the packet leaves it out; shorten it and \
+                 enclose the full record as an attached PDF",
+                MAX_MARKDOWN_BYTES / 1024
+            ));
+        }
     }
 }
 

@@ -100,6 +100,7 @@ fn rules_have_unique_ids_in_article_order() {
             "testimonials",
             "peer-review",
             "attachments",
+            "text-length",
             "alternatives"
         ]
     );
@@ -419,8 +420,8 @@ fn attachments_rule() {
             "blocker: attachments[1].file: leaves the case folder; name a file beside the case file",
             "blocker: attachments[2].file: leaves the case folder; name a file beside the case file",
             "blocker: attachments[3].file: is not a PDF, PNG, JPEG or GIF file",
-            "blocker: attachments[4].file cannot be enclosed: the PDF cannot be read (damaged or not a PDF)",
-            "blocker: attachments[5].file cannot be enclosed: cannot be read as an image (damaged?): failed to decode image (unexpected end of file)",
+            "blocker: attachments[4].file cannot be enclosed: the PDF is damaged or truncated (it has no startxref); enclose a complete copy",
+            "blocker: attachments[5].file cannot be enclosed: cannot be read as an image (damaged?): unexpected end of file",
         ]
     );
     #[cfg(unix)]
@@ -440,6 +441,22 @@ fn attachments_rule() {
     assert_eq!(
         of(&run_in(&letter, &case_dir), "attachments"),
         ["blocker: letter_of_medical_necessity.file must be a PDF"]
+    );
+}
+
+#[test]
+fn text_length_rule() {
+    assert!(of(&run(GOOD), "text-length").is_empty());
+    let long = "a ".repeat(40 * 1024);
+    let text = format!(
+        "{GOOD}clinical_summary: {long}\ntestimonials:\n  - {{ author: A, relation: B, text: {long} }}\n"
+    );
+    assert_eq!(
+        of(&run(&text), "text-length"),
+        [
+            "blocker: clinical_summary is longer than 64 KiB, so the packet leaves it out; shorten it and enclose the full record as an attached PDF",
+            "blocker: testimonials[0].text is longer than 64 KiB, so the packet leaves it out; shorten it and enclose the full record as an attached PDF",
+        ]
     );
 }
 

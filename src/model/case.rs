@@ -8,6 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::fields::{Code, Date};
 
+/// The longest Markdown field a packet prints in full: a reviewer reads minutes, not
+/// hours, and a longer record belongs in an attached PDF. It also bounds the time and
+/// memory Typst spends on one field.
+pub(crate) const MAX_MARKDOWN_BYTES: usize = 64 * 1024;
+
 /// The largest case file appealpack reads; a real case is a few KiB.
 pub(crate) const MAX_CASE_BYTES: u64 = 4 * 1024 * 1024;
 
@@ -698,6 +703,36 @@ impl Case {
     pub fn from_file(file: &Path) -> Result<Case, LoadError> {
         let text = read_case_text(file)?;
         Case::parse(file, &text)
+    }
+
+    /// Returns every Markdown field that a packet prints, with its field path.
+    pub(crate) fn markdown_fields(&self) -> Vec<(String, &str)> {
+        let letter = self.letter_of_medical_necessity.as_ref();
+        let mut fields: Vec<(String, Option<&str>)> = vec![
+            (
+                "letter_of_medical_necessity.draft".into(),
+                letter.and_then(|l| l.draft.as_deref()),
+            ),
+            ("clinical_summary".into(), self.clinical_summary.as_deref()),
+            (
+                "patient_statement".into(),
+                self.patient_statement.as_deref(),
+            ),
+            (
+                "insurer.clinical_policy".into(),
+                self.insurer.clinical_policy.as_deref(),
+            ),
+        ];
+        for (i, t) in self.prior_treatments.iter().enumerate() {
+            fields.push((format!("prior_treatments[{i}].notes"), t.notes.as_deref()));
+        }
+        for (i, t) in self.testimonials.iter().enumerate() {
+            fields.push((format!("testimonials[{i}].text"), Some(&t.text)));
+        }
+        fields
+            .into_iter()
+            .filter_map(|(path, value)| Some((path, value?)))
+            .collect()
     }
 
     /// Returns the diagnosis codes, upper-cased.

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::attachments::{Enclosure, Role};
 use crate::checklist::{self, CheckedCase, Condition, Deadline, Finding, Severity};
-use crate::model::case::{Case, Stage};
+use crate::model::case::{Case, MAX_MARKDOWN_BYTES, Stage};
 use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::{Code, Date};
 use crate::model::organisation::Organisation;
@@ -478,7 +478,7 @@ impl PacketData {
                 .map(|t| TestimonialData {
                     author: t.author.trim().to_owned(),
                     relation: t.relation.trim().to_owned(),
-                    text: markdown::markdown(&t.text),
+                    text: markdown_text(&t.text),
                 })
                 .collect(),
             evidence,
@@ -521,9 +521,19 @@ fn code(value: Option<&Code>) -> Option<String> {
 
 /// Converts a Markdown field, or returns `None` when it is missing or blank.
 fn markdown_field(value: Option<&str>) -> Option<Document> {
-    value
-        .filter(|v| !v.trim().is_empty())
-        .map(markdown::markdown)
+    value.filter(|v| !v.trim().is_empty()).map(markdown_text)
+}
+
+/// Converts Markdown text, or, over the limit, a note that it was left out (the
+/// `text-length` rule reports it), so no field can take the packet's time and memory.
+fn markdown_text(text: &str) -> Document {
+    if text.len() > MAX_MARKDOWN_BYTES {
+        return markdown::markdown(&format!(
+            "*(Left out: longer than {} KiB. See the enclosed record.)*",
+            MAX_MARKDOWN_BYTES / 1024
+        ));
+    }
+    markdown::markdown(text)
 }
 
 /// Writes a date out in full, US style: "November 20, 2026".

@@ -13,11 +13,17 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+mod image;
+mod pdf;
+
 use crate::load::discover::{is_case_file, is_hidden};
 use crate::model::case::Case;
 
 /// The largest attachment appealpack encloses.
 pub(crate) const MAX_ATTACHMENT_BYTES: u64 = 50 * 1024 * 1024;
+
+/// The most one case may enclose in all.
+pub(crate) const MAX_CASE_BYTES: u64 = 100 * 1024 * 1024;
 
 /// The virtual path of the signed letter of medical necessity, the same for every case.
 pub(crate) const LETTER_PATH: &str = "/case/letter.pdf";
@@ -180,6 +186,7 @@ fn holds_other_case(folder: &Path, own: Option<&std::ffi::OsStr>) -> bool {
 /// Reads the signed letter and the attachments a case file names, ready to enclose.
 pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
     let mut out = Attachments::default();
+    let mut left = MAX_CASE_BYTES;
     let letter = case
         .letter_of_medical_necessity
         .as_ref()
@@ -189,9 +196,8 @@ pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
         match resolve(case_file, name) {
             Ok((file, FileKind::Pdf)) => {
                 let title = "Letter of medical necessity".to_owned();
-                match read_enclosure(file, FileKind::Pdf, Role::Letter, title, |_| {
-                    LETTER_PATH.into()
-                }) {
+                let path = |_: &str| LETTER_PATH.into();
+                match read_enclosure(file, FileKind::Pdf, Role::Letter, title, path, &mut left) {
                     Ok(enclosure) => out.enclosures.push(enclosure),
                     Err(why) => out.problems.push(format!(
                         "letter_of_medical_necessity.file cannot be enclosed: {why}"
@@ -221,7 +227,7 @@ pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
             .count();
         let title = attachment.title.trim().to_owned();
         let path = |extension: &str| format!("/case/enclosure-{index}.{extension}");
-        match read_enclosure(file, kind, Role::Attachment, title, path) {
+        match read_enclosure(file, kind, Role::Attachment, title, path, &mut left) {
             Ok(enclosure) => out.enclosures.push(enclosure),
             Err(why) => out
                 .problems
@@ -231,19 +237,28 @@ pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
     out
 }
 
-/// Reads one resolved file, counts its pages and names its virtual path by its extension.
+/// Reads one resolved file within what is `left` of the case's budget, checks it, counts
+/// its pages and names its virtual path by its extension.
 fn read_enclosure(
     file: PathBuf,
     kind: FileKind,
     role: Role,
     title: String,
     path: impl FnOnce(&str) -> String,
+    left: &mut u64,
 ) -> Result<Enclosure, String> {
-    let bytes = std::fs::read(&file).map_err(|e| format!("cannot be read: {e}"))?;
+    let bytes = crate::fsutil::read_regular(&file, MAX_ATTACHMENT_BYTES)
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    *left = left.checked_sub(bytes.len() as u64).ok_or_else(|| {
+        format!(
+            "it would bring the case's files over {} in all; enclose fewer or smaller files",
+            crate::fsutil::size(MAX_CASE_BYTES)
+        )
+    })?;
     let bytes = Arc::new(bytes);
     let (pages, extension) = match kind {
-        FileKind::Pdf => (pdf_pages(bytes.clone())?, "pdf"),
-        FileKind::Image => (1, image_extension(&bytes)?),
+        FileKind::Pdf => (pdf::check(bytes.clone())?, "pdf"),
+        FileKind::Image => (1, image::check(&bytes)?),
     };
     Ok(Enclosure {
         title,
@@ -256,44 +271,13 @@ fn read_enclosure(
     })
 }
 
-/// Decodes an image as Typst will (the result is memoised), returning its file extension;
-/// a damaged image becomes the case's finding instead of failing its packet.
-fn image_extension(bytes: &[u8]) -> Result<&'static str, String> {
-    use typst::visualize::{ExchangeFormat, RasterImage};
-    let (format, extension) = if bytes.starts_with(b"\x89PNG") {
-        (ExchangeFormat::Png, "png")
-    } else if bytes.starts_with(b"GIF8") {
-        (ExchangeFormat::Gif, "gif")
-    } else {
-        (ExchangeFormat::Jpg, "jpg")
-    };
-    RasterImage::plain(typst::foundations::Bytes::new(bytes.to_vec()), format)
-        .map_err(|e| format!("cannot be read as an image (damaged?): {e}"))?;
-    Ok(extension)
-}
-
-/// Counts the pages of a PDF, refusing encrypted, broken and empty files.
-pub(crate) fn pdf_pages(bytes: Arc<Vec<u8>>) -> Result<usize, String> {
-    use hayro_syntax::{LoadPdfError, Pdf};
-    let pdf = Pdf::new(bytes).map_err(|e| match e {
-        LoadPdfError::Decryption(_) => {
-            "the PDF is encrypted; enclose an unprotected copy".to_owned()
-        }
-        LoadPdfError::Invalid => "the PDF cannot be read (damaged or not a PDF)".to_owned(),
-    })?;
-    match pdf.pages().len() {
-        0 => Err("the PDF has no pages".into()),
-        pages => Ok(pages),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn broken_pdfs_are_refused() {
-        assert!(pdf_pages(Arc::new(b"%PDF-1.7\nnot really".to_vec())).is_err());
+        assert!(pdf::check(Arc::new(b"%PDF-1.7\nnot really".to_vec())).is_err());
     }
 
     #[test]
