@@ -358,3 +358,17 @@ fn a_ten_thousand_row_table_renders_whole() {
         .count();
     assert_eq!(rows, 10_000);
 }
+
+#[test]
+fn long_words_and_addresses_wrap_with_every_character_printed() {
+    let word: String = (0..20_000)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    // Longer than a PDF link can be: shown as text, never a failed packet.
+    let url = format!("https://example.org/{}", "x".repeat(8_000));
+    let source = format!("{word}\n\n[see]({url}) and `{word}`");
+    let text = render_one(&source).unwrap_or_else(|err| panic!("render failed: {err}"));
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert_eq!(flat.matches(&word).count(), 2, "a long word was clipped");
+    assert!(flat.contains(&url), "the long address was clipped");
+}

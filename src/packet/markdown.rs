@@ -231,7 +231,100 @@ fn from_events(events: Vec<Event<'_>>) -> Document {
     for event in events {
         converter.event(event);
     }
-    converter.finish()
+    let mut document = converter.finish();
+    for block in &mut document.blocks {
+        break_block(block);
+    }
+    for note in &mut document.notes {
+        note.c.iter_mut().for_each(break_block);
+    }
+    document
+}
+
+/// The longest URL made clickable; PDF viewers and Typst's export choke on longer ones,
+/// which are shown as text.
+const MAX_LIVE_URL: usize = 2048;
+
+/// The longest run of characters without a break opportunity a packet prints as it is.
+const LONG_WORD: usize = 40;
+
+/// Lets a word longer than [`LONG_WORD`] characters break across lines, with a
+/// zero-width space every 20 characters, so that no text is clipped off the page.
+pub(crate) fn breakable(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut run = 0;
+    if !text.chars().any(|c| {
+        run = if c.is_whitespace() { 0 } else { run + 1 };
+        run > LONG_WORD
+    }) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 10);
+    let mut word: Vec<char> = Vec::new();
+    let flush = |word: &mut Vec<char>, out: &mut String| {
+        if word.len() > LONG_WORD {
+            for (i, chunk) in word.chunks(20).enumerate() {
+                if i > 0 {
+                    out.push('\u{200B}');
+                }
+                out.extend(chunk);
+            }
+        } else {
+            out.extend(word.iter());
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_whitespace() {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out.into()
+}
+
+/// Applies [`breakable`] to every text of a block.
+fn break_block(block: &mut Block) {
+    match block {
+        Block::Para { c } | Block::Plain { c } | Block::Heading { c, .. } => break_inlines(c),
+        Block::Quote { c } => c.iter_mut().for_each(break_block),
+        Block::List { items, .. } => items
+            .iter_mut()
+            .for_each(|item| item.c.iter_mut().for_each(break_block)),
+        Block::Code { text, .. } | Block::Html { text } => break_text(text),
+        Block::Table { head, rows, .. } => {
+            head.iter_mut().for_each(|cell| break_inlines(cell));
+            rows.iter_mut()
+                .flatten()
+                .for_each(|cell| break_inlines(cell));
+        }
+        Block::Rule => {}
+    }
+}
+
+/// Applies [`breakable`] to every text of some inlines.
+fn break_inlines(inlines: &mut [Inline]) {
+    for inline in inlines {
+        match inline {
+            Inline::Text { text } | Inline::Code { text } | Inline::Html { text } => {
+                break_text(text)
+            }
+            Inline::Emph { c }
+            | Inline::Strong { c }
+            | Inline::Strike { c }
+            | Inline::Link { c, .. }
+            | Inline::Image { c, .. } => break_inlines(c),
+            Inline::NoteRef { .. } | Inline::Soft | Inline::Hard => {}
+        }
+    }
+}
+
+fn break_text(text: &mut String) {
+    if let std::borrow::Cow::Owned(broken) = breakable(text) {
+        *text = broken;
+    }
 }
 
 /// What a frame holds, which decides what can be put into it.
@@ -930,9 +1023,10 @@ fn align(alignment: Alignment) -> Align {
 
 /// Returns whether a URL may become a clickable link: http, https or mailto, without control characters.
 pub(crate) fn is_live(url: &str) -> bool {
-    ["http://", "https://", "mailto:"]
-        .iter()
-        .any(|scheme| has_scheme(url, scheme) && url.len() > scheme.len())
+    url.len() <= MAX_LIVE_URL
+        && ["http://", "https://", "mailto:"]
+            .iter()
+            .any(|scheme| has_scheme(url, scheme) && url.len() > scheme.len())
         && !url.chars().any(char::is_control)
 }
 
@@ -949,6 +1043,22 @@ fn fold(label: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_long_words_get_break_hints() {
+        assert_eq!(
+            breakable("short words stay as they are"),
+            "short words stay as they are"
+        );
+        let word = "x".repeat(45);
+        let broken = breakable(&format!("a {word} b")).into_owned();
+        assert_eq!(broken.matches('\u{200B}').count(), 2);
+        assert_eq!(broken.replace('\u{200B}', ""), format!("a {word} b"));
+        assert!(!is_live(&format!(
+            "https://example.org/{}",
+            "x".repeat(MAX_LIVE_URL)
+        )));
+    }
+
     use super::*;
     use pulldown_cmark::{CowStr, HeadingLevel};
 

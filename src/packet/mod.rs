@@ -361,7 +361,7 @@ impl PacketData {
             .collect();
         evidence.extend(case.extra_evidence.iter().map(|e| EvidenceData {
             key: None,
-            citation: e.citation.trim().to_owned(),
+            citation: plain(&e.citation),
             finding: text(e.finding.as_deref()),
         }));
         let p = &case.patient;
@@ -385,7 +385,7 @@ impl PacketData {
             }),
             organisation: org.clone(),
             patient: PatientData {
-                name: p.name.trim().to_owned(),
+                name: plain(&p.name),
                 date_of_birth: p.date_of_birth.map(long_date),
                 member_id: code(p.member_id.as_ref()),
                 address: text(p.address.as_deref()),
@@ -393,7 +393,7 @@ impl PacketData {
                 email: text(p.email.as_deref()),
             },
             insurer: InsurerData {
-                name: i.name.trim().to_owned(),
+                name: plain(&i.name),
                 plan_name: text(i.plan_name.as_deref()),
                 plan_type: i.plan_type.map(|t| t.as_str()),
                 group_number: code(i.group_number.as_ref()),
@@ -404,13 +404,13 @@ impl PacketData {
                     .criteria
                     .iter()
                     .map(|c| CriterionData {
-                        criterion: c.criterion.trim().to_owned(),
-                        how_met: c.how_met.trim().to_owned(),
+                        criterion: plain(&c.criterion),
+                        how_met: plain(&c.how_met),
                     })
                     .collect(),
             },
             provider: ProviderData {
-                name: v.name.trim().to_owned(),
+                name: plain(&v.name),
                 credentials: text(v.credentials.as_deref()),
                 specialty: text(v.specialty.as_deref()),
                 npi: code(v.npi.as_ref()),
@@ -424,12 +424,12 @@ impl PacketData {
                 .iter()
                 .map(|d| DiagnosisData {
                     code: d.code.to_string(),
-                    description: d.description.trim().to_owned(),
+                    description: plain(&d.description),
                     since: d.since.map(long_date),
                 })
                 .collect(),
             request: RequestData {
-                treatment: case.request.treatment.trim().to_owned(),
+                treatment: plain(&case.request.treatment),
                 codes: case.request.codes.iter().map(|c| c.to_string()).collect(),
                 sessions: case.request.sessions,
                 schedule: text(case.request.schedule.as_deref()),
@@ -440,7 +440,7 @@ impl PacketData {
                 .prior_treatments
                 .iter()
                 .map(|t| TreatmentData {
-                    name: t.name.trim().to_owned(),
+                    name: plain(&t.name),
                     kind: t.kind.title(),
                     dose: text(t.dose.as_deref()),
                     started: t.started.to_string(),
@@ -476,8 +476,8 @@ impl PacketData {
                 .testimonials
                 .iter()
                 .map(|t| TestimonialData {
-                    author: t.author.trim().to_owned(),
-                    relation: t.relation.trim().to_owned(),
+                    author: plain(&t.author),
+                    relation: plain(&t.relation),
                     text: markdown_text(&t.text),
                 })
                 .collect(),
@@ -508,10 +508,12 @@ impl PacketData {
 
 /// Returns a trimmed text field, or `None` when it is missing or blank.
 fn text(value: Option<&str>) -> Option<String> {
-    value
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
+    value.map(plain).filter(|v| !v.is_empty())
+}
+
+/// Returns a text field trimmed, with its over-long words made breakable.
+fn plain(value: &str) -> String {
+    markdown::breakable(value.trim()).into_owned()
 }
 
 /// Returns a code as text, or `None` when it is missing or blank.

@@ -94,7 +94,8 @@ pub fn poppler_file(tool: &str, args: &[&str], pdf: &Path) -> String {
         pdf.display(),
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    // Zero-width spaces are break hints appealpack adds to long words; a reader sees none.
+    String::from_utf8_lossy(&output.stdout).replace('\u{200B}', "")
 }
 
 /// Runs a poppler tool on PDF bytes and returns its output.
