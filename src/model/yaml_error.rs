@@ -82,14 +82,20 @@ fn quoted_len(quoted: &str) -> usize {
     quoted.len()
 }
 
-/// Returns the text between the first pair of backticks, and what follows it.
+/// Splits `` `value`, expected one of … `` into the value and what follows it. The value
+/// is the case's own text and may hold backticks and commas, so the split is at the last
+/// separator: the list of allowed names after it never holds one.
 fn backticked(rest: &str) -> (&str, &str) {
     let Some(inner) = rest.strip_prefix('`') else {
         return ("", rest);
     };
-    match inner.find('`') {
+    let separator = ["`, expected ", "`, there are no "]
+        .iter()
+        .filter_map(|s| inner.rfind(s))
+        .max();
+    match separator {
         Some(end) => (&inner[..end], &inner[end + 1..]),
-        None => ("", ""),
+        None => (inner.strip_suffix('`').unwrap_or(inner), ""),
     }
 }
 
@@ -190,6 +196,18 @@ mod tests {
         assert_eq!(
             plain("patient: unknown field `Ann Example`, expected one of `name`"),
             "patient: unknown field (a key that is not a field name), expected one of `name`"
+        );
+    }
+
+    #[test]
+    fn backticks_and_separators_in_a_value_do_not_leak_it() {
+        assert_eq!(
+            plain("kind: unknown variant `a`Qxz`, expected x`, expected one of `ect`, `tms`"),
+            "kind: not one of the allowed values; expected one of `ect`, `tms`"
+        );
+        assert_eq!(
+            plain("unknown field `Qxz`, there are no fields"),
+            "unknown field (a key that is not a field name), there are no fields"
         );
     }
 
