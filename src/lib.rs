@@ -7,6 +7,8 @@
 
 pub mod model;
 
+pub mod law;
+
 pub(crate) mod fsutil;
 pub mod isolate;
 pub(crate) mod progress;

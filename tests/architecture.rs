@@ -9,6 +9,7 @@ use std::path::Path;
 const LAYERS: &[&str] = &[
     "fsutil",
     "model",
+    "law",
     "progress",
     "shard",
     "isolate",

@@ -67,7 +67,7 @@ fn mixed_folder_summary() {
 
     let weak = case(&summary, "sub/weak.yml");
     assert_eq!(weak["status"], "needs-work");
-    assert_eq!(weak["deadline"]["date"], "2026-11-30");
+    assert_eq!(weak["deadline"]["date"], "2026-12-05");
     let rules: Vec<(&str, &str)> = weak["findings"]
         .as_array()
         .unwrap()

@@ -6,7 +6,6 @@
 //! rule. `check` and `build` both call it, so they cannot disagree.
 
 mod codes;
-pub mod deadline;
 mod rules;
 
 use std::borrow::Cow;
@@ -19,8 +18,8 @@ use crate::model::case::Case;
 use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::Date;
 
+pub(crate) use crate::law::deadline::{self, CLOSE_DAYS, Deadline, Unknown};
 pub(crate) use codes::{Condition, condition};
-pub(crate) use deadline::{CLOSE_DAYS, Deadline, Unknown};
 
 use rules::*;
 

@@ -5,8 +5,9 @@ use crate::model::case::{
 };
 
 use super::codes::{Condition, condition, icd10_is_well_formed, npi_is_valid};
-use super::deadline::{CLOSE_DAYS, Deadline, Unknown};
 use super::{Context, Findings};
+use crate::law;
+use crate::law::deadline::{self, CLOSE_DAYS, Deadline, Unknown};
 
 /// Returns whether a text field is missing or blank.
 fn blank(value: Option<&str>) -> bool {
@@ -263,9 +264,38 @@ pub(super) fn check_denial(case: &Case, context: &Context, f: &mut Findings) {
 }
 
 pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
+    let level = law::level_of(case);
     let urgent = case.denial.as_ref().is_some_and(|d| d.urgent);
-    if urgent {
-        f.info("urgent denial: the packet asks for expedited review (decision within 72 hours)");
+    if urgent && let Ok(Some((program, level))) = &level {
+        match level.expedited_for(!case.request.dates_of_service.is_empty()) {
+            Some(clock) => f.info(format!(
+                "urgent: the packet asks for expedited review, a decision within {} ({})",
+                clock.time, clock.cite
+            )),
+            None => f.warning(format!(
+                "urgent, but {} has no expedited track for this {}: it will decide within {} \
+                 ({}); call the plan, and ask the provider whether another route is faster",
+                program.name(),
+                level.name,
+                level.standard.time,
+                level.standard.cite
+            )),
+        }
+    }
+    if let (Ok(Some((_, level))), Some(denial)) = (&level, &case.denial)
+        && let law::Window::Fixed {
+            from: law::From::PresumedReceipt,
+            cite,
+            ..
+        } = level.window
+        && let (Some(notice), Some(received)) = (denial.date, denial.received)
+        && received > deadline::presumed_receipt(notice)
+    {
+        f.warning(format!(
+            "denial.received is more than 5 days after the notice date; the plan will presume \
+             receipt 5 days after it unless you show otherwise ({cite}(1)), so the deadline \
+             counts from then"
+        ));
     }
     match &context.deadline {
         Ok(Deadline {
@@ -284,6 +314,10 @@ pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
         }
         Err(Unknown::NoDenial | Unknown::NoNoticeDate) => {}
         Err(Unknown::NoPlanType) => {}
+        Err(Unknown::NoSuchLevel(next)) => f.blocker(format!(
+            "stage {} does not exist here: {next}",
+            case.stage.as_str()
+        )),
         Err(Unknown::SetByNotice(why)) => {
             let message =
                 format!("{why}; copy the deadline from the denial notice into denial.deadline");

@@ -328,11 +328,58 @@ fn deadline_rule() {
     );
     assert_eq!(
         of(&run(&urgent), "deadline"),
-        ["info: urgent denial: the packet asks for expedited review (decision within 72 hours)"]
+        [
+            "info: urgent: the packet asks for expedited review, a decision within 72 hours (29 CFR 2560.503-1(i)(2)(i))"
+        ]
     );
-    let medicaid = with("plan_type: employer-self-funded", "plan_type: medicaid");
+    // Care already given is decided on the standard clock, as is every Original Medicare
+    // redetermination.
+    let given = urgent.replace(
+        "sessions: 6,",
+        "sessions: 6, dates_of_service: [2026-09-01],",
+    );
     assert!(
-        of(&run(&medicaid), "deadline")[0].starts_with("blocker: Medicaid fair-hearing windows")
+        of(&run(&given), "deadline")[0].starts_with(
+            "warning: urgent, but a self-funded employer plan (ERISA) has no expedited track for this second-level internal appeal: it will decide within 30 days for a service not yet given, 60 days for one already given (29 CFR 2560.503-1(i)(2))"
+        ),
+        "{:?}",
+        of(&run(&given), "deadline")
+    );
+    let medicare = urgent
+        .replace("plan_type: employer-self-funded", "plan_type: medicare")
+        .replace("stage: second-level-appeal", "stage: internal-appeal");
+    assert!(of(&run(&medicare), "deadline")[0].contains("Original Medicare has no expedited track for this redetermination: it will decide within 60 days (42 CFR 405.950)"));
+
+    // Medicaid fee-for-service leaves the window to the State; a stage the program lacks
+    // names the step to take instead.
+    let medicaid = with("plan_type: employer-self-funded", "plan_type: medicaid")
+        .replace("stage: second-level-appeal", "stage: internal-appeal");
+    assert!(
+        of(&run(&medicaid), "deadline")[0].starts_with("blocker: the State sets the window"),
+        "{:?}",
+        of(&run(&medicaid), "deadline")
+    );
+    let marketplace = with(
+        "plan_type: employer-self-funded",
+        "plan_type: aca-marketplace",
+    );
+    assert_eq!(
+        of(&run(&marketplace), "deadline"),
+        [
+            "blocker: stage second-level-appeal does not exist here: an individual (marketplace) plan has one level of internal appeal (45 CFR 147.136(b)(3)(ii)(G)); after it, request an external review (stage: external-review)"
+        ]
+    );
+    // Original Medicare does not trust a receipt date later than the presumed one.
+    let late = with("plan_type: employer-self-funded", "plan_type: medicare")
+        .replace("stage: second-level-appeal", "stage: internal-appeal")
+        .replace("received: 2026-10-05", "received: 2026-10-20");
+    assert!(
+        of(&run(&late), "deadline")
+            .iter()
+            .any(|f| f
+                .starts_with("warning: denial.received is more than 5 days after the notice date")),
+        "{:?}",
+        of(&run(&late), "deadline")
     );
 }
 

@@ -183,8 +183,10 @@ pub enum PlanType {
     Medicare,
     /// Medicare Advantage (Part C).
     MedicareAdvantage,
-    /// Medicaid.
+    /// Medicaid fee-for-service, run by the state agency.
     Medicaid,
+    /// Medicaid through a managed-care plan (MCO, PIHP or PAHP).
+    MedicaidManagedCare,
     /// Any other plan.
     Other,
 }
@@ -199,6 +201,7 @@ impl PlanType {
             PlanType::Medicare => "medicare",
             PlanType::MedicareAdvantage => "medicare-advantage",
             PlanType::Medicaid => "medicaid",
+            PlanType::MedicaidManagedCare => "medicaid-managed-care",
             PlanType::Other => "other",
         }
     }
@@ -271,6 +274,10 @@ pub struct Request {
     /// The schedule, e.g. "twice weekly for three weeks".
     #[serde(default)]
     pub schedule: Option<String>,
+    /// The dates the treatment was given, for a claim for care already given (Original
+    /// Medicare requires them in a redetermination request, 42 CFR 405.944(b)).
+    #[serde(default)]
+    pub dates_of_service: Vec<Date>,
     /// Cost per session in US dollars.
     #[serde(default, deserialize_with = "dollars")]
     #[schemars(with = "Option<f64>")]
