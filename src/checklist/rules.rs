@@ -293,7 +293,7 @@ pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
     {
         f.warning(format!(
             "denial.received is more than 5 days after the notice date; the plan will presume \
-             receipt 5 days after it unless you show otherwise ({cite}(1)), so the deadline \
+             receipt 5 days after it unless you show otherwise ({cite}), so the deadline \
              counts from then"
         ));
     }

@@ -3,9 +3,9 @@
 //! A `denial.deadline` copied from the notice always wins. Otherwise the program's level
 //! ([`super::Program::level`]) gives the window: calendar days from the notice date or
 //! from receipt (where no receipt date is given, from the notice date, so the time left
-//! is never overstated; for Original Medicare, receipt is presumed 5 days after the
-//! notice date and a later receipt date is not trusted), or four months by the external
-//! review rule, moved off weekends and federal holidays.
+//! is never overstated; for Medicare, receipt is presumed 5 days after the notice date
+//! and a later receipt date is not trusted), or four months by the external review rule,
+//! moved off weekends and federal holidays.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -44,8 +44,9 @@ pub enum Unknown {
     SetByNotice(&'static str),
 }
 
-/// The day Medicare Advantage's reconsideration window went from 60 to 65 days.
-const MA_65_DAYS_FROM: (i32, u32, u32) = (2025, 1, 1);
+/// The first notice date under Medicare Advantage's current rule, 60 days from presumed
+/// receipt (89 FR 30827, for coverage from 2025); before it, 60 days from the notice date.
+const MA_RECEIPT_RULE_FROM: (i32, u32, u32) = (2025, 1, 1);
 
 /// Works out the filing deadline of a case as of `today`.
 pub(crate) fn filing_deadline(case: &Case, today: Date) -> Result<Deadline, Unknown> {
@@ -72,13 +73,18 @@ pub(crate) fn filing_deadline(case: &Case, today: Date) -> Result<Deadline, Unkn
         Window::SetByNotice(why) => return Err(Unknown::SetByNotice(why)),
     };
     let notice = denial.date.ok_or(Unknown::NoNoticeDate)?;
-    // CMS lengthened the window for notices from 2025 on; an older notice keeps 60 days.
-    let (length, cite) = match (plan, length) {
-        (Some(PlanType::MedicareAdvantage), Length::Days(65)) if notice.0 < ma_65_days_from() => (
-            Length::Days(60),
-            "42 CFR 422.582(b) as in force before 2025",
-        ),
-        _ => (length, cite),
+    // CMS moved the window's start from the notice date to (presumed) receipt for notices
+    // from 2025 on; an older notice keeps its 60 days from the notice date.
+    let (from, cite) = match (plan, from) {
+        (Some(PlanType::MedicareAdvantage), From::PresumedReceipt)
+            if notice.0 < ma_receipt_rule_from() =>
+        {
+            (
+                From::NoticeDate,
+                "42 CFR 422.582(b) as in force before 2025",
+            )
+        }
+        _ => (from, cite),
     };
     let (start, counted_from) = start_date(denial, notice, from);
     let (date, length) = match length {
@@ -98,8 +104,8 @@ pub(crate) fn filing_deadline(case: &Case, today: Date) -> Result<Deadline, Unkn
     })
 }
 
-fn ma_65_days_from() -> NaiveDate {
-    let (y, m, d) = MA_65_DAYS_FROM;
+fn ma_receipt_rule_from() -> NaiveDate {
+    let (y, m, d) = MA_RECEIPT_RULE_FROM;
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
 }
 
@@ -119,8 +125,8 @@ fn start_date(denial: &Denial, notice: Date, from: From) -> (Date, &'static str)
     }
 }
 
-/// Returns the day receipt is presumed for Original Medicare: 5 days after the notice
-/// date (42 CFR 405.942(a)(1), 405.962(a)(1)).
+/// Returns the day receipt is presumed for Medicare: 5 days after the notice date (42 CFR
+/// 405.942(a)(1), 405.962(a)(1), 422.582(b)).
 pub(crate) fn presumed_receipt(notice: Date) -> Date {
     Date(notice.0 + chrono::Days::new(5))
 }
@@ -268,22 +274,28 @@ mod tests {
     }
 
     #[test]
-    fn medicare_advantage_counts_65_days_from_the_notice_date() {
+    fn medicare_advantage_counts_60_days_from_presumed_receipt() {
+        // 60 days after receipt, presumed October 6: 65 days from the notice date.
         let d = deadline(
             "medicare-advantage",
             "internal-appeal",
-            "{ date: 2026-10-01, received: 2026-10-20 }",
+            "{ date: 2026-10-01 }",
         )
         .unwrap();
         assert_eq!(d.date, date("2026-12-05"));
         assert_eq!(d.days_left, 9);
-        assert!(
-            d.basis
-                .contains("65 days from the notice date (42 CFR 422.582(b))"),
-            "{}",
-            d.basis
+        assert_eq!(
+            d.basis,
+            "60 days from receipt, presumed 5 days after the notice date (42 CFR 422.582(b))"
         );
-        // A notice from before 2025 kept the old 60 days.
+        // A later receipt date is not trusted; an earlier one counts.
+        let late = "{ date: 2026-10-01, received: 2026-10-20 }";
+        let d = deadline("medicare-advantage", "internal-appeal", late).unwrap();
+        assert_eq!(d.date, date("2026-12-05"));
+        let early = "{ date: 2026-10-01, received: 2026-10-02 }";
+        let d = deadline("medicare-advantage", "internal-appeal", early).unwrap();
+        assert_eq!(d.date, date("2026-12-01"));
+        // A notice from before 2025 kept 60 days from the notice date.
         let d = deadline(
             "medicare-advantage",
             "internal-appeal",
@@ -307,15 +319,21 @@ mod tests {
             d.basis
                 .contains("60 days from the notice date (42 CFR 438.402(c)(2)(ii))")
         );
-        // The State fair hearing: 120 days from the plan's notice of resolution.
+        // The State fair hearing: the State allows 90 to 120 days from the plan's notice
+        // of resolution; the shortest is counted.
         let d = deadline(
             "medicaid-managed-care",
             "external-review",
             "{ date: 2026-10-01 }",
         )
         .unwrap();
-        assert_eq!(d.date, date("2027-01-29"));
-        assert!(d.basis.contains("42 CFR 438.408(f)(2)"));
+        assert_eq!(d.date, date("2026-12-30"));
+        assert!(
+            d.basis
+                .starts_with("90 days from the notice date (42 CFR 438.408(f)(2)"),
+            "{}",
+            d.basis
+        );
     }
 
     #[test]

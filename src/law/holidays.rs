@@ -1,11 +1,12 @@
 //! Federal holidays, for the rule that moves a last filing day off a weekend or holiday.
 //!
 //! The holidays are those of 5 U.S.C. 6103(a), Juneteenth included from 2021. A holiday
-//! on a Saturday is observed on the Friday before, one on a Sunday on the Monday after
-//! (5 U.S.C. 6103(b); Executive Order 11582); both the holiday and its observed day count
-//! as holidays here, since offices are closed on the observed day and the holiday itself
-//! then falls on a weekend anyway. No maintained crate computes these, so they are
-//! computed here and tested against OPM's published lists.
+//! on a Saturday is observed on the Friday before (5 U.S.C. 6103(b)), one on a Sunday on
+//! the Monday after (Executive Order 11582); the observed day counts as the holiday, as
+//! OPM lists it, and the holiday itself then falls on a weekend anyway. Days an executive
+//! order closes offices (2025-12-24, say) are not federal holidays and do not count. No
+//! maintained crate fits (bdays is lightly kept and panics on bad dates), so the eleven
+//! rules are here, tested against OPM's lists.
 
 use chrono::{Datelike, NaiveDate, Weekday};
 

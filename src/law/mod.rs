@@ -276,9 +276,11 @@ impl Program {
                 name: "reconsideration",
                 subject: "Request for reconsideration",
                 asks: "a reconsideration",
+                // Since 2025: 60 days after receipt, presumed 5 days after the notice date
+                // (so 65 days from the notice date unless it arrived sooner).
                 window: Window::Fixed {
-                    length: Length::Days(65),
-                    from: From::NoticeDate,
+                    length: Length::Days(60),
+                    from: From::PresumedReceipt,
                     cite: "42 CFR 422.582(b)",
                 },
                 expedited: Some(Clock {
@@ -327,10 +329,12 @@ impl Program {
                 name: "State fair hearing",
                 subject: "Request for a State fair hearing",
                 asks: "a State fair hearing",
+                // The State sets 90 to 120 days; the shortest is counted, never more.
                 window: Window::Fixed {
-                    length: Length::Days(120),
+                    length: Length::Days(90),
                     from: From::NoticeDate,
-                    cite: "42 CFR 438.408(f)(2)",
+                    cite: "42 CFR 438.408(f)(2), which lets the State allow 90 to 120 days; \
+                           the shortest is counted, and the notice gives the State's",
                 },
                 expedited: None,
                 expedited_pre_service_only: false,
@@ -431,11 +435,13 @@ impl Program {
                  2560.503-1(b)(4))"
             }
             Program::OriginalMedicare | Program::MedicareAdvantage => {
-                "an appointment of representative, form CMS-1696 or a written equivalent \
+                "an appointment of representative signed by the patient and the \
+                 representative, on form CMS-1696 or another conforming written instrument \
                  (42 CFR 405.910)"
             }
             Program::MedicaidManagedCare | Program::MedicaidFeeForService => {
-                "the enrollee's written consent (42 CFR 438.402(c)(1)(ii))"
+                "the enrollee's written consent, where State law permits a representative \
+                 (42 CFR 438.402(c)(1)(ii))"
             }
             Program::Other => "a signed authorisation the plan accepts",
         }
