@@ -35,6 +35,8 @@ letter_of_medical_necessity:
   draft: "Severe depression (PHQ-9 22); two antidepressants failed."
 patient_statement: I want my life back.
 evidence: [murrough-2013, anand-2023, mcintyre-2021]
+peer_review: {{ requested: true }}
+filed_by: patient
 "#
     )
 }

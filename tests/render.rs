@@ -83,10 +83,13 @@ fn ready_packet_shows_what_a_reader_needs() {
         "unexpected blockers: {:?}",
         data.blockers
     );
-    assert_eq!(data.enclosures.len(), 2);
+    assert_eq!(data.enclosures.len(), 3);
     assert_eq!(data.enclosures[0].pages, 2);
     assert_eq!(data.enclosures[0].path, "/case/enclosure-0.pdf");
     assert_eq!(data.enclosures[1].path, "/case/enclosure-1.png");
+    // The appointment of representative comes last.
+    assert_eq!(data.enclosures[2].title, "Appointment of representative");
+    assert_eq!(data.enclosures[2].path, "/case/enclosure-2.pdf");
     assert_eq!(
         data.letter.signed.as_ref().unwrap().path,
         "/case/letter.pdf"
@@ -185,6 +188,7 @@ fn ready_packet_shows_what_a_reader_needs() {
         "Fixture notice page one",
         "Fixture notice page two",
         "Signed fixture letter from Dr Rivera",
+        "I, Morgan Ellis, appoint Riverbend Treatment Access Project",
         "Denial notice",
         "Insurance card",
         // The letter answers an investigational denial.

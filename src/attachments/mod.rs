@@ -213,28 +213,55 @@ pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
         }
     }
     for (i, attachment) in case.attachments.iter().enumerate() {
-        let (file, kind) = match resolve(case_file, &attachment.file) {
-            Ok(resolved) => resolved,
-            Err(why) => {
-                out.problems.push(format!("attachments[{i}].file: {why}"));
-                continue;
+        let field = format!("attachments[{i}].file");
+        match resolve(case_file, &attachment.file) {
+            Ok((file, kind)) => {
+                let title = attachment.title.trim().to_owned();
+                push_attachment(&mut out, file, kind, title, &field, &mut left);
             }
-        };
-        let index = out
-            .enclosures
-            .iter()
-            .filter(|e| e.role == Role::Attachment)
-            .count();
-        let title = attachment.title.trim().to_owned();
-        let path = |extension: &str| format!("/case/enclosure-{index}.{extension}");
-        match read_enclosure(file, kind, Role::Attachment, title, path, &mut left) {
-            Ok(enclosure) => out.enclosures.push(enclosure),
-            Err(why) => out
-                .problems
-                .push(format!("attachments[{i}].file cannot be enclosed: {why}")),
+            Err(why) => out.problems.push(format!("{field}: {why}")),
+        }
+    }
+    // The appointment of representative goes last among the enclosures.
+    let authorization = case
+        .representative_authorization
+        .as_deref()
+        .filter(|name| !name.trim().is_empty());
+    if let Some(name) = authorization {
+        let field = "representative_authorization";
+        match resolve(case_file, name) {
+            Ok((file, kind)) => {
+                let title = "Appointment of representative".to_owned();
+                push_attachment(&mut out, file, kind, title, field, &mut left);
+            }
+            Err(why) => out.problems.push(format!("{field}: {why}")),
         }
     }
     out
+}
+
+/// Reads a resolved file onto the end of the enclosures listed after the letter, or
+/// records why it cannot be enclosed under its field's name.
+fn push_attachment(
+    out: &mut Attachments,
+    file: PathBuf,
+    kind: FileKind,
+    title: String,
+    field: &str,
+    left: &mut u64,
+) {
+    let index = out
+        .enclosures
+        .iter()
+        .filter(|e| e.role == Role::Attachment)
+        .count();
+    let path = |extension: &str| format!("/case/enclosure-{index}.{extension}");
+    match read_enclosure(file, kind, Role::Attachment, title, path, left) {
+        Ok(enclosure) => out.enclosures.push(enclosure),
+        Err(why) => out
+            .problems
+            .push(format!("{field} cannot be enclosed: {why}")),
+    }
 }
 
 /// Reads one resolved file within what is `left` of the case's budget, checks it, counts

@@ -44,8 +44,10 @@ pub(crate) fn icd10_is_well_formed(code: &str) -> bool {
 /// The conditions for which the checklist knows what to expect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Condition {
-    /// Major depression, single (F32) or recurrent (F33), or bipolar depression (F31.3-F31.5).
+    /// Major depressive disorder, single episode (F32) or recurrent (F33).
     Depression,
+    /// Bipolar disorder, current episode depressed (F31.3-F31.5), or bipolar II (F31.81).
+    BipolarDepression,
     /// Anxiety disorders (F41).
     Anxiety,
     /// Post-traumatic stress disorder (F43.1).
@@ -55,12 +57,31 @@ pub(crate) enum Condition {
 /// Classifies an ICD-10-CM code among the conditions ketamine is requested for.
 pub(crate) fn condition(code: &str) -> Option<Condition> {
     let category = code.get(..3)?;
-    let sub = code.get(4..5).unwrap_or("");
+    let sub = code.get(4..).unwrap_or("");
     match category {
         "F32" | "F33" => Some(Condition::Depression),
-        "F31" if matches!(sub, "3" | "4" | "5") => Some(Condition::Depression),
+        "F31" if sub.starts_with(['3', '4', '5']) || sub == "81" => {
+            Some(Condition::BipolarDepression)
+        }
         "F41" => Some(Condition::Anxiety),
-        "F43" if sub == "1" => Some(Condition::Ptsd),
+        "F43" if sub.starts_with('1') => Some(Condition::Ptsd),
+        _ => None,
+    }
+}
+
+/// Says why a reviewer will question a code within scope, where they will: psychotic
+/// features (F32.3, F33.3, F31.5), which ketamine trials excluded, or remission (F32.4,
+/// F32.5, F33.4x), which asks why treatment is needed now.
+pub(crate) fn caution(code: &str) -> Option<&'static str> {
+    match code {
+        "F32.3" | "F33.3" | "F31.5" => Some(
+            "is an episode with psychotic features, which the ketamine trials excluded; a \
+             reviewer will question it, so have the provider confirm the code and address it",
+        ),
+        "F32.4" | "F32.5" | "F33.40" | "F33.41" | "F33.42" => Some(
+            "is a code for depression in remission; a reviewer will ask why treatment is \
+             needed now, so have the provider confirm the current episode's code",
+        ),
         _ => None,
     }
 }

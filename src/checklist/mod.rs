@@ -149,8 +149,15 @@ pub(crate) static RULES: &[Rule] = &[
         id: "denial",
         severity: Severity::Blocker,
         item: "If your claim is denied",
-        checks: "from internal-appeal on: the denial's date, reference and reason",
+        checks: "from internal-appeal on: the denial's date, reference and reason; Original Medicare: the dates of service",
         check: check_denial,
+    },
+    Rule {
+        id: "representative",
+        severity: Severity::Blocker,
+        item: "If your claim is denied",
+        checks: "from internal-appeal on, when the organisation files (filed_by: organisation): a signed appointment of representative enclosed",
+        check: check_representative,
     },
     Rule {
         id: "deadline",
@@ -177,7 +184,7 @@ pub(crate) static RULES: &[Rule] = &[
         id: "peer-review",
         severity: Severity::Warning,
         item: "Peer review by an independent medical professional",
-        checks: "from second-level-appeal on: peer-to-peer or independent review requested",
+        checks: "from internal-appeal on: peer-to-peer or independent review requested",
         check: check_peer_review,
     },
     Rule {

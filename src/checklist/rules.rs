@@ -1,13 +1,14 @@
 //! The rules of the checklist, one function each, in the order of [`super::RULES`].
 
 use crate::model::case::{
-    Case, DenialReason, MAX_MARKDOWN_BYTES, Outcome, PlanType, PriorTreatment, Stage, TreatmentKind,
+    Case, DenialReason, FiledBy, MAX_MARKDOWN_BYTES, Outcome, PlanType, PriorTreatment, Stage,
+    TreatmentKind,
 };
 
-use super::codes::{Condition, condition, icd10_is_well_formed, npi_is_valid};
+use super::codes::{Condition, caution, condition, icd10_is_well_formed, npi_is_valid};
 use super::{Context, Findings};
-use crate::law;
 use crate::law::deadline::{self, CLOSE_DAYS, Deadline, Unknown};
+use crate::law::{self, Program};
 
 /// Returns whether a text field is missing or blank.
 fn blank(value: Option<&str>) -> bool {
@@ -123,8 +124,10 @@ pub(super) fn check_diagnosis(case: &Case, _: &Context, f: &mut Findings) {
             ));
         } else if condition(code).is_none() {
             f.warning(format!(
-                "diagnoses[{i}].code is outside depression (F32, F33), bipolar depression (F31.3-F31.5), anxiety (F41) and PTSD (F43.1); lead with the diagnosis ketamine treats"
+                "diagnoses[{i}].code is outside depression (F32, F33), bipolar depression (F31.3-F31.5, F31.81), anxiety (F41) and PTSD (F43.1); lead with the diagnosis ketamine treats"
             ));
+        } else if let Some(why) = caution(code) {
+            f.warning(format!("diagnoses[{i}].code {why}"));
         }
     }
 }
@@ -144,21 +147,27 @@ pub(super) fn check_prior_treatments(case: &Case, _: &Context, f: &mut Findings)
     }
     let conditions: Vec<Condition> = case.diagnosis_codes().filter_map(condition).collect();
     let completed = |t: &&PriorTreatment| t.outcome != Outcome::Ongoing;
-    if conditions.contains(&Condition::Depression) {
-        let adequate = case
-            .prior_treatments
+    // Plans accept "failure or intolerance": a trial stopped early for side effects has
+    // failed, whatever its length.
+    let adequate = |kinds: &[TreatmentKind]| {
+        case.prior_treatments
             .iter()
             .filter(completed)
-            .filter(|t| t.kind == TreatmentKind::Antidepressant)
+            .filter(|t| kinds.contains(&t.kind))
             .filter(|t| {
-                t.ended
-                    .is_some_and(|e| t.started.days_until(e) >= ADEQUATE_TRIAL_DAYS)
+                t.outcome == Outcome::SideEffects
+                    || t.ended
+                        .is_some_and(|e| t.started.days_until(e) >= ADEQUATE_TRIAL_DAYS)
             })
-            .count();
-        if adequate < 2 {
-            let trials = if adequate == 1 { "trial" } else { "trials" };
+            .count()
+    };
+    let trials = |n: usize| if n == 1 { "trial" } else { "trials" };
+    if conditions.contains(&Condition::Depression) {
+        let n = adequate(&[TreatmentKind::Antidepressant]);
+        if n < 2 {
             f.blocker(format!(
-                "only {adequate} antidepressant {trials} of 6+ weeks documented; add at least 2 (prior_treatments[].started/ended)"
+                "only {n} antidepressant {} of 6+ weeks (or stopped for side effects) documented; add at least 2 (prior_treatments[].started/ended/outcome)",
+                trials(n)
             ));
         }
         let augmented = case.prior_treatments.iter().any(|t| {
@@ -172,6 +181,14 @@ pub(super) fn check_prior_treatments(case: &Case, _: &Context, f: &mut Findings)
         });
         if !augmented {
             f.warning("no augmentation, psychotherapy, ECT or TMS documented; many plans ask for one (prior_treatments[].kind)");
+        }
+    } else if conditions.contains(&Condition::BipolarDepression) {
+        let n = adequate(&[TreatmentKind::Antipsychotic, TreatmentKind::MoodStabilizer]);
+        if n < 2 {
+            f.blocker(format!(
+                "only {n} {} of a mood stabilizer or antipsychotic of 6+ weeks (or stopped for side effects) documented for bipolar depression; add at least 2 (prior_treatments[].kind: mood-stabilizer or antipsychotic)",
+                trials(n)
+            ));
         }
     } else if conditions
         .iter()
@@ -252,6 +269,11 @@ pub(super) fn check_denial(case: &Case, context: &Context, f: &mut Findings) {
         && received < date
     {
         f.warning("denial.received is before denial.date; check both against the notice");
+    }
+    if case.insurer.plan_type == Some(PlanType::Medicare)
+        && case.request.dates_of_service.is_empty()
+    {
+        f.blocker("Original Medicare requires the dates of service in the request (42 CFR 405.944(b)); add request.dates_of_service");
     }
     for (field, date) in [("date", denial.date), ("received", denial.received)] {
         if date.is_some_and(|d| d > context.today) {
@@ -370,13 +392,32 @@ pub(super) fn check_testimonials(case: &Case, _: &Context, f: &mut Findings) {
 }
 
 pub(super) fn check_peer_review(case: &Case, _: &Context, f: &mut Findings) {
-    if case.stage < Stage::SecondLevelAppeal {
+    // From the first denial on: a conversation between the provider and the plan's
+    // reviewer often settles a case before the appeal is decided.
+    if case.stage < Stage::InternalAppeal {
         return;
     }
     if !case.peer_review.as_ref().is_some_and(|p| p.requested) {
         f.warning(format!(
-            "stage {} should ask for review by an independent psychiatrist; set peer_review.requested: true",
+            "stage {} should ask for a peer-to-peer conversation or review by an independent psychiatrist; set peer_review.requested: true",
             case.stage.as_str()
+        ));
+    }
+}
+
+pub(super) fn check_representative(case: &Case, _: &Context, f: &mut Findings) {
+    if case.stage < Stage::InternalAppeal || case.filed_by == FiledBy::Patient {
+        return;
+    }
+    if blank(case.representative_authorization.as_deref()) {
+        let rule = case
+            .insurer
+            .plan_type
+            .map_or("a signed authorisation the plan accepts", |p| {
+                Program::of(p).representative_rule()
+            });
+        f.blocker(format!(
+            "the organisation files for the patient, so the plan needs {rule}; add representative_authorization (the signed file, beside the case file), or filed_by: patient if the patient signs and sends the appeal"
         ));
     }
 }

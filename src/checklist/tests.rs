@@ -31,6 +31,7 @@ letter_of_medical_necessity:
 patient_statement: I want my life back.
 evidence: [murrough-2013, anand-2023, mcintyre-2021]
 peer_review: { requested: true }
+filed_by: patient
 "#;
 
 fn today() -> Date {
@@ -95,6 +96,7 @@ fn rules_have_unique_ids_in_article_order() {
             "prior-treatments",
             "insurer-policy",
             "denial",
+            "representative",
             "deadline",
             "evidence",
             "testimonials",
@@ -176,8 +178,9 @@ fn icd10_codes() {
     }
     assert_eq!(condition("F33.2"), Some(Condition::Depression));
     assert_eq!(condition("F32.A"), Some(Condition::Depression));
-    assert_eq!(condition("F31.4"), Some(Condition::Depression));
-    assert_eq!(condition("F31.81"), None);
+    assert_eq!(condition("F31.4"), Some(Condition::BipolarDepression));
+    assert_eq!(condition("F31.81"), Some(Condition::BipolarDepression));
+    assert_eq!(condition("F31.9"), None);
     assert_eq!(condition("F41.1"), Some(Condition::Anxiety));
     assert_eq!(condition("F43.12"), Some(Condition::Ptsd));
     assert_eq!(condition("F43.2"), None);
@@ -193,6 +196,21 @@ fn diagnosis_rule() {
     );
     let odd = with("code: F33.2", "code: F90.0");
     assert!(of(&run(&odd), "diagnosis")[0].starts_with("warning: diagnoses[0].code is outside"));
+    // Within scope, but a reviewer will question psychotic features and remission.
+    for (code, why) in [
+        ("F33.3", "psychotic features"),
+        ("F32.5", "in remission"),
+        ("F33.41", "in remission"),
+    ] {
+        let text = with("code: F33.2", &format!("code: {code}"));
+        let found = of(&run(&text), "diagnosis");
+        assert!(
+            found.len() == 1 && found[0].starts_with("warning:") && found[0].contains(why),
+            "{code}: {found:?}"
+        );
+    }
+    // Bipolar II is within scope.
+    assert!(of(&run(&with("code: F33.2", "code: F31.81")), "diagnosis").is_empty());
     let none = with(
         "diagnoses:\n  - { code: F33.2, description: \"Major depressive disorder, recurrent, severe\" }",
         "diagnoses: []",
@@ -212,7 +230,7 @@ fn prior_treatments_rule_for_depression() {
     assert_eq!(
         of(&run(&short), "prior-treatments"),
         [
-            "blocker: only 1 antidepressant trial of 6+ weeks documented; add at least 2 (prior_treatments[].started/ended)"
+            "blocker: only 1 antidepressant trial of 6+ weeks (or stopped for side effects) documented; add at least 2 (prior_treatments[].started/ended/outcome)"
         ]
     );
     let ongoing = with(
@@ -427,8 +445,27 @@ fn peer_review_rule() {
         "peer_review: { requested: false }",
     );
     assert_eq!(of(&run(&bad), "peer-review").len(), 1);
+    // From the first denial on, not only at the second level.
     let internal = bad.replace("stage: second-level-appeal", "stage: internal-appeal");
-    assert!(of(&run(&internal), "peer-review").is_empty());
+    assert_eq!(of(&run(&internal), "peer-review").len(), 1);
+    let request = bad.replace("stage: second-level-appeal", "stage: prior-authorization");
+    assert!(of(&run(&request), "peer-review").is_empty());
+}
+
+#[test]
+fn representative_rule() {
+    assert!(
+        of(&run(GOOD), "representative").is_empty(),
+        "the patient files GOOD"
+    );
+    let organisation = with("filed_by: patient\n", "");
+    let found = of(&run(&organisation), "representative");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("29 CFR 2560.503-1(b)(4)"), "{found:?}");
+    let medicare = organisation.replace("plan_type: employer-self-funded", "plan_type: medicare");
+    assert!(of(&run(&medicare), "representative")[0].contains("CMS-1696"));
+    let named = format!("{organisation}representative_authorization: aor.pdf\n");
+    assert!(of(&run(&named), "representative").is_empty());
 }
 
 #[test]
@@ -532,4 +569,33 @@ fn findings_are_sorted_most_severe_first() {
     sorted.sort_by_key(|s| std::cmp::Reverse(*s));
     assert_eq!(severities, sorted);
     assert_eq!(severities[0], Severity::Blocker);
+}
+
+#[test]
+fn a_trial_stopped_for_side_effects_counts_as_failed() {
+    let short = with(
+        "ended: 2024-06-01, outcome: partial-response",
+        "ended: 2024-04-15, outcome: side-effects",
+    );
+    assert!(of(&run(&short), "prior-treatments").is_empty());
+}
+
+#[test]
+fn bipolar_depression_counts_mood_stabilizers_and_antipsychotics() {
+    let bipolar = with("code: F33.2", "code: F31.4");
+    // Two antidepressants do not answer bipolar depression.
+    assert!(
+        of(&run(&bipolar), "prior-treatments")[0]
+            .starts_with("blocker: only 0 trials of a mood stabilizer or antipsychotic")
+    );
+    let treated = bipolar
+        .replace(
+            "name: Sertraline, kind: antidepressant",
+            "name: Lithium, kind: mood-stabilizer",
+        )
+        .replace(
+            "name: Venlafaxine XR, kind: antidepressant",
+            "name: Quetiapine, kind: antipsychotic",
+        );
+    assert!(of(&run(&treated), "prior-treatments").is_empty());
 }

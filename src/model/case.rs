@@ -74,9 +74,28 @@ pub struct Case {
     /// What the patient can do if insurance does not cover the treatment.
     #[serde(default)]
     pub alternatives: Option<Alternatives>,
+    /// Who files the appeal: the organisation for the patient (the default), or the
+    /// patient, who signs and sends it.
+    #[serde(default)]
+    pub filed_by: FiledBy,
+    /// The patient's signed appointment of the organisation as representative (PDF or
+    /// image beside the case file), enclosed with the packet.
+    #[serde(default)]
+    pub representative_authorization: Option<String>,
     /// Internal notes; never rendered.
     #[serde(default)]
     pub notes: Option<String>,
+}
+
+/// Who files the appeal and signs its letter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FiledBy {
+    /// The organisation files as the patient's representative.
+    #[default]
+    Organisation,
+    /// The patient signs and sends the appeal; the organisation only prepares it.
+    Patient,
 }
 
 /// The step of the appeal process a packet is for.
@@ -376,8 +395,12 @@ impl PriorTreatment {
 pub enum TreatmentKind {
     /// An antidepressant medication.
     Antidepressant,
-    /// An augmentation agent (antipsychotic, lithium...).
+    /// An augmentation agent added to an antidepressant (an antipsychotic, lithium...).
     Augmentation,
+    /// An antipsychotic given on its own, as for bipolar depression (quetiapine...).
+    Antipsychotic,
+    /// A mood stabilizer given on its own (lithium, lamotrigine...).
+    MoodStabilizer,
     /// Psychotherapy.
     Psychotherapy,
     /// Electroconvulsive therapy.
@@ -396,6 +419,8 @@ impl TreatmentKind {
         match self {
             TreatmentKind::Antidepressant => "Antidepressant",
             TreatmentKind::Augmentation => "Augmentation",
+            TreatmentKind::Antipsychotic => "Antipsychotic",
+            TreatmentKind::MoodStabilizer => "Mood stabilizer",
             TreatmentKind::Psychotherapy => "Psychotherapy",
             TreatmentKind::Ect => "ECT",
             TreatmentKind::Tms => "TMS",

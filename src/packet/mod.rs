@@ -194,6 +194,9 @@ pub struct ProviderData {
 pub struct Conditions {
     /// Major depression or bipolar depression.
     pub depression: bool,
+    /// Major depressive disorder (F32, F33), for which esketamine is approved; not
+    /// bipolar depression.
+    pub unipolar: bool,
     /// An anxiety disorder.
     pub anxiety: bool,
     /// Post-traumatic stress disorder.
@@ -336,7 +339,11 @@ impl PacketData {
         let mut conditions = Conditions::default();
         for code in case.diagnosis_codes() {
             match checklist::condition(code) {
-                Some(Condition::Depression) => conditions.depression = true,
+                Some(Condition::Depression) => {
+                    conditions.depression = true;
+                    conditions.unipolar = true;
+                }
+                Some(Condition::BipolarDepression) => conditions.depression = true,
                 Some(Condition::Anxiety) => conditions.anxiety = true,
                 Some(Condition::Ptsd) => conditions.ptsd = true,
                 None => {}
