@@ -529,3 +529,138 @@ fn an_over_long_text_is_left_out_of_the_packet_and_blocks_it() {
     let all = pages(&render_pdf(&data)).join("\n");
     assert_has(&all, "Left out: longer than 64 KiB");
 }
+
+#[test]
+fn each_program_gets_its_own_letter() {
+    let (dir, text) = fixture("ready");
+    let plan = |plan: &str, stage: &str| {
+        text.replace("plan_type: aca-marketplace", &format!("plan_type: {plan}"))
+            .replace("stage: internal-appeal", &format!("stage: {stage}"))
+            .replace("reason_text:", "urgent: true\n  reason_text:")
+    };
+    // (plan, stage, what the letter must say, what it must not)
+    let programs: [(&str, &str, &[&str], &[&str]); 7] = [
+        (
+            "aca-marketplace",
+            "internal-appeal",
+            &[
+                "Internal appeal",
+                "42 U.S.C. 300gg-26",
+                "free of charge",
+                "2560.503-1(h)(2)(iii)",
+                "within 72 hours (29 CFR 2560.503-1(i)(2)(i))",
+                "run at the same time",
+            ],
+            &["29 U.S.C. 1185a"],
+        ),
+        (
+            "employer-self-funded",
+            "second-level-appeal",
+            &[
+                "Second-level internal appeal",
+                "(29 U.S.C. 1185a)",
+                "2560.503-1(h)(3)(ii)",
+            ],
+            &["300gg-26"],
+        ),
+        (
+            "medicare",
+            "internal-appeal",
+            &[
+                "Request for redetermination",
+                "request a redetermination of",
+                "initial determination",
+                "decide as quickly as it can",
+            ],
+            &[
+                "72 hours",
+                "Parity",
+                "free of charge",
+                "run at the same time",
+            ],
+        ),
+        (
+            "medicare-advantage",
+            "internal-appeal",
+            &[
+                "Request for reconsideration",
+                "organization determination",
+                "within 72 hours (42 CFR 422.590(e))",
+            ],
+            &["Parity", "free of charge", "run at the same time"],
+        ),
+        (
+            "medicaid-managed-care",
+            "internal-appeal",
+            &[
+                "Appeal",
+                "Medicaid parity rules (42 CFR part 438, subpart K)",
+                "42 CFR 438.406(b)(5)",
+                "within 72 hours (42 CFR 438.408(b)(3))",
+            ],
+            &["1185a", "run at the same time"],
+        ),
+        (
+            "medicaid-managed-care",
+            "external-review",
+            &[
+                "Request for a State fair hearing",
+                "request a State fair hearing of",
+            ],
+            &["independent review organisation"],
+        ),
+        (
+            "aca-marketplace",
+            "external-review",
+            &[
+                "Request for external review",
+                "an external review by an independent review organisation",
+            ],
+            &["State fair hearing"],
+        ),
+    ];
+    for (plan_type, stage, present, absent) in programs {
+        let all = pages(&render_pdf(&packet_data(&dir, &plan(plan_type, stage)))).join("\n");
+        for needle in present {
+            assert!(
+                all.contains(needle),
+                "{plan_type} {stage}: {needle:?} missing"
+            );
+        }
+        for needle in absent {
+            assert!(
+                !all.contains(needle),
+                "{plan_type} {stage}: {needle:?} printed"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_patient_who_files_signs_in_the_first_person() {
+    let (dir, text) = fixture("ready");
+    let text = format!("{text}filed_by: patient\n");
+    let all = pages(&render_pdf(&packet_data(&dir, &text))).join("\n");
+    assert_has(&all, "I appeal");
+    assert_has(&all, "which helped me prepare it");
+    assert!(
+        !all.contains("On behalf of Morgan Ellis"),
+        "the organisation speaks for the patient"
+    );
+    assert!(!all.contains("as appointed representative"));
+}
+
+#[test]
+fn esketamine_is_not_named_for_bipolar_depression() {
+    let (dir, text) = fixture("ready");
+    let bipolar = text.replace("code: F33.2", "code: F31.4");
+    let all = pages(&render_pdf(&packet_data(&dir, &bipolar))).join("\n");
+    assert!(
+        !all.contains("Esketamine"),
+        "esketamine named for bipolar depression"
+    );
+    assert_has(
+        &all,
+        "non-competitive antagonist of the NMDA glutamate receptor",
+    );
+}

@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::attachments::{Enclosure, Role};
 use crate::checklist::{self, CheckedCase, Condition, Deadline, Finding, Severity};
-use crate::model::case::{Case, MAX_MARKDOWN_BYTES, Stage};
+use crate::law::Program;
+use crate::model::case::{Case, FiledBy, MAX_MARKDOWN_BYTES, Stage};
 use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::{Code, Date};
 use crate::model::organisation::Organisation;
@@ -57,8 +58,6 @@ pub struct PacketData {
     pub id: String,
     /// The stage being filed, as written in case files.
     pub stage: Stage,
-    /// The stage in plain words.
-    pub stage_title: &'static str,
     /// The packet's date, written out.
     pub prepared_on: String,
     /// The packet's date, for the PDF timestamp and `datetime.today()`.
@@ -110,6 +109,91 @@ pub struct PacketData {
     pub reviewer_specialty: String,
     /// The enclosed files other than the signed letter, in case order.
     pub enclosures: Vec<Enclosure>,
+    /// What the law of the case's program lets the letter say.
+    pub program: ProgramData,
+}
+
+/// What the law of the case's program lets the letter say, each right with the rule that
+/// grants it there (see [`crate::law`]); `None` where the program grants none.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgramData {
+    /// Who files: `organisation` or `patient`, who then signs the letter.
+    pub filed_by: &'static str,
+    /// The letter's subject line, in the program's own words.
+    pub subject: &'static str,
+    /// What the letter asks for, as in "we request a redetermination of ...".
+    pub asks: &'static str,
+    /// The expedited track's clock, where the case is urgent and the level has one.
+    pub expedited: Option<ClockData>,
+    /// The rule that lets an expedited external review run beside an urgent internal
+    /// appeal, where the case is urgent and that applies.
+    pub concurrent_external: Option<&'static str>,
+    /// The parity law, where parity applies: its name and citation.
+    pub parity: Option<String>,
+    /// The rule granting the claim file, and whether free of charge.
+    pub claim_file: Option<ClaimFileData>,
+    /// The rule on who decides an appeal (not involved before, clinical expertise).
+    pub reviewer_rule: Option<&'static str>,
+}
+
+/// A decision clock as printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClockData {
+    /// The time in words, e.g. "72 hours".
+    pub time: &'static str,
+    /// The regulation.
+    pub cite: &'static str,
+}
+
+/// The claim-file right as printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClaimFileData {
+    /// The regulation.
+    pub cite: &'static str,
+    /// Whether the copy is free of charge.
+    pub free: bool,
+}
+
+/// Works out what the law of a case's program lets its letter say.
+fn program_data(case: &Case) -> ProgramData {
+    let program = case.insurer.plan_type.map(Program::of);
+    let level = program.and_then(|p| p.level(case.stage).ok().flatten());
+    let urgent = case.denial.as_ref().is_some_and(|d| d.urgent);
+    let post_service = !case.request.dates_of_service.is_empty();
+    let expedited = level
+        .and_then(|l| l.expedited_for(post_service))
+        .filter(|_| urgent);
+    let internal = matches!(case.stage, Stage::InternalAppeal | Stage::SecondLevelAppeal);
+    ProgramData {
+        filed_by: match case.filed_by {
+            FiledBy::Organisation => "organisation",
+            FiledBy::Patient => "patient",
+        },
+        subject: match (case.stage, level) {
+            (Stage::PriorAuthorization, _) => "Request for prior authorization",
+            (_, Some(level)) => level.subject,
+            (stage, None) => stage.title(),
+        },
+        asks: level.map_or("this appeal", |l| l.asks),
+        expedited: expedited.map(|c| ClockData {
+            time: c.time,
+            cite: c.cite,
+        }),
+        concurrent_external: program
+            .and_then(Program::concurrent_external_review)
+            .filter(|_| urgent && internal && expedited.is_some()),
+        parity: program.and_then(|p| {
+            let cite = p.parity()?;
+            Some(match p {
+                Program::MedicaidManagedCare => format!("the Medicaid parity rules ({cite})"),
+                _ => format!("the Mental Health Parity and Addiction Equity Act ({cite})"),
+            })
+        }),
+        claim_file: program
+            .and_then(Program::claim_file)
+            .map(|(cite, free)| ClaimFileData { cite, free }),
+        reviewer_rule: program.and_then(Program::reviewer_rule),
+    }
 }
 
 /// The filing deadline as printed.
@@ -225,6 +309,8 @@ pub struct RequestData {
     pub sessions: Option<u32>,
     /// Schedule.
     pub schedule: Option<String>,
+    /// The dates the treatment was given, written out.
+    pub dates_of_service: Vec<String>,
     /// Cost per session, formatted in US dollars.
     pub cost_per_session: Option<String>,
     /// Where the treatment is given.
@@ -378,7 +464,6 @@ impl PacketData {
             version: crate::VERSION,
             id: case.id.clone(),
             stage: case.stage,
-            stage_title: case.stage.title(),
             prepared_on: long_date(case.prepared_on),
             date: case.prepared_on,
             draft: !blockers.is_empty(),
@@ -440,6 +525,12 @@ impl PacketData {
                 codes: case.request.codes.iter().map(|c| c.to_string()).collect(),
                 sessions: case.request.sessions,
                 schedule: text(case.request.schedule.as_deref()),
+                dates_of_service: case
+                    .request
+                    .dates_of_service
+                    .iter()
+                    .map(|d| long_date(*d))
+                    .collect(),
                 cost_per_session: case.request.cost_per_session.map(dollars),
                 facility: text(case.request.facility.as_deref()),
             },
@@ -499,6 +590,7 @@ impl PacketData {
                 .filter(|e| e.role == Role::Attachment)
                 .cloned()
                 .collect(),
+            program: program_data(case),
         }
     }
 
