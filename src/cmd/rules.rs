@@ -15,5 +15,9 @@ pub(crate) fn rules_table() -> String {
             rule.checks
         ));
     }
+    table.push_str(
+        "\nFiling windows, decision clocks and the rights a letter states, per program and \
+         level: README, \"Appeal law by program\" (src/law/).\n",
+    );
     table
 }
