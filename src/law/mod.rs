@@ -447,3 +447,120 @@ impl Program {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(plan: PlanType, stage: Stage) -> Level {
+        Program::of(plan).level(stage).unwrap().unwrap()
+    }
+
+    #[test]
+    fn every_level_has_its_decision_clocks() {
+        use PlanType::*;
+        use Stage::*;
+        // (plan, stage, expedited, standard)
+        let table = [
+            (
+                EmployerSelfFunded,
+                InternalAppeal,
+                Some("72 hours"),
+                "29 CFR 2560.503-1(i)(2)",
+            ),
+            (
+                EmployerFullyInsured,
+                SecondLevelAppeal,
+                Some("72 hours"),
+                "29 CFR 2560.503-1(i)(2)",
+            ),
+            (
+                AcaMarketplace,
+                InternalAppeal,
+                Some("72 hours"),
+                "29 CFR 2560.503-1(i)(2)",
+            ),
+            (
+                AcaMarketplace,
+                ExternalReview,
+                Some("72 hours"),
+                "45 CFR 147.136(d)(2)(iv)",
+            ),
+            (Medicare, InternalAppeal, None, "42 CFR 405.950"),
+            (Medicare, SecondLevelAppeal, None, "42 CFR 405.970"),
+            (
+                MedicareAdvantage,
+                InternalAppeal,
+                Some("72 hours"),
+                "42 CFR 422.590(a), (b)",
+            ),
+            (
+                MedicaidManagedCare,
+                InternalAppeal,
+                Some("72 hours"),
+                "42 CFR 438.408(b)(2)",
+            ),
+            (
+                MedicaidManagedCare,
+                ExternalReview,
+                None,
+                "42 CFR 431.244(f)",
+            ),
+            (Medicaid, InternalAppeal, None, "42 CFR 431.244(f)"),
+        ];
+        for (plan, stage, expedited, standard) in table {
+            let l = level(plan, stage);
+            assert_eq!(l.expedited.map(|c| c.time), expedited, "{plan:?} {stage:?}");
+            assert_eq!(l.standard.cite, standard, "{plan:?} {stage:?}");
+        }
+        assert_eq!(
+            level(MedicareAdvantage, InternalAppeal).standard.time,
+            "30 days for a service, 60 days for a payment"
+        );
+        assert_eq!(
+            level(AcaMarketplace, ExternalReview).standard.time,
+            "45 days"
+        );
+        assert_eq!(level(Medicare, InternalAppeal).standard.time, "60 days");
+    }
+
+    #[test]
+    fn expedited_tracks_for_care_not_yet_given_only() {
+        let employer = level(PlanType::EmployerSelfFunded, Stage::InternalAppeal);
+        assert!(employer.expedited_for(false).is_some());
+        assert!(
+            employer.expedited_for(true).is_none(),
+            "a post-service claim is not urgent care"
+        );
+        let ma = level(PlanType::MedicareAdvantage, Stage::InternalAppeal);
+        assert!(
+            ma.expedited_for(true).is_none(),
+            "Medicare Advantage payment requests"
+        );
+        let medicaid = level(PlanType::MedicaidManagedCare, Stage::InternalAppeal);
+        assert!(medicaid.expedited_for(true).is_some());
+    }
+
+    #[test]
+    fn rights_are_granted_per_program() {
+        assert_eq!(Program::of(PlanType::Medicare).parity(), None);
+        assert_eq!(Program::of(PlanType::MedicareAdvantage).claim_file(), None);
+        assert_eq!(
+            Program::of(PlanType::MedicaidManagedCare).claim_file(),
+            Some(("42 CFR 438.406(b)(5)", true))
+        );
+        assert_eq!(
+            Program::of(PlanType::AcaMarketplace).parity(),
+            Some("42 U.S.C. 300gg-26")
+        );
+        assert_eq!(
+            Program::of(PlanType::EmployerSelfFunded).parity(),
+            Some("29 U.S.C. 1185a")
+        );
+        assert!(
+            Program::of(PlanType::MedicaidManagedCare)
+                .concurrent_external_review()
+                .is_none()
+        );
+    }
+}
