@@ -42,6 +42,58 @@ pub enum Command {
     /// Merges the summaries of shard builds into one output folder's reports.
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
+    /// Starts an organisation's case repository: settings, an example case, the schema.
+    Init(InitArgs),
+    /// Works with the templates built into appealpack.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Prints a shell completion script.
+    Completions(CompletionsArgs),
+    /// Prints the manual page (roff), for `man -l -`.
+    Man,
+}
+
+/// Arguments of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to start the repository in.
+    #[arg(default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Also writes a CI workflow that builds the packets on every push.
+    #[arg(long, value_enum, value_name = "SYSTEM")]
+    pub ci: Option<Ci>,
+}
+
+/// The CI systems `init` writes a workflow for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Ci {
+    /// GitHub Actions (`.github/workflows/appeal-packets.yml`).
+    Github,
+    /// GitLab CI (`.gitlab-ci.yml`).
+    Gitlab,
+}
+
+/// What `templates` does.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Writes the built-in templates and evidence library to a folder, to restyle.
+    Export(ExportArgs),
+}
+
+/// Arguments of `templates export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The folder to write them in; builds use ./templates when it exists.
+    #[arg(default_value = "templates", value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments shared by `check` and `build`.
@@ -50,9 +102,10 @@ pub struct CommonArgs {
     /// The folder of case files (searched recursively for *.yaml and *.yml).
     #[arg(default_value = "cases")]
     pub cases: PathBuf,
-    /// The templates folder (Typst templates and evidence.yaml).
-    #[arg(long, default_value = "templates", value_name = "DIR")]
-    pub templates: PathBuf,
+    /// The templates folder (Typst templates and evidence.yaml) [default: ./templates if it
+    /// exists, else the templates built into appealpack].
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
     /// The day deadlines are counted from, YYYY-MM-DD (default: the system date).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<Date>,

@@ -67,6 +67,17 @@ pub(crate) fn read_text(path: &Path, limit: u64, what: &str) -> Result<String> {
         .map_err(|_| anyhow::anyhow!("{what} {} is not UTF-8 text", path.display()))
 }
 
+/// Writes a new file, refusing to replace one that exists.
+pub(crate) fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// Creates a folder and its parents.
 pub fn create_dir_all(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path)

@@ -190,6 +190,9 @@ pub struct Summary {
     /// The shard this run built, for `--shard` builds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<Shard>,
+    /// The templates the packets were made from: a folder, or `built-in` (`build` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub templates: Option<String>,
     /// How long the run took and how many packets it rendered or skipped (`build` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timing: Option<Timing>,
@@ -224,6 +227,7 @@ impl Summary {
             today,
             totals: Totals::of(&cases),
             shard: None,
+            templates: None,
             timing: None,
             cases,
         }

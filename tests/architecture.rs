@@ -96,13 +96,16 @@ fn the_map_names_every_source_file() {
         let relative = entry.path().strip_prefix(&src).unwrap();
         let name = relative.to_str().unwrap();
         let top = relative.components().count() == 1;
-        // Top-level files and folders are named by path; files inside a folder by name.
+        // Top-level files and folders are named by path; what is inside a folder by name
+        // (a folder with a trailing slash).
         let needle = if top {
             if entry.file_type().is_dir() {
                 format!("src/{name}/")
             } else {
                 format!("src/{name}")
             }
+        } else if entry.file_type().is_dir() {
+            format!("`{}/`", entry.file_name().to_str().unwrap())
         } else {
             format!("`{}`", entry.file_name().to_str().unwrap())
         };

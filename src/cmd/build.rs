@@ -24,7 +24,7 @@ use crate::outcome::{CaseOutcome, Status, Summary, Timing};
 use crate::output::OutputFolder;
 use crate::packet;
 use crate::progress::Progress;
-use crate::render::{self, Renderer};
+use crate::render::{self, Renderer, templates};
 use crate::report::{self, Names};
 
 /// How many packets are rendered between evictions of Typst's memo cache.
@@ -69,10 +69,20 @@ struct Built {
 /// Runs `build`.
 pub fn run(args: &BuildArgs) -> Result<Exit> {
     let start = Instant::now();
-    let templates = &args.common.templates;
-    let library = load_library(templates)?;
+    let templates = templates::Source::choose(args.common.templates.as_deref());
+    let library = load_library(&templates)?;
     let organisation = Organisation::from_file(&args.config)?;
-    let renderer = Renderer::new(templates)?;
+    let renderer = Renderer::from_source(&templates)?;
+    let mut warnings = BTreeSet::new();
+    if let Some(version) = templates.exported_from().filter(|v| v != crate::VERSION) {
+        warnings.insert(format!(
+            "warning: the templates in {} were exported from appealpack {version}; the \
+             built-in templates have changed since (this is {}): `appealpack templates \
+             export NEW-FOLDER` writes the current ones to compare",
+            templates.describe(),
+            crate::VERSION
+        ));
+    }
     let fingerprint = cache::inputs_fingerprint(renderer.fingerprint());
     let output = OutputFolder::open(&args.output, Some(&args.common.cases))?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -101,7 +111,6 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
         loaded.retain(|l| shard.contains(l.id.as_deref().unwrap_or(&l.file)));
     }
 
-    let mut warnings = BTreeSet::new();
     let manifest = if args.force {
         Manifest::default()
     } else {
@@ -164,6 +173,7 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
     let rendered = shared.rendered.load(Ordering::Relaxed);
     let mut summary = Summary::new(today, outcomes);
     summary.shard = args.shard;
+    summary.templates = Some(templates.describe());
     summary.timing = Some(Timing {
         seconds: start.elapsed().as_secs_f64(),
         rendered,
@@ -200,8 +210,12 @@ pub(crate) fn closing_line(summary: &Summary, output: &Path, skipped: usize) -> 
     } else {
         String::new()
     };
+    let templates = summary
+        .templates
+        .as_deref()
+        .map_or_else(String::new, |t| format!(" (templates: {t})"));
     format!(
-        "{status}{t}{status:#}{skipped} in {seconds:.1} s; reports in {bold}{}{bold:#}",
+        "{status}{t}{status:#}{skipped} in {seconds:.1} s; reports in {bold}{}{bold:#}{templates}",
         output.display()
     )
 }

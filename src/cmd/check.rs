@@ -14,7 +14,7 @@ use crate::load::{self, Loaded};
 use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::Date;
 use crate::outcome::{CaseOutcome, Status, Summary};
-use crate::render;
+use crate::render::{self, templates};
 
 /// How many cases are checked between evictions of Typst's memo cache, which keeps every
 /// image the attachments rule decodes.
@@ -22,7 +22,7 @@ const EVICT_EVERY: usize = 64;
 
 /// Runs `check`.
 pub fn run(args: &CheckArgs) -> Result<Exit> {
-    let library = load_library(&args.common.templates)?;
+    let library = load_library(&templates::Source::choose(args.common.templates.as_deref()))?;
     let today = today(&args.common);
     let outcomes = check_all(&args.common.cases, today, &library)?;
     let summary = Summary::new(today, outcomes);

@@ -3,24 +3,27 @@
 
 pub mod build;
 pub mod check;
+pub mod init;
 pub mod merge;
 pub mod new;
 pub mod rules;
 pub mod schema;
+pub mod templates;
 
 use std::io::Write;
-use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
 use anyhow::{Context as _, Result};
+use clap::CommandFactory;
 
 use crate::checklist::Severity;
-use crate::cli::{Cli, Command, CommonArgs};
+use crate::cli::{Cli, Command, CommonArgs, TemplatesCommand};
 use crate::isolate;
 use crate::load::Loaded;
 use crate::model::evidence::{self, EvidenceLibrary};
 use crate::model::fields::Date;
 use crate::outcome::{CaseOutcome, Summary};
+use crate::render::templates::Source as TemplateSource;
 
 /// How a run ended, as the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +54,10 @@ pub fn run(cli: Cli) -> Exit {
         Command::Schema => print(&schema::schema_json()).map(|()| Exit::Ok),
         Command::Rules => print(&rules::rules_table()).map(|()| Exit::Ok),
         Command::Merge(args) => merge::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Templates(TemplatesCommand::Export(args)) => templates::run(&args),
+        Command::Completions(args) => print(&completions(args.shell)).map(|()| Exit::Ok),
+        Command::Man => print(&manual()).map(|()| Exit::Ok),
     };
     result.unwrap_or_else(|error| {
         if is_broken_pipe(&error) {
@@ -65,6 +72,22 @@ pub fn run(cli: Cli) -> Exit {
         );
         Exit::Error
     })
+}
+
+/// Returns the completion script of a shell, from the command-line definitions.
+fn completions(shell: clap_complete::Shell) -> String {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "appealpack", &mut script);
+    String::from_utf8_lossy(&script).into_owned()
+}
+
+/// Returns the manual page (roff), from the command-line definitions.
+fn manual() -> String {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .expect("writing to memory cannot fail");
+    String::from_utf8_lossy(&page).into_owned()
 }
 
 /// Writes text to standard output.
@@ -108,9 +131,11 @@ pub fn today(args: &CommonArgs) -> Date {
     args.today.unwrap_or_else(Date::today)
 }
 
-/// Loads the evidence library of a templates folder.
-pub(crate) fn load_library(templates: &Path) -> Result<EvidenceLibrary> {
-    EvidenceLibrary::from_file(&templates.join(evidence::FILE_NAME))
+/// Loads the evidence library of the templates in use.
+pub(crate) fn load_library(templates: &TemplateSource) -> Result<EvidenceLibrary> {
+    let (path, text) = templates.read_text(evidence::FILE_NAME, "the evidence library")?;
+    EvidenceLibrary::parse(&text)
+        .with_context(|| format!("invalid evidence library {}", path.display()))
 }
 
 /// Runs one case's work inside the panic guard: a panic becomes the case's `failed`

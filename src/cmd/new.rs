@@ -1,12 +1,12 @@
 //! The `new` command: a commented case file to fill in.
 
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
 use super::{Exit, print};
 use crate::cli::NewArgs;
+use crate::fsutil;
 use crate::model::case::validate_id;
 use crate::model::fields::Date;
 
@@ -17,13 +17,7 @@ pub fn run(args: &NewArgs) -> Result<Exit> {
         .with_context(|| format!("cannot create the folder {}", args.dir.display()))?;
     let path: PathBuf = args.dir.join(format!("{}.yaml", args.id));
     let text = case_skeleton(&args.id, Date::today(), &schema_path_from(&args.dir));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    fsutil::create_new(&path, text.as_bytes())?;
     print(&format!(
         "wrote {}; fill it in, then run `appealpack check`\n",
         path.display()

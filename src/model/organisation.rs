@@ -49,6 +49,13 @@ impl Organisation {
 
     /// Reads and parses an organisation file.
     pub fn from_file(path: &Path) -> Result<Organisation> {
+        if !path.exists() {
+            anyhow::bail!(
+                "there is no organisation file {}: run `appealpack init` to start a case \
+                 repository here, or pass --config FILE",
+                path.display()
+            );
+        }
         let text = crate::fsutil::read_text(path, MAX_BYTES, "the organisation file")?;
         Organisation::parse(&text)
             .with_context(|| format!("invalid organisation file {}", path.display()))

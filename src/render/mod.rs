@@ -114,14 +114,20 @@ pub struct Renderer {
 
 impl Renderer {
     /// Builds the renderer from a templates folder, refusing templates with syntax errors.
+    pub fn new(dir: &Path) -> Result<Renderer> {
+        Renderer::from_source(&templates::Source::Folder(dir.to_path_buf()))
+    }
+
+    /// Builds the renderer from a folder or the built-in templates, refusing templates
+    /// with syntax errors.
     ///
     /// Fonts are typst-assets' embedded fonts plus any `.otf`, `.ttf`, `.otc` or `.ttc`
-    /// file in the templates folder; system fonts are never used.
-    pub fn new(dir: &Path) -> Result<Renderer> {
+    /// file among the templates; system fonts are never used.
+    pub fn from_source(source: &templates::Source) -> Result<Renderer> {
         let mut fonts: Vec<Font> = typst_assets::fonts()
             .flat_map(|data| Font::iter(Bytes::new(data)))
             .collect();
-        let files = templates::read_folder(dir)?;
+        let files = source.read()?;
         let fingerprint = templates::fingerprint(&files);
         let mut templates = HashMap::new();
         for templates::TemplateFile { vpath, path, bytes } in files {
@@ -139,7 +145,7 @@ impl Renderer {
             let source = if extension == "typ" {
                 let text = std::str::from_utf8(bytes.as_slice())
                     .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", path.display()))?;
-                Some(Source::new(id, text.to_owned()))
+                Some(typst::syntax::Source::new(id, text.to_owned()))
             } else {
                 None
             };
@@ -154,7 +160,7 @@ impl Renderer {
         }
         let main = project_id(MAIN);
         if !templates.contains_key(&main) {
-            bail!("the templates folder {} has no {MAIN}", dir.display());
+            bail!("the templates folder {} has no {MAIN}", source.describe());
         }
         let renderer = Renderer {
             library: LazyHash::new(Library::default()),

@@ -1,13 +1,126 @@
-//! The templates folder, read once: what the renderer serves is exactly what the build
+//! The templates, read once: what the renderer serves is exactly what the build
 //! fingerprint hashes, so no template change can leave a stale packet.
 //!
-//! One walk decides both, with one rule: hidden files and folders (a name starting with
-//! `.`) are skipped; a symbolic link is followed only to a file inside the folder; a
-//! linked folder, or a link that leaves the folder, is an error.
+//! They come from a folder (`--templates DIR`, or `./templates` where it exists) or from
+//! the set built into the binary ([`BUILT_IN`]), so appealpack works in any folder. One
+//! walk of a folder decides what is served and hashed, with one rule: hidden files and
+//! folders (a name starting with `.`) are skipped; a symbolic link is followed only to a
+//! file inside the folder; a linked folder, or a link that leaves the folder, is an error.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+
+/// The templates and evidence library built into the binary, by file name.
+pub const BUILT_IN: &[(&str, &[u8])] = &[
+    (
+        "clinical.typ",
+        include_bytes!("../../templates/clinical.typ"),
+    ),
+    ("common.typ", include_bytes!("../../templates/common.typ")),
+    ("cover.typ", include_bytes!("../../templates/cover.typ")),
+    (
+        "enclosures.typ",
+        include_bytes!("../../templates/enclosures.typ"),
+    ),
+    (
+        "evidence.typ",
+        include_bytes!("../../templates/evidence.typ"),
+    ),
+    (
+        "evidence.yaml",
+        include_bytes!("../../templates/evidence.yaml"),
+    ),
+    ("history.typ", include_bytes!("../../templates/history.typ")),
+    ("letter.typ", include_bytes!("../../templates/letter.typ")),
+    ("lmn.typ", include_bytes!("../../templates/lmn.typ")),
+    (
+        "markdown.typ",
+        include_bytes!("../../templates/markdown.typ"),
+    ),
+    ("packet.typ", include_bytes!("../../templates/packet.typ")),
+    (
+        "statements.typ",
+        include_bytes!("../../templates/statements.typ"),
+    ),
+];
+
+/// The hidden file an exported templates folder records its appealpack version in.
+pub const VERSION_FILE: &str = ".appealpack-templates";
+
+/// Where the templates come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A folder of templates.
+    Folder(PathBuf),
+    /// The set built into the binary.
+    BuiltIn,
+}
+
+impl Source {
+    /// Chooses the templates: `--templates DIR` if given, else `./templates` where it
+    /// exists, else the built-in set.
+    pub fn choose(given: Option<&Path>) -> Source {
+        match given {
+            Some(dir) => Source::Folder(dir.to_path_buf()),
+            None if Path::new("templates").is_dir() => Source::Folder("templates".into()),
+            None => Source::BuiltIn,
+        }
+    }
+
+    /// Describes the source for people and the summary: the folder, or "built-in".
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Folder(dir) => dir.display().to_string(),
+            Source::BuiltIn => "built-in".to_owned(),
+        }
+    }
+
+    /// Reads every template file, sorted by virtual path.
+    pub(crate) fn read(&self) -> Result<Vec<TemplateFile>> {
+        match self {
+            Source::Folder(dir) => read_folder(dir),
+            Source::BuiltIn => Ok(BUILT_IN
+                .iter()
+                .map(|(name, bytes)| TemplateFile {
+                    vpath: format!("/{name}"),
+                    path: PathBuf::from(format!("<built-in>/{name}")),
+                    bytes: bytes.to_vec(),
+                })
+                .collect()),
+        }
+    }
+
+    /// Reads one file of the templates, such as `evidence.yaml`, as UTF-8 text.
+    pub(crate) fn read_text(&self, name: &str, what: &str) -> Result<(PathBuf, String)> {
+        match self {
+            Source::Folder(dir) => {
+                let path = dir.join(name);
+                let text = crate::fsutil::read_text(&path, MAX_FILE_BYTES, what)?;
+                Ok((path, text))
+            }
+            Source::BuiltIn => {
+                let (_, bytes) = BUILT_IN
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .with_context(|| format!("the built-in templates have no {name}"))?;
+                let text = std::str::from_utf8(bytes).expect("built-in templates are UTF-8");
+                Ok((PathBuf::from(format!("<built-in>/{name}")), text.to_owned()))
+            }
+        }
+    }
+
+    /// Returns the appealpack version a folder was exported from, where it says.
+    pub(crate) fn exported_from(&self) -> Option<String> {
+        let Source::Folder(dir) = self else {
+            return None;
+        };
+        let text = crate::fsutil::read_text(&dir.join(VERSION_FILE), 1024, "").ok()?;
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix("appealpack "))
+            .map(|v| v.trim().to_owned())
+    }
+}
 
 /// The virtual folder reserved for per-case files.
 pub(crate) const CASE_FOLDER: &str = "case";

@@ -35,9 +35,14 @@ pub fn run(args: &[&str]) -> Run {
 
 /// Runs the appealpack binary with extra environment variables.
 pub fn run_with(args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_in(root(), args, env)
+}
+
+/// Runs the appealpack binary in a folder, with extra environment variables.
+pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_appealpack"))
         .args(args)
-        .current_dir(root())
+        .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("APPEALPACK_DEBUG")
         .envs(env.iter().copied())
