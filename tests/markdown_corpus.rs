@@ -2,7 +2,7 @@
 //! compiler and checks that its text reaches the PDF.
 //!
 //! Examples are compiled in batches (one Typst document per batch, each example preceded by a
-//! marker), the PDF is turned back into text with `pdftotext`, and every alphanumeric word of
+//! marker), the PDF is turned back into text (pdf-extract), and every alphanumeric word of
 //! the example's reference HTML (tags stripped, entities decoded) must appear, whitespace
 //! ignored, in the text between the example's marker and the next.
 
@@ -24,7 +24,7 @@ const BATCH: usize = 50;
 const EXEMPT: &[(u32, &str)] = &[(
     27,
     "U+0D06 (Malayalam) has no glyph in the fonts bundled with Typst, so the PDF holds \
-     a .notdef glyph that pdftotext cannot map back to text",
+     a .notdef glyph that cannot be mapped back to text",
 )];
 
 /// One example of the CommonMark specification.
@@ -87,9 +87,9 @@ const BATCH_MAIN: &str = r#"
 QQEXENDQQ
 "#;
 
-/// Extracts the text of a PDF with `pdftotext`.
+/// Extracts the text of a PDF.
 fn pdf_text(pdf: &[u8]) -> String {
-    common::poppler("pdftotext", &["-enc", "UTF-8"], pdf)
+    common::pdf_pages(pdf).join("\n")
 }
 
 /// Splits extracted text at the markers into the text of each example, whitespace removed.

@@ -83,47 +83,78 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Runs a poppler tool (`pdftotext`, `pdfinfo`) on a PDF file and returns its output.
-pub fn poppler_file(tool: &str, args: &[&str], pdf: &Path) -> String {
-    let mut command = Command::new(tool);
-    command.args(args).arg(pdf);
-    if tool == "pdftotext" {
-        command.arg("-");
-    }
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {tool} (poppler-utils): {e}"));
-    assert!(
-        output.status.success(),
-        "{tool} failed on {}: {}",
-        pdf.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    // Zero-width spaces are break hints appealpack adds to long words; a reader sees none.
-    String::from_utf8_lossy(&output.stdout).replace('\u{200B}', "")
+/// Extracts the text of each page of a PDF, in Rust (pdf-extract), so the tests need no
+/// system package. Zero-width spaces, the break hints appealpack adds to long words, are
+/// dropped: a reader sees none.
+pub fn pdf_pages(pdf: &[u8]) -> Vec<String> {
+    pdf_extract::extract_text_from_mem_by_pages(pdf)
+        .unwrap_or_else(|e| panic!("cannot read the PDF's text: {e}"))
+        .into_iter()
+        .map(|page| page.replace('\u{200B}', ""))
+        .collect()
 }
 
-/// Runs a poppler tool on PDF bytes and returns its output.
-pub fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("packet.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    poppler_file(tool, args, &path)
-}
-
-/// Extracts the text of a PDF file, laid out as on the page.
+/// Extracts the text of a PDF file.
 pub fn pdf_text(pdf: &Path) -> String {
-    poppler_file("pdftotext", &["-layout"], pdf)
+    let bytes = std::fs::read(pdf).unwrap_or_else(|e| panic!("cannot read {}: {e}", pdf.display()));
+    pdf_pages(&bytes).join("\n")
 }
 
 /// Extracts the text of every page, whitespace collapsed so wrapped lines still match.
 pub fn pages(pdf: &[u8]) -> Vec<String> {
-    let text = poppler("pdftotext", &["-layout"], pdf);
-    let mut pages: Vec<String> = text.split('\u{c}').map(collapse).collect();
-    if pages.last().is_some_and(|p| p.is_empty()) {
-        pages.pop();
+    pdf_pages(pdf).iter().map(|p| collapse(p)).collect()
+}
+
+/// Returns the PDF's document information (title, dates...) and its XMP metadata, as text.
+pub fn pdf_metadata(pdf: &[u8]) -> (String, String) {
+    let doc = lopdf::Document::load_mem(pdf).expect("a PDF lopdf can read");
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(|r| doc.dereference(r))
+        .ok()
+        .and_then(|(_, o)| o.as_dict().ok().cloned())
+        .map(|dict| {
+            dict.iter()
+                .map(|(k, v)| {
+                    let value = match v {
+                        lopdf::Object::String(bytes, _) => decode_pdf_string(bytes),
+                        other => format!("{other:?}"),
+                    };
+                    format!("{}: {value}", String::from_utf8_lossy(k))
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default();
+    let xmp = doc
+        .catalog()
+        .ok()
+        .and_then(|catalog| catalog.get(b"Metadata").ok())
+        .and_then(|r| doc.dereference(r).ok())
+        .and_then(|(_, o)| o.as_stream().ok())
+        .map(|stream| {
+            let bytes = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+        .unwrap_or_default();
+    (info, xmp)
+}
+
+/// Decodes a PDF text string: UTF-16 with a byte order mark, or PDFDocEncoding (as Latin-1).
+fn decode_pdf_string(bytes: &[u8]) -> String {
+    match bytes {
+        [0xFE, 0xFF, rest @ ..] => {
+            let units: Vec<u16> = rest
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        _ => bytes.iter().map(|&b| char::from(b)).collect(),
     }
-    pages
 }
 
 /// Collapses runs of whitespace into single spaces.
