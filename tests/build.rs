@@ -332,9 +332,16 @@ fn rebuilds_skip_unchanged_packets_and_remove_only_their_own_files() {
     s.build("out", &["--force"]);
     assert_eq!(timing(&s.summary("out")), (2, 0));
 
-    // A deleted case loses its packet; files appealpack did not write stay.
+    // A deleted case loses its packet, and the run says so; files appealpack did not
+    // write stay.
     std::fs::remove_file(&draft).unwrap();
-    s.build("out", &[]);
+    let run = s.build("out", &[]);
+    assert!(
+        run.stderr
+            .contains("removed KET-2026-0102's old packet: its case file is gone"),
+        "{}",
+        run.stderr
+    );
     assert!(
         !s.path("out/KET-2026-0102").exists(),
         "the stale packet and its folder are removed"
@@ -342,6 +349,31 @@ fn rebuilds_skip_unchanged_packets_and_remove_only_their_own_files() {
     assert!(s.path("out/KET-2026-0101/packet.pdf").exists());
     assert!(s.path("out/notes.txt").exists());
     assert!(s.path("out/KET-2026-0555/packet.pdf").exists());
+}
+
+#[test]
+fn a_build_ends_with_every_problem_most_urgent_first() {
+    let s = Scratch::new();
+    let run = s.build("out", &[]);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    let invalid = lines
+        .iter()
+        .position(|l| l.starts_with("broken.yaml invalid: "));
+    let blocker = lines
+        .iter()
+        .position(|l| l.starts_with("KET-2026-0102 needs work: "));
+    assert!(
+        invalid.is_some() && blocker.is_some() && invalid < blocker,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        lines.last().unwrap().starts_with("3 cases, 1 ready"),
+        "{}",
+        run.stderr
+    );
+    let quiet = s.build("quiet", &["--quiet"]);
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
 }
 
 #[test]

@@ -61,10 +61,21 @@ fn a_fresh_folder_works_with_the_built_in_templates() {
 
     // A new case's modeline points at the schema init wrote.
     assert_eq!(run(repo, &["new", "KET-0001"]).code, 0);
-    let new = std::fs::read_to_string(repo.join("cases/KET-0001.yaml")).unwrap();
+    let new = std::fs::read_to_string(repo.join("cases/KET-0001/case.yaml")).unwrap();
     let modeline = new.lines().next().unwrap();
     let schema = modeline.split("$schema=").nth(1).unwrap();
-    assert!(repo.join("cases").join(schema).is_file(), "{modeline}");
+    assert!(
+        repo.join("cases/KET-0001").join(schema).is_file(),
+        "{modeline}"
+    );
+    // An id a case already has, anywhere under the cases folder, is refused.
+    let taken = run(repo, &["new", "EXAMPLE-0001"]);
+    assert_eq!(taken.code, 2);
+    assert!(
+        taken.stderr.contains("already has the id EXAMPLE-0001"),
+        "{}",
+        taken.stderr
+    );
     assert_eq!(run(repo, &["check"]).code, 1, "the blank case needs work");
 
     // The exported templates make the same packets, byte for byte.
@@ -229,6 +240,7 @@ fn run_gitlab(repo: &Path, pipeline: &str) {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn ci_examples_run_their_commands_in_a_repository_made_by_init() {
     let examples = common::root().join("examples/ci");

@@ -242,6 +242,13 @@ pub(super) fn check_insurer_policy(case: &Case, _: &Context, f: &mut Findings) {
 }
 
 pub(super) fn check_denial(case: &Case, context: &Context, f: &mut Findings) {
+    if case.stage == Stage::PriorAuthorization && case.denial.is_some() {
+        // The natural choice for "my prior authorization was denied", and a silent one:
+        // a request has no filing deadline, so none would be checked.
+        f.blocker(
+            "the case has a denial but stage prior-authorization: a denied prior authorization is appealed, so set stage: internal-appeal (the denial's deadline then counts)",
+        );
+    }
     if case.stage < Stage::InternalAppeal {
         return;
     }

@@ -302,8 +302,14 @@ fn denial_rule() {
     );
     let found = of(&run(&bad), "denial");
     assert_eq!(found.len(), 2, "{found:?}");
+    // A denied prior authorization is appealed: a denial at that stage is a trap.
     let prior_auth = bad.replace("stage: second-level-appeal", "stage: prior-authorization");
-    assert!(of(&run(&prior_auth), "denial").is_empty());
+    assert_eq!(
+        of(&run(&prior_auth), "denial"),
+        [
+            "blocker: the case has a denial but stage prior-authorization: a denied prior authorization is appealed, so set stage: internal-appeal (the denial's deadline then counts)"
+        ]
+    );
     // A notice from the future is a typo, and its deadline would overstate the time left.
     let future = with(
         "date: 2026-10-01, received: 2026-10-05",

@@ -12,7 +12,7 @@ use anyhow::{Context as _, Result};
 
 use super::{Exit, exit_for, guard_case, load_library, terminal_safe, today};
 use crate::cache::{self, Entry, Manifest};
-use crate::checklist;
+use crate::checklist::{self, Severity};
 use crate::cli::BuildArgs;
 use crate::fsutil;
 use crate::load::{self, Loaded};
@@ -164,7 +164,8 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
         .collect();
     entries.extend(others);
     let keep: HashSet<&str> = entries.iter().map(|e| e.id.as_str()).collect();
-    warnings.extend(remove_stale_packets(&manifest, &keep, &output));
+    let (removed, problems) = remove_stale_packets(&manifest, &keep, &existing, &output);
+    warnings.extend(problems);
     fsutil::write_atomic(
         &output.path().join(cache::FILE_NAME),
         Manifest::new(entries).to_json().as_bytes(),
@@ -186,8 +187,12 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
 
     if !args.quiet {
         let mut err = anstream::stderr().lock();
-        for warning in &warnings {
-            let _ = writeln!(err, "{}", terminal_safe(warning));
+        for line in warnings
+            .iter()
+            .chain(&removed)
+            .chain(&problem_lines(&summary))
+        {
+            let _ = writeln!(err, "{}", terminal_safe(line));
         }
         let _ = writeln!(err, "{}", closing_line(&summary, &args.output, skipped));
     }
@@ -380,18 +385,20 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
 ///
 /// An entry that names no packet of ours, or one that cannot be removed, is left alone
 /// and comes back as a warning: the build goes on.
+/// Returns a line for each packet removed, saying why, and a warning for each left alone.
 fn remove_stale_packets(
     manifest: &Manifest,
     keep: &HashSet<&str>,
+    existing: &HashSet<String>,
     output: &OutputFolder,
-) -> Vec<String> {
-    let mut warnings = Vec::new();
+) -> (Vec<String>, Vec<String>) {
+    let (mut removed, mut warnings) = (Vec::new(), Vec::new());
     for entry in &manifest.packets {
         if keep.contains(entry.id.as_str()) {
             continue;
         }
         let ours = validate_id(&entry.id).is_ok() && entry.packet == packet_path(&entry.id);
-        let removed = if ours {
+        let result = if ours {
             output.remove_packet(&entry.id, PACKET_FILE)
         } else {
             Err(
@@ -399,11 +406,53 @@ fn remove_stale_packets(
                     .into(),
             )
         };
-        if let Err(why) = removed {
-            warnings.push(format!("warning: {why}"));
+        match result {
+            Ok(()) => {
+                let why = if existing.contains(&entry.id) {
+                    "the case no longer loads or its packet failed"
+                } else {
+                    "its case file is gone"
+                };
+                removed.push(format!("removed {}'s old packet: {why}", entry.id));
+            }
+            Err(why) => warnings.push(format!("warning: {why}")),
         }
     }
-    warnings
+    (removed, warnings)
+}
+
+/// Returns a line for each problem the run found, most urgent case first: the errors of
+/// invalid and failed cases, then the blockers of cases that need work, by days left.
+fn problem_lines(summary: &Summary) -> Vec<String> {
+    let mut cases: Vec<&CaseOutcome> = summary
+        .cases
+        .iter()
+        .filter(|c| c.status != Status::Ready)
+        .collect();
+    cases.sort_by_key(|c| {
+        let broken = matches!(c.status, Status::Invalid | Status::Failed);
+        let days = c.deadline.as_ref().map_or(i64::MAX, |d| d.days_left);
+        (!broken, days)
+    });
+    let mut lines = Vec::new();
+    for case in cases {
+        let label = case.id.as_deref().unwrap_or(&case.file);
+        if let Some(error) = &case.error {
+            let first = error.lines().next().unwrap_or("");
+            lines.push(format!("{label} {}: {first}", case.status.as_str()));
+        }
+        for finding in case
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Blocker)
+        {
+            lines.push(format!(
+                "{label} needs work: {}: {}",
+                finding.rule, finding.message
+            ));
+        }
+    }
+    lines
 }
 
 /// Marks invalid every case whose id is the JUnit report's name in the output folder,

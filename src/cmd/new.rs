@@ -2,24 +2,42 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::{Result, bail};
 
 use super::{Exit, print};
 use crate::cli::NewArgs;
 use crate::fsutil;
+use crate::load;
 use crate::model::case::validate_id;
 use crate::model::fields::Date;
 
-/// Runs `new`.
+/// Runs `new`: writes `CASES/ID/case.yaml`, so the case's files have a folder of their
+/// own beside it, and refuses an id any case under the cases folder already has.
 pub fn run(args: &NewArgs) -> Result<Exit> {
     validate_id(&args.id).map_err(|e| anyhow::anyhow!("invalid case id: {e}"))?;
-    std::fs::create_dir_all(&args.dir)
-        .with_context(|| format!("cannot create the folder {}", args.dir.display()))?;
-    let path: PathBuf = args.dir.join(format!("{}.yaml", args.id));
-    let text = case_skeleton(&args.id, Date::today(), &schema_path_from(&args.dir));
+    if args.dir.is_dir() {
+        let taken = load::load_all(&args.dir)?
+            .into_iter()
+            .find(|l| l.id.as_deref() == Some(args.id.as_str()));
+        if let Some(taken) = taken {
+            bail!(
+                "{} already has the id {}; choose another",
+                taken.path.display(),
+                args.id
+            );
+        }
+    }
+    let folder = args.dir.join(&args.id);
+    if folder.exists() {
+        bail!("{} already exists; choose another id", folder.display());
+    }
+    fsutil::create_dir_all(&folder)?;
+    let path: PathBuf = folder.join("case.yaml");
+    let text = case_skeleton(&args.id, Date::today(), &schema_path_from(&folder));
     fsutil::create_new(&path, text.as_bytes())?;
     print(&format!(
-        "wrote {}; fill it in, then run `appealpack check`\n",
+        "wrote {}; fill it in, put the case's files (the denial notice, the signed letter) \
+         beside it, then run `appealpack check`\n",
         path.display()
     ))?;
     Ok(Exit::Ok)
