@@ -216,7 +216,8 @@ fn ready_packet_shows_what_a_reader_needs() {
         !all.contains("INTERNAL NOTE"),
         "internal notes were printed"
     );
-    // The cover sheet lists the contents and the page count.
+    // The cover sheet lists the contents and the page count, and the fax number.
+    assert_has(&pages[0], "Fax: (555) 010-2041");
     assert_has(&pages[0], "Contents");
     assert_has(&pages[0], "Treatment history");
     assert_has(&pages[0], &format!("Pages {}", pages.len()));

@@ -21,6 +21,9 @@ pub struct Organisation {
     pub address: String,
     /// Phone number.
     pub phone: String,
+    /// Fax number, printed on the cover sheet and letterhead.
+    #[serde(default)]
+    pub fax: Option<String>,
     /// Email address.
     #[serde(default)]
     pub email: Option<String>,
@@ -79,8 +82,13 @@ mod tests {
 
     #[test]
     fn refuses_unknown_keys_and_blank_fields() {
-        let error = Organisation::parse(&format!("{SAMPLE}fax: 1\n")).unwrap_err();
-        assert!(error.to_string().contains("unknown field `fax`"), "{error}");
+        let error = Organisation::parse(&format!("{SAMPLE}telex: 1\n")).unwrap_err();
+        assert!(
+            error.to_string().contains("unknown field `telex`"),
+            "{error}"
+        );
+        let with_fax = Organisation::parse(&format!("{SAMPLE}fax: (555) 010-0101\n")).unwrap();
+        assert_eq!(with_fax.fax.as_deref(), Some("(555) 010-0101"));
         let error = Organisation::parse(&SAMPLE.replace("Sam Lee", "''")).unwrap_err();
         assert_eq!(error.to_string(), "signatory is blank");
         assert!(Organisation::parse("name: X\n").is_err());
