@@ -9,6 +9,7 @@ use super::codes::{Condition, caution, condition, icd10_is_well_formed, npi_is_v
 use super::{Context, Findings};
 use crate::law::deadline::{self, CLOSE_DAYS, Deadline, Unknown};
 use crate::law::{self, Program};
+use crate::model::validate::closest;
 
 /// Returns whether a text field is missing or blank.
 fn blank(value: Option<&str>) -> bool {
@@ -365,8 +366,13 @@ const MIN_CITATIONS: usize = 3;
 pub(super) fn check_evidence(case: &Case, context: &Context, f: &mut Findings) {
     for (i, key) in case.evidence.iter().enumerate() {
         if context.library.get(key).is_none() {
+            // The suggestion is a key of the library, never the case's own text.
+            let keys = context.library.references().iter().map(|r| r.key.as_str());
+            let suggestion = closest(key, keys)
+                .map(|k| format!("did you mean `{k}`? Or "))
+                .unwrap_or_default();
             f.blocker(format!(
-                "evidence[{i}] is not a key of the evidence library (templates/evidence.yaml); fix the key or add the reference under extra_evidence"
+                "evidence[{i}] is not a key of the evidence library (templates/evidence.yaml); {suggestion}fix the key or add the reference under extra_evidence"
             ));
         }
     }

@@ -409,6 +409,12 @@ fn deadline_rule() {
 
 #[test]
 fn evidence_rule() {
+    let near = with("mcintyre-2021]", "mcintyre-2021, zarate-2005]");
+    assert!(
+        of(&run(&near), "evidence")[0].contains("did you mean `zarate-2006`?"),
+        "{:?}",
+        of(&run(&near), "evidence")
+    );
     let unknown = with("mcintyre-2021]", "mcintyre-2021, smith-1999]");
     assert_eq!(
         of(&run(&unknown), "evidence"),

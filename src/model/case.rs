@@ -661,6 +661,8 @@ pub struct LoadError {
     pub location: Option<(usize, usize)>,
     /// What is wrong, with the field path where known.
     pub message: String,
+    /// The file's other problems, each with its place: every problem is reported at once.
+    pub more: Vec<(Option<(usize, usize)>, String)>,
 }
 
 impl LoadError {
@@ -669,10 +671,23 @@ impl LoadError {
             file: file.to_path_buf(),
             location: None,
             message: message.into(),
+            more: Vec::new(),
         }
     }
 
-    fn from_yaml(file: &Path, error: &serde_yaml::Error) -> LoadError {
+    /// Makes one error of a file's problems, the first leading.
+    fn of_problems(file: &Path, problems: Vec<super::validate::Problem>) -> Option<LoadError> {
+        let mut problems = problems.into_iter();
+        let first = problems.next()?;
+        Some(LoadError {
+            file: file.to_path_buf(),
+            location: first.location,
+            message: first.message,
+            more: problems.map(|p| (p.location, p.message)).collect(),
+        })
+    }
+
+    fn from_yaml(file: &Path, text: &str, error: &serde_yaml::Error) -> LoadError {
         let mut message = error.to_string();
         let location = error.location().map(|l| (l.line(), l.column()));
         if let Some((line, column)) = location {
@@ -682,6 +697,16 @@ impl LoadError {
             }
         }
         message = super::yaml_error::plain(&message);
+        // A tab where YAML wants spaces gives a scanner message that never says "tab".
+        let tab = location
+            .and_then(|(line, _)| text.lines().nth(line.saturating_sub(1)))
+            .is_some_and(|l| l.contains('\t'));
+        if tab && (message.contains("cannot start any token") || message.contains("tab")) {
+            let line = location.map_or(0, |(line, _)| line);
+            message = format!(
+                "line {line} has a tab: YAML indents with spaces only; replace the tab with spaces"
+            );
+        }
         if message == "recursion limit exceeded" {
             message = "nesting too deep (YAML recursion limit exceeded)".into();
         } else if message == "repetition limit exceeded" {
@@ -692,6 +717,7 @@ impl LoadError {
             file: file.to_path_buf(),
             location,
             message,
+            more: Vec::new(),
         }
     }
 }
@@ -702,7 +728,15 @@ impl fmt::Display for LoadError {
         if let Some((line, column)) = self.location {
             write!(f, ":{line}:{column}")?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", self.message)?;
+        for (location, message) in &self.more {
+            write!(f, "\n{}", self.file.display())?;
+            if let Some((line, column)) = location {
+                write!(f, ":{line}:{column}")?;
+            }
+            write!(f, ": {message}")?;
+        }
+        Ok(())
     }
 }
 
@@ -719,8 +753,12 @@ impl Case {
             // The strict model stops at the first wrong type, before an alias bomb or deep
             // nesting would be expanded; a generic pass tells whether one is the real cause.
             match serde_yaml::from_str::<serde_yaml::Value>(text) {
-                Err(limit) if is_limit(&limit) => LoadError::from_yaml(file, &limit),
-                _ => LoadError::from_yaml(file, &e),
+                Err(limit) if is_limit(&limit) => LoadError::from_yaml(file, text, &limit),
+                // It is YAML: the schema lists every problem at once, where it finds any
+                // (it does not see the checks the typed load adds, such as date ranges).
+                Ok(_) => LoadError::of_problems(file, super::validate::problems(text))
+                    .unwrap_or_else(|| LoadError::from_yaml(file, text, &e)),
+                Err(_) => LoadError::from_yaml(file, text, &e),
             }
         })?;
         if let Err(message) = validate_id(&case.id) {
@@ -808,6 +846,15 @@ pub(crate) fn read_case_text(file: &Path) -> Result<String, LoadError> {
             format!("not UTF-8 text (invalid byte at offset {at}); save the case file as UTF-8"),
         )
     })
+}
+
+/// Returns the JSON Schema (draft-07) of the case file, pretty-printed with a final newline.
+pub fn schema_json() -> String {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let schema = generator.into_root_schema_for::<Case>();
+    let mut json = serde_json::to_string_pretty(&schema).expect("schema serializes");
+    json.push('\n');
+    json
 }
 
 /// The summary document's name at the top of the output folder.
@@ -930,9 +977,9 @@ request: { treatment: IV ketamine, codes: [96365, 96366, J3490], sessions: 6, sc
         let text = MINIMAL.replace("prior-authorization", "pre-auth");
         let error = parse(&text).unwrap_err();
         assert!(
-            error.message.starts_with(
-                "stage: not one of the allowed values; expected one of `prior-authorization`"
-            ),
+            error
+                .message
+                .starts_with("stage: not one of the allowed values: `prior-authorization`"),
             "{error}"
         );
     }
@@ -955,6 +1002,42 @@ request: { treatment: IV ketamine, codes: [96365, 96366, J3490], sessions: 6, sc
         }
         let text = MINIMAL.replace("sessions: 6", "sessions: 6, cost_per_session: 650.5");
         assert_eq!(parse(&text).unwrap().request.cost_per_session, Some(650.5));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let text = MINIMAL
+            .replace("sessions: 6", "sessions: six")
+            .replace("prior-authorization", "pre-auth")
+            .replace("member_id: ABC123", "member_id: ABC123, membr: 1");
+        let error = parse(&text).unwrap_err();
+        let shown = error.to_string();
+        assert_eq!(shown.lines().count(), 3, "{shown}");
+        assert!(
+            shown.contains("cases/a/case.yaml:2:8: stage: not one of"),
+            "{shown}"
+        );
+        assert!(shown.contains(":4:"), "{shown}");
+        assert!(
+            shown.contains("unknown field `membr`; did you mean `member_id`?"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("request.sessions: expected a whole number"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_tab_is_named() {
+        let text = MINIMAL.replace("request:", "\trequest:");
+        let error = parse(&text).unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("has a tab: YAML indents with spaces"),
+            "{error}"
+        );
     }
 
     #[test]

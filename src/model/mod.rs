@@ -5,4 +5,5 @@ pub mod case;
 pub mod evidence;
 pub mod fields;
 pub mod organisation;
+pub(crate) mod validate;
 pub(crate) mod yaml_error;

@@ -1,0 +1,430 @@
+//! Every problem of a case file at once, in plain words: the parsed YAML is validated
+//! against the case schema before the typed load, and each problem is placed at its line
+//! and column.
+//!
+//! The typed load stops at its first error, so a case with five typos took five runs.
+//! Here the schema (the one `appealpack schema` prints) is checked by jsonschema, each
+//! error is worded for an advocate ("a list (lines starting with `- `)", never
+//! "sequence"), and its place comes from a second, position-keeping read of the YAML
+//! (yaml-rust2). As everywhere, a case's values are never quoted.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{JsonType, ValidationError, Validator};
+use serde_json::Value;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use super::case::schema_json;
+
+/// One problem of a case file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Problem {
+    /// 1-based line and column, where known.
+    pub location: Option<(usize, usize)>,
+    /// What is wrong, with the field path.
+    pub message: String,
+}
+
+/// The case schema, compiled once.
+static VALIDATOR: LazyLock<Validator> = LazyLock::new(|| {
+    let schema: Value = serde_json::from_str(&schema_json()).expect("the schema is JSON");
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the case schema is valid")
+});
+
+/// Every property name the schema knows, for suggestions.
+static FIELD_NAMES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let schema: Value = serde_json::from_str(&schema_json()).expect("the schema is JSON");
+    let mut names = Vec::new();
+    let mut pending = vec![&schema];
+    while let Some(node) = pending.pop() {
+        if let Some(map) = node.as_object() {
+            if let Some(properties) = map.get("properties").and_then(Value::as_object) {
+                names.extend(properties.keys().cloned());
+            }
+            pending.extend(map.values());
+        } else if let Some(items) = node.as_array() {
+            pending.extend(items);
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+});
+
+/// Validates case text against the schema; empty when the YAML does not parse (the typed
+/// load reports that) or when the schema finds nothing.
+pub(crate) fn problems(text: &str) -> Vec<Problem> {
+    let Ok(value) = serde_yaml::from_str::<Value>(text) else {
+        return Vec::new();
+    };
+    let positions = positions(text);
+    let mut problems = Vec::new();
+    for error in VALIDATOR.iter_errors(&value) {
+        describe(&error, &positions, &mut problems);
+    }
+    problems.sort_by_key(|p| p.location.unwrap_or((usize::MAX, 0)));
+    problems.dedup();
+    problems
+}
+
+/// Words one validation error, or the errors of the branch it stands for.
+fn describe(error: &ValidationError, positions: &Positions, out: &mut Vec<Problem>) {
+    let pointer = error.instance_path().to_string();
+    let path = field_path(&pointer);
+    let at = |pointer: &str| positions.value.get(pointer).copied();
+    let message = match error.kind() {
+        ValidationErrorKind::Type { kind } => {
+            let expected = expected_words(kind);
+            let found = found_words(error.instance());
+            let hint = match (expected.as_str(), error.instance().as_ref()) {
+                ("text", Value::Object(_)) => {
+                    "; for text over several lines, write `field: |` and indent the lines under it"
+                }
+                _ => "",
+            };
+            format!("{path}: expected {expected}, found {found}{hint}")
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or("a field");
+            let owner = if path.is_empty() {
+                String::new()
+            } else {
+                format!("{path}: ")
+            };
+            format!("{owner}missing `{name}`")
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            for key in unexpected {
+                let key_pointer = format!("{pointer}/{key}");
+                let named = if is_field_name(key) {
+                    format!("`{key}`")
+                } else {
+                    "(a key that is not a field name)".to_owned()
+                };
+                let owner = if path.is_empty() {
+                    String::new()
+                } else {
+                    format!("{path}: ")
+                };
+                let suggestion = suggest(key)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                out.push(Problem {
+                    location: positions.key.get(&key_pointer).copied(),
+                    message: format!("{owner}unknown field {named}{suggestion}"),
+                });
+            }
+            return;
+        }
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            let options: Vec<String> = context
+                .iter()
+                .flatten()
+                .filter_map(|e| match e.kind() {
+                    ValidationErrorKind::Constant { expected_value } => {
+                        expected_value.as_str().map(|v| format!("`{v}`"))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if !options.is_empty() {
+                format!(
+                    "{path}: not one of the allowed values: {}",
+                    options.join(", ")
+                )
+            } else {
+                // An optional field (`anyOf: [type, null]`): the errors of the branch that
+                // is not null say what is wrong.
+                let branch = context.iter().find(|branch| {
+                    !branch.iter().any(|e| {
+                        matches!(
+                            e.kind(),
+                            ValidationErrorKind::Type {
+                                kind: TypeKind::Single(JsonType::Null)
+                            }
+                        )
+                    })
+                });
+                match branch {
+                    Some(branch) => {
+                        for e in branch {
+                            describe(e, positions, out);
+                        }
+                        return;
+                    }
+                    None => format!("{path}: not valid here"),
+                }
+            }
+        }
+        ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => {
+            format!("{path}: not a valid date (YYYY-MM-DD, e.g. 2026-11-20)")
+        }
+        ValidationErrorKind::Minimum { limit } => format!("{path}: must be at least {limit}"),
+        _ => format!("{path}: not valid here"),
+    };
+    out.push(Problem {
+        location: at(&pointer),
+        message,
+    });
+}
+
+/// Writes a JSON pointer (`/diagnoses/0/code`) as a field path (`diagnoses[0].code`).
+fn field_path(pointer: &str) -> String {
+    let mut path = String::new();
+    for segment in pointer.split('/').skip(1) {
+        if segment.chars().all(|c| c.is_ascii_digit()) && !segment.is_empty() {
+            path.push_str(&format!("[{segment}]"));
+        } else {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(&segment.replace("~1", "/").replace("~0", "~"));
+        }
+    }
+    path
+}
+
+/// Says in words what the schema expected.
+fn expected_words(kind: &TypeKind) -> String {
+    let word = |t: &JsonType| match t {
+        JsonType::Array => "a list (lines starting with `- `)",
+        JsonType::Boolean => "true or false",
+        JsonType::Integer => "a whole number",
+        JsonType::Null => "nothing",
+        JsonType::Number => "a number",
+        JsonType::Object => "a group of fields indented under it",
+        JsonType::String => "text",
+    };
+    match kind {
+        TypeKind::Single(t) => word(t).to_owned(),
+        TypeKind::Multiple(set) => {
+            let words: Vec<&str> = set
+                .iter()
+                .filter(|t| *t != JsonType::Null)
+                .map(|t| word(&t))
+                .collect();
+            words.join(" or ")
+        }
+    }
+}
+
+/// Says in words what kind of value was found, without the value.
+fn found_words(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "true or false",
+        Value::Number(n) if n.is_f64() => "a decimal number",
+        Value::Number(_) => "a whole number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a group of fields",
+    }
+}
+
+/// Returns whether a key could be a field name (and so may be quoted back).
+fn is_field_name(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 40
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Suggests the field name closest to a misspelt key, if one is close.
+pub(crate) fn suggest(key: &str) -> Option<&'static str> {
+    closest(key, FIELD_NAMES.iter().map(String::as_str)).map(|s| {
+        FIELD_NAMES
+            .iter()
+            .find(|n| n.as_str() == s)
+            .expect("a known name")
+            .as_str()
+    })
+}
+
+/// Returns the candidate most like `word` (Jaro-Winkler, which favours a shared start,
+/// as typos and truncations keep it), if it is alike enough.
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .filter(|c| *c != word)
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// Where each value and each key of the YAML begins, by JSON pointer.
+#[derive(Default)]
+struct Positions {
+    value: HashMap<String, (usize, usize)>,
+    key: HashMap<String, (usize, usize)>,
+}
+
+/// Reads the YAML again, keeping positions: a map from each node's JSON pointer to its
+/// line and column.
+fn positions(text: &str) -> Positions {
+    let mut reader = Reader::default();
+    let _ = Parser::new_from_str(text).load(&mut reader, false);
+    reader.positions
+}
+
+/// A container being read.
+enum Frame {
+    Map {
+        pointer: String,
+        key: Option<String>,
+    },
+    Seq {
+        pointer: String,
+        index: usize,
+    },
+}
+
+#[derive(Default)]
+struct Reader {
+    stack: Vec<Frame>,
+    positions: Positions,
+}
+
+impl Reader {
+    /// Records a value starting here and returns its pointer.
+    fn value(&mut self, mark: Marker) -> String {
+        let pointer = match self.stack.last() {
+            Some(Frame::Map {
+                pointer,
+                key: Some(key),
+            }) => format!("{pointer}/{key}"),
+            Some(Frame::Seq { pointer, index }) => format!("{pointer}/{index}"),
+            _ => String::new(),
+        };
+        self.positions
+            .value
+            .insert(pointer.clone(), (mark.line(), mark.col() + 1));
+        pointer
+    }
+
+    /// Moves past a finished value: a mapping expects its next key, a list its next item.
+    fn done(&mut self) {
+        match self.stack.last_mut() {
+            Some(Frame::Map { key, .. }) => *key = None,
+            Some(Frame::Seq { index, .. }) => *index += 1,
+            None => {}
+        }
+    }
+}
+
+impl MarkedEventReceiver for Reader {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        match event {
+            Event::MappingStart(..) => {
+                let pointer = self.value(mark);
+                self.stack.push(Frame::Map { pointer, key: None });
+            }
+            Event::SequenceStart(..) => {
+                let pointer = self.value(mark);
+                self.stack.push(Frame::Seq { pointer, index: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+                self.done();
+            }
+            Event::Scalar(text, ..) => {
+                if let Some(Frame::Map {
+                    pointer,
+                    key: key @ None,
+                }) = self.stack.last_mut()
+                {
+                    let at = format!("{pointer}/{text}");
+                    self.positions.key.insert(at, (mark.line(), mark.col() + 1));
+                    *key = Some(text);
+                } else {
+                    self.value(mark);
+                    self.done();
+                }
+            }
+            Event::Alias(_) => {
+                self.value(mark);
+                self.done();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BROKEN: &str = "\
+id: KET-1
+stage: pre-auth
+prepared_on: 2026-11-20
+patinet: { name: Ann }
+patient: Ann Example
+insurer: { name: I, plan_type: employer }
+provider: { name: P }
+diagnoses: F33.2
+request:
+  treatment: IV ketamine
+  sessions: six
+letter_of_medical_necessity:
+  draft:
+    Dear reviewer: Ann has depression
+";
+
+    fn messages(text: &str) -> Vec<String> {
+        problems(text)
+            .into_iter()
+            .map(|p| match p.location {
+                Some((line, column)) => format!("{line}:{column}: {}", p.message),
+                None => p.message,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_problem_is_listed_in_plain_words_with_its_place() {
+        let found = messages(BROKEN);
+        let expect = [
+            "2:8: stage: not one of the allowed values: `prior-authorization`, `internal-appeal`, `second-level-appeal`, `external-review`",
+            "4:1: unknown field `patinet`; did you mean `patient`?",
+            "5:10: patient: expected a group of fields indented under it, found text",
+            "6:32: insurer.plan_type: not one of the allowed values: `aca-marketplace`",
+            "8:12: diagnoses: expected a list (lines starting with `- `), found text",
+            "11:13: request.sessions: expected a whole number, found text",
+            "14:18: letter_of_medical_necessity.draft: expected text, found a group of fields; for text over several lines, write `field: |` and indent the lines under it",
+        ];
+        for e in expect {
+            assert!(
+                found.iter().any(|f| f.starts_with(e)),
+                "{e:?} not in {found:#?}"
+            );
+        }
+        for f in &found {
+            assert!(
+                !f.contains("Ann") && !f.contains("six") && !f.contains("F33"),
+                "{f}"
+            );
+        }
+    }
+
+    #[test]
+    fn near_misses_are_suggested() {
+        assert_eq!(suggest("patinet"), Some("patient"));
+        assert_eq!(suggest("diagnosis"), Some("diagnoses"));
+        assert_eq!(suggest("zzzzzzzz"), None);
+        let keys = ["zarate-2006", "murrough-2013"];
+        assert_eq!(
+            closest("zarate-2005", keys.into_iter()),
+            Some("zarate-2006")
+        );
+    }
+}
