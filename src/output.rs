@@ -11,6 +11,13 @@ use crate::fsutil;
 /// The lock file inside the output folder.
 pub(crate) const LOCK_NAME: &str = ".appealpack.lock";
 
+/// The packet's file name inside its case's folder.
+pub(crate) const PACKET_FILE: &str = "packet.pdf";
+
+/// The draft letter of medical necessity alone, for the provider to sign, beside a draft
+/// case's packet.
+pub(crate) const LETTER_FILE: &str = "letter-for-signature.pdf";
+
 /// An output folder, locked for as long as this value lives.
 #[derive(Debug)]
 pub(crate) struct OutputFolder {
@@ -90,9 +97,10 @@ impl OutputFolder {
         }
     }
 
-    /// Removes a packet the last build wrote, at `<id>/<file>`, and its folder if that is
-    /// then empty; never through a link. Says why when it cannot.
-    pub(crate) fn remove_packet(&self, id: &str, file: &str) -> Result<(), String> {
+    /// Removes a packet the last build wrote, at `<id>/packet.pdf`, with its letter for
+    /// signature and its folder if that is then empty; never through a link. Says why
+    /// when it cannot.
+    pub(crate) fn remove_packet(&self, id: &str) -> Result<(), String> {
         let dir = self.path.join(id);
         match std::fs::symlink_metadata(&dir) {
             Ok(meta) if meta.is_dir() => {}
@@ -105,8 +113,9 @@ impl OutputFolder {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
         }
-        let packet = dir.join(file);
-        fsutil::remove_file(&packet).map_err(|e| format!("{e:#}"))?;
+        for name in [PACKET_FILE, LETTER_FILE] {
+            fsutil::remove_file(&dir.join(name)).map_err(|e| format!("{e:#}"))?;
+        }
         // The case folder goes too if nothing else is in it.
         let _ = std::fs::remove_dir(&dir);
         Ok(())
@@ -152,10 +161,10 @@ mod tests {
         let out = OutputFolder::open(&dir.path().join("out"), None).unwrap();
         std::os::unix::fs::symlink(&elsewhere, out.path().join("KET-1")).unwrap();
         assert!(out.case_dir("KET-1").is_err());
-        let why = out.remove_packet("KET-1", "packet.pdf").unwrap_err();
+        let why = out.remove_packet("KET-1").unwrap_err();
         assert!(why.contains("not removing"), "{why}");
         assert!(elsewhere.join("packet.pdf").exists());
         assert_eq!(out.case_dir("KET-2").unwrap(), out.path().join("KET-2"));
-        out.remove_packet("KET-3", "packet.pdf").unwrap();
+        out.remove_packet("KET-3").unwrap();
     }
 }

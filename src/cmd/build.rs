@@ -21,8 +21,8 @@ use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::Date;
 use crate::model::organisation::Organisation;
 use crate::outcome::{CaseOutcome, Status, Summary, Timing};
-use crate::output::OutputFolder;
-use crate::packet;
+use crate::output::{LETTER_FILE, OutputFolder, PACKET_FILE};
+use crate::packet::{self, PacketData};
 use crate::progress::Progress;
 use crate::render::{self, Renderer, templates};
 use crate::report::{self, Names};
@@ -34,8 +34,34 @@ const EVICT_EVERY: usize = 20;
 /// in patient text), and the 2 MiB default overflows on real cases.
 const WORKER_STACK: usize = 64 * 1024 * 1024;
 
-/// The packet's file name inside its case's folder.
-const PACKET_FILE: &str = "packet.pdf";
+/// Returns whether a case's letter of medical necessity still needs the provider's
+/// signature: a draft, and no signed file.
+fn needs_signature(data: &PacketData) -> bool {
+    data.letter.signed.is_none() && data.letter.draft.is_some()
+}
+
+/// Writes the letter for signature beside a draft case's packet, or removes an old one
+/// once the case names the signed letter.
+fn write_letter_for_signature(
+    shared: &Shared,
+    data: &PacketData,
+    json: &[u8],
+    folder: &Path,
+) -> Result<()> {
+    let path = folder.join(LETTER_FILE);
+    if !needs_signature(data) {
+        return fsutil::remove_file(&path);
+    }
+    match shared
+        .renderer
+        .render_for_signature(json, &data.id, data.date)
+    {
+        Some(rendered) => fsutil::write_atomic(&path, &rendered?.pdf),
+        // Templates exported before the letter for signature existed: the packet's own
+        // draft page serves.
+        None => Ok(()),
+    }
+}
 
 /// The packet's path inside the output folder.
 pub(crate) fn packet_path(id: &str) -> String {
@@ -320,7 +346,15 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
     let key = cache::packet_key(shared.fingerprint, &json, &checked.enclosures);
     let relative = packet_path(&data.id);
 
-    let kept = (!shared.force)
+    // A draft's letter for signature goes with its packet: a missing one means a rebuild.
+    let letter_missing = needs_signature(&data)
+        && !shared
+            .output
+            .path()
+            .join(&data.id)
+            .join(LETTER_FILE)
+            .is_file();
+    let kept = (!shared.force && !letter_missing)
         .then(|| shared.manifest.get(&data.id))
         .flatten()
         .filter(|e| e.key == key && e.packet == relative && e.is_intact(shared.output.path()));
@@ -343,6 +377,7 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
     let result = rendered.map_err(anyhow::Error::from).and_then(|rendered| {
         let folder = shared.output.case_dir(&data.id)?;
         fsutil::write_atomic(&folder.join(PACKET_FILE), &rendered.pdf)?;
+        write_letter_for_signature(shared, &data, &json, &folder)?;
         Ok(rendered)
     });
     if (shared.rendered.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {
@@ -399,7 +434,7 @@ fn remove_stale_packets(
         }
         let ours = validate_id(&entry.id).is_ok() && entry.packet == packet_path(&entry.id);
         let result = if ours {
-            output.remove_packet(&entry.id, PACKET_FILE)
+            output.remove_packet(&entry.id)
         } else {
             Err(
                 "the build manifest lists a packet appealpack does not write there; left alone"

@@ -33,6 +33,9 @@ use world::{CaseWorld, Shared};
 /// The main template, at the root of the templates folder.
 pub const MAIN: &str = "packet.typ";
 
+/// The template of the letter of medical necessity alone, for the provider's signature.
+pub const SIGNATURE: &str = "letter-for-signature.typ";
+
 /// The virtual path of the case data, the same for every case.
 pub(crate) const DATA_PATH: &str = "/case/data.json";
 
@@ -218,6 +221,32 @@ impl Renderer {
         case_id: &str,
         prepared_on: Date,
     ) -> Result<Rendered, RenderError> {
+        self.render_main(self.main, data, enclosures, case_id, prepared_on)
+    }
+
+    /// Renders the letter of medical necessity alone, for the provider to sign, from the
+    /// packet's JSON data; `None` where the templates have no [`SIGNATURE`] file.
+    pub fn render_for_signature(
+        &self,
+        data: &[u8],
+        case_id: &str,
+        prepared_on: Date,
+    ) -> Option<Result<Rendered, RenderError>> {
+        let main = project_id(SIGNATURE);
+        self.templates
+            .contains_key(&main)
+            .then(|| self.render_main(main, data, &[], case_id, prepared_on))
+    }
+
+    /// Renders a main file of the templates with a case's data and files.
+    fn render_main(
+        &self,
+        main: FileId,
+        data: &[u8],
+        enclosures: &[Enclosure],
+        case_id: &str,
+        prepared_on: Date,
+    ) -> Result<Rendered, RenderError> {
         use chrono::Datelike;
         let day = prepared_on.0;
         let today = Datetime::from_ymd(day.year(), day.month() as u8, day.day() as u8).ok_or_else(
@@ -227,13 +256,16 @@ impl Renderer {
                 )])
             },
         )?;
-        self.world(data, enclosures, today).compile(case_id, today)
+        let mut world = self.world(data, enclosures, today);
+        world.main = main;
+        world.compile(case_id, today)
     }
 
     /// Makes the world of one case.
     fn world(&self, data: &[u8], enclosures: &[Enclosure], today: Datetime) -> CaseWorld<'_> {
         CaseWorld {
             renderer: self,
+            main: self.main,
             data: Bytes::new(data.to_vec()),
             files: enclosures
                 .iter()

@@ -32,6 +32,10 @@ pub const BUILT_IN: &[(&str, &[u8])] = &[
         include_bytes!("../../templates/evidence.yaml"),
     ),
     ("history.typ", include_bytes!("../../templates/history.typ")),
+    (
+        "letter-for-signature.typ",
+        include_bytes!("../../templates/letter-for-signature.typ"),
+    ),
     ("letter.typ", include_bytes!("../../templates/letter.typ")),
     ("lmn.typ", include_bytes!("../../templates/lmn.typ")),
     (
@@ -244,6 +248,27 @@ mod tests {
         assert_eq!(fingerprint(&read_folder(dir.path()).unwrap()), before);
         std::fs::write(dir.path().join("parts/cover.typ"), "c").unwrap();
         assert_ne!(fingerprint(&read_folder(dir.path()).unwrap()), before);
+    }
+
+    #[test]
+    fn the_built_in_set_is_the_templates_folder() {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let on_disk = read_folder(&folder).unwrap();
+        let built_in = Source::BuiltIn.read().unwrap();
+        let names = |files: &[TemplateFile]| -> Vec<String> {
+            files.iter().map(|f| f.vpath.clone()).collect()
+        };
+        assert_eq!(
+            names(&built_in),
+            names(&on_disk),
+            "list every template in BUILT_IN"
+        );
+        assert!(
+            built_in
+                .iter()
+                .zip(&on_disk)
+                .all(|(a, b)| a.bytes == b.bytes)
+        );
     }
 
     #[cfg(unix)]

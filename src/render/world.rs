@@ -27,6 +27,8 @@ impl AsRef<[u8]> for Shared {
 /// The world of one case: the shared templates plus this case's data and files.
 pub(super) struct CaseWorld<'a> {
     pub(super) renderer: &'a Renderer,
+    /// The main file compiled: the packet, or the letter for signature.
+    pub(super) main: FileId,
     pub(super) data: Bytes,
     pub(super) files: Vec<(FileId, Bytes)>,
     pub(super) today: Datetime,
@@ -101,7 +103,7 @@ impl World for CaseWorld<'_> {
     }
 
     fn main(&self) -> FileId {
-        self.renderer.main
+        self.main
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
