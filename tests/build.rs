@@ -745,3 +745,37 @@ fn strict_fails_on_warnings() {
     assert_eq!(summary["cases"][0]["findings"][0]["severity"], "warning");
     assert_eq!(s.build("out", &["--strict"]).code, 1);
 }
+
+#[test]
+fn a_draft_letter_is_the_next_step_with_a_letter_to_sign() {
+    let s = Scratch::new();
+    let case_file = s.path("cases/KET-2026-0101/case.yaml");
+    let signed = std::fs::read_to_string(&case_file).unwrap();
+    let draft = signed.replace(
+        "  file: signed-lmn.pdf",
+        "  draft: |\n    Morgan Ellis has severe recurrent depression; two antidepressants failed.\n\n    Sincerely,\n    Dr Rivera",
+    );
+    assert_ne!(draft, signed);
+    std::fs::write(&case_file, &draft).unwrap();
+    s.build("out", &[]);
+    let summary = s.summary("out");
+    assert_eq!(case(&summary, "KET-2026-0101")["status"], "needs-work");
+    let letter = s.path("out/KET-2026-0101/letter-for-signature.pdf");
+    let text = pdf_text(&letter);
+    for needle in [
+        "Letter of medical necessity",
+        "two antidepressants failed",
+        "Signature",
+        "Date",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in:\n{text}");
+    }
+    // Naming the signed scan makes the case ready, and the letter to sign goes.
+    std::fs::write(&case_file, &signed).unwrap();
+    s.build("out", &[]);
+    assert_eq!(case(&s.summary("out"), "KET-2026-0101")["status"], "ready");
+    assert!(
+        !letter.exists(),
+        "the letter for signature stayed after signing"
+    );
+}

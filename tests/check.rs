@@ -54,10 +54,15 @@ fn mixed_folder_summary() {
         .collect();
     assert_eq!(
         files,
-        ["broken.yaml", "ready.yaml", "sub/weak.yml", "typo.yaml"]
+        [
+            "broken.yaml",
+            "ready/case.yaml",
+            "sub/weak.yml",
+            "typo.yaml"
+        ]
     );
 
-    let ready = case(&summary, "ready.yaml");
+    let ready = case(&summary, "ready/case.yaml");
     assert_eq!(ready["status"], "ready");
     assert_eq!(ready["id"], "FIX-READY");
     assert_eq!(ready["stage"], "internal-appeal");
@@ -125,9 +130,14 @@ fn duplicate_ids_are_both_reported() {
 
 #[test]
 fn exit_codes() {
-    let ready = fixtures("mixed/ready.yaml");
+    let ready = fixtures("mixed/ready/case.yaml");
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(&ready, dir.path().join("ready.yaml")).unwrap();
+    std::fs::copy(
+        fixtures("mixed/ready/signed-letter.pdf"),
+        dir.path().join("signed-letter.pdf"),
+    )
+    .unwrap();
     let folder = dir.path().to_str().unwrap();
     let ok = appealpack(&["check", folder, "--today", "2026-11-26"]);
     assert_eq!(ok.code, 0, "{}", ok.stdout);

@@ -32,6 +32,7 @@ prior_treatments:
   - {{ name: CBT, kind: psychotherapy, started: 2023-01-01, ended: 2023-06-01, outcome: inadequate-response }}
 denial: {{ date: 2026-11-01, reference: DN-1, reason: experimental-investigational }}
 letter_of_medical_necessity:
+  file: signed-letter.pdf
   draft: "Severe depression (PHQ-9 22); two antidepressants failed."
 patient_statement: I want my life back.
 evidence: [murrough-2013, anand-2023, mcintyre-2021]
@@ -173,6 +174,8 @@ fn write_corpus(cases: &Path) -> usize {
         let folder = cases.join(format!("case-{i:02}"));
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(folder.join("case.yaml"), text).unwrap();
+        let signed = common::fixture("cases/KET-2026-0101/signed-lmn.pdf");
+        std::fs::copy(signed, folder.join("signed-letter.pdf")).unwrap();
         count += 1;
     }
     count

@@ -99,7 +99,8 @@ pub(super) fn check_lmn(case: &Case, _: &Context, f: &mut Findings) {
                 missing.join(", ")
             ));
         }
-        f.info("the letter of medical necessity is a draft: the provider must sign it before it is sent");
+        // Not a note but the next step: the packet cannot go without the signature.
+        f.blocker("the letter of medical necessity is a draft: have the provider sign the letter for signature that build writes beside the packet (letter-for-signature.pdf), then name the signed scan in letter_of_medical_necessity.file");
     }
     for (i, score) in case.scores.iter().enumerate() {
         let max = score.instrument.max_score();

@@ -27,7 +27,7 @@ prior_treatments:
   - { name: CBT, kind: psychotherapy, started: 2023-01-01, ended: 2023-06-01, outcome: inadequate-response }
 denial: { date: 2026-10-01, received: 2026-10-05, reference: DN-1, reason: experimental-investigational }
 letter_of_medical_necessity:
-  draft: "Diagnosis: severe recurrent major depression (PHQ-9 22). Two antidepressants failed."
+  file: signed-lmn.pdf
 patient_statement: I want my life back.
 evidence: [murrough-2013, anand-2023, mcintyre-2021]
 peer_review: { requested: true }
@@ -38,8 +38,12 @@ fn today() -> Date {
     Date::parse("2026-11-26").unwrap()
 }
 
+/// Runs the checklist on a case whose folder holds a signed letter (`signed-lmn.pdf`).
 fn run(yaml: &str) -> Vec<Finding> {
-    run_in(yaml, Path::new("."))
+    run_in(
+        yaml,
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cases/KET-2026-0101"),
+    )
 }
 
 fn run_in(yaml: &str, dir: &Path) -> Vec<Finding> {
@@ -146,19 +150,30 @@ fn provider_rule() {
 
 #[test]
 fn lmn_rule() {
-    let draft = "  draft: \"Diagnosis: severe recurrent major depression (PHQ-9 22). Two antidepressants failed.\"";
-    let bad = with(&format!("letter_of_medical_necessity:\n{draft}"), "");
+    let signed = "  file: signed-lmn.pdf";
+    let bad = with(&format!("letter_of_medical_necessity:\n{signed}"), "");
     assert_eq!(
         of(&run(&bad), "lmn"),
         [
             "blocker: no letter of medical necessity; add letter_of_medical_necessity.file (signed PDF) or .draft (Markdown)"
         ]
     );
-    let bad = with(draft, "  draft: \"Please cover this treatment.\"");
-    let found = of(&run(&bad), "lmn");
+    // A draft is not ready: the provider's signature is the next step.
+    let draft = with(
+        signed,
+        "  draft: \"Diagnosis: severe recurrent major depression (PHQ-9 22). Two antidepressants failed.\"",
+    );
     assert_eq!(
-        found[0],
-        "warning: the draft letter and clinical summary do not state the diagnosis, its severity (scores, suicide risk, impairment), why other treatments failed; add it to letter_of_medical_necessity.draft"
+        of(&run(&draft), "lmn"),
+        [
+            "blocker: the letter of medical necessity is a draft: have the provider sign the letter for signature that build writes beside the packet (letter-for-signature.pdf), then name the signed scan in letter_of_medical_necessity.file"
+        ]
+    );
+    let vague = with(signed, "  draft: \"Please cover this treatment.\"");
+    assert!(
+        of(&run(&vague), "lmn").contains(&"warning: the draft letter and clinical summary do not state the diagnosis, its severity (scores, suicide risk, impairment), why other treatments failed; add it to letter_of_medical_necessity.draft".to_string()),
+        "{:?}",
+        of(&run(&vague), "lmn")
     );
     let bad = format!("{GOOD}scores: [ {{ instrument: PHQ-9, score: 30, date: 2026-10-01 }} ]\n");
     assert!(of(&run(&bad), "lmn").contains(
@@ -497,6 +512,11 @@ fn attachments_rule() {
         case_dir.join("chart.png"),
     )
     .unwrap();
+    std::fs::copy(
+        fixture.join("signed-lmn.pdf"),
+        case_dir.join("signed-lmn.pdf"),
+    )
+    .unwrap();
     std::fs::write(case_dir.join("damaged.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
     std::fs::write(case_dir.join("damaged.png"), b"\x89PNG\r\n\x1a\nrest").unwrap();
     std::fs::write(case_dir.join("notes.txt"), b"hello").unwrap();
@@ -530,10 +550,7 @@ fn attachments_rule() {
             ["blocker: attachments[0].file: is a link that leaves the case folder"]
         );
     }
-    let letter = GOOD.replace(
-        "  draft: \"Diagnosis",
-        "  file: chart.png\n  draft: \"Diagnosis",
-    );
+    let letter = GOOD.replace("file: signed-lmn.pdf", "file: chart.png");
     assert_eq!(
         of(&run_in(&letter, &case_dir), "attachments"),
         ["blocker: letter_of_medical_necessity.file must be a PDF"]

@@ -11,7 +11,7 @@ use crate::fsutil;
 use crate::model::fields::Date;
 
 /// The files `init` writes, relative to its folder, with their text.
-fn files(ci: Option<Ci>, today: Date) -> Vec<(PathBuf, String)> {
+fn files(ci: Option<Ci>, today: Date) -> Vec<(PathBuf, Vec<u8>)> {
     let days_ago = |n| Date(today.0 - chrono::Days::new(n)).to_string();
     let case = include_str!("init/case.yaml")
         .replace("{schema}", "../../schema/case.schema.json")
@@ -21,13 +21,23 @@ fn files(ci: Option<Ci>, today: Date) -> Vec<(PathBuf, String)> {
     let mut files = vec![
         (
             PathBuf::from("appealpack.yaml"),
-            include_str!("init/appealpack.yaml").to_owned(),
+            include_str!("init/appealpack.yaml").as_bytes().to_vec(),
         ),
-        (PathBuf::from("cases/EXAMPLE-0001/case.yaml"), case),
-        (PathBuf::from("schema/case.schema.json"), schema_json()),
+        (
+            PathBuf::from("cases/EXAMPLE-0001/case.yaml"),
+            case.into_bytes(),
+        ),
+        (
+            PathBuf::from("cases/EXAMPLE-0001/signed-letter.pdf"),
+            include_bytes!("init/signed-letter.pdf").to_vec(),
+        ),
+        (
+            PathBuf::from("schema/case.schema.json"),
+            schema_json().into_bytes(),
+        ),
         (
             PathBuf::from(".gitignore"),
-            "# Packets and reports: generated, and full of health data.\noutput/\n".to_owned(),
+            b"# Packets and reports: generated, and full of health data.\noutput/\n".to_vec(),
         ),
     ];
     let workflow = match ci {
@@ -39,10 +49,8 @@ fn files(ci: Option<Ci>, today: Date) -> Vec<(PathBuf, String)> {
         None => None,
     };
     if let Some((path, text)) = workflow {
-        files.push((
-            PathBuf::from(path),
-            text.replace("{version}", crate::VERSION),
-        ));
+        let text = text.replace("{version}", crate::VERSION);
+        files.push((PathBuf::from(path), text.into_bytes()));
     }
     files
 }
@@ -64,12 +72,12 @@ pub fn run(args: &InitArgs) -> Result<Exit> {
         );
     }
     let mut written = Vec::new();
-    for (relative, text) in &files {
+    for (relative, bytes) in &files {
         let path = args.dir.join(relative);
         if let Some(parent) = path.parent() {
             fsutil::create_dir_all(parent)?;
         }
-        fsutil::create_new(&path, text.as_bytes())?;
+        fsutil::create_new(&path, bytes)?;
         written.push(path.display().to_string());
     }
     let here = if args.dir == Path::new(".") {
