@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::checklist::{CheckedCase, Deadline, Finding, Severity};
-use crate::model::case::Stage;
+use crate::model::case::{Case, Stage};
 use crate::model::fields::Date;
 use crate::shard::Shard;
 
@@ -56,6 +56,12 @@ pub struct CaseOutcome {
     pub error: Option<String>,
     /// The packet's path, relative to the output folder.
     pub packet: Option<String>,
+    /// The single most important thing to do now, in words.
+    #[serde(default)]
+    pub next_step: Option<String>,
+    /// The staff member who owns the case (initials, never patient data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 impl CaseOutcome {
@@ -70,6 +76,8 @@ impl CaseOutcome {
             findings: Vec::new(),
             error: Some(error),
             packet: None,
+            next_step: Some("fix the case file: its first error says where".to_owned()),
+            owner: None,
         }
     }
 
@@ -78,6 +86,9 @@ impl CaseOutcome {
         CaseOutcome {
             id,
             status: Status::Failed,
+            next_step: Some(
+                "read why the packet could not be made (the error), then build again".to_owned(),
+            ),
             ..CaseOutcome::invalid(file, error)
         }
     }
@@ -93,19 +104,22 @@ impl CaseOutcome {
                 return outcome;
             }
         };
+        let status = if checked.has_blockers() {
+            Status::NeedsWork
+        } else {
+            Status::Ready
+        };
         CaseOutcome {
             id: Some(case.id.clone()),
             file: loaded.file.clone(),
-            status: if checked.has_blockers() {
-                Status::NeedsWork
-            } else {
-                Status::Ready
-            },
+            status,
             stage: Some(case.stage),
             deadline: checked.deadline.clone(),
             findings: checked.findings.clone(),
             error: None,
             packet: None,
+            next_step: Some(next_step(case, status, checked)),
+            owner: case.owner.clone(),
         }
     }
 
@@ -127,6 +141,48 @@ impl CaseOutcome {
         }
         rules
     }
+}
+
+/// Returns the single most important thing to do now for a case that loaded: the
+/// deadline if it passed, the provider's support, their signature if the letter is a
+/// draft, else the first blocker's own instruction; for a ready case, sending it in time.
+fn next_step(case: &Case, status: Status, checked: &CheckedCase) -> String {
+    let blockers = || {
+        checked
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Blocker)
+    };
+    let passed = checked.deadline.as_ref().filter(|d| d.days_left < 0);
+    if status == Status::Ready {
+        let send = if case.stage == Stage::PriorAuthorization {
+            "send the request"
+        } else {
+            "send the packet"
+        };
+        return match &checked.deadline {
+            Some(d) => format!("{send} by {} (fax with confirmation)", d.date),
+            None => format!("{send} (fax with confirmation)"),
+        };
+    }
+    if let Some(d) = passed {
+        return format!(
+            "ask the plan in writing for an extension for good cause: the deadline passed on {}",
+            d.date
+        );
+    }
+    // A signature is asked for only once the provider supports the treatment.
+    if let Some(f) = blockers().find(|f| f.rule == "provider") {
+        return f.message.clone();
+    }
+    if blockers().any(|f| f.rule == "lmn" && f.message.contains("is a draft")) {
+        return "get the provider's signature on the letter of medical necessity \
+                (letter-for-signature.pdf), then name the signed scan in the case"
+            .to_owned();
+    }
+    blockers()
+        .next()
+        .map_or_else(|| "review the findings".to_owned(), |f| f.message.clone())
 }
 
 /// Case counts by status.

@@ -759,7 +759,10 @@ fn a_draft_letter_is_the_next_step_with_a_letter_to_sign() {
     std::fs::write(&case_file, &draft).unwrap();
     s.build("out", &[]);
     let summary = s.summary("out");
-    assert_eq!(case(&summary, "KET-2026-0101")["status"], "needs-work");
+    let drafted = case(&summary, "KET-2026-0101");
+    assert_eq!(drafted["status"], "needs-work");
+    let next = drafted["next_step"].as_str().unwrap();
+    assert!(next.contains("provider's signature"), "{next}");
     let letter = s.path("out/KET-2026-0101/letter-for-signature.pdf");
     let text = pdf_text(&letter);
     for needle in [
@@ -773,9 +776,55 @@ fn a_draft_letter_is_the_next_step_with_a_letter_to_sign() {
     // Naming the signed scan makes the case ready, and the letter to sign goes.
     std::fs::write(&case_file, &signed).unwrap();
     s.build("out", &[]);
-    assert_eq!(case(&s.summary("out"), "KET-2026-0101")["status"], "ready");
+    let summary = s.summary("out");
+    let ready = case(&summary, "KET-2026-0101");
+    assert_eq!(ready["status"], "ready");
+    let deadline = ready["deadline"]["date"].as_str().unwrap();
+    let next = ready["next_step"].as_str().unwrap();
+    assert!(
+        next.starts_with("send the packet by ") && next.contains(deadline),
+        "{next}"
+    );
     assert!(
         !letter.exists(),
         "the letter for signature stayed after signing"
+    );
+}
+
+#[test]
+fn the_owner_is_shown_and_filterable_but_only_as_initials() {
+    let s = Scratch::new();
+    let case_file = s.path("cases/KET-2026-0101/case.yaml");
+    let text = std::fs::read_to_string(&case_file).unwrap();
+    std::fs::write(&case_file, format!("owner: JD\n{text}")).unwrap();
+    s.build("out", &[]);
+    assert_eq!(case(&s.summary("out"), "KET-2026-0101")["owner"], "JD");
+    let html = s.read("out/index.html");
+    assert!(html.contains(r#"data-owner="JD""#), "owner not on the row");
+    assert!(
+        html.contains(r#"<option value="JD">"#),
+        "owner not in the filter"
+    );
+
+    // A name is not initials: the case is invalid, and the name is in no report.
+    std::fs::write(&case_file, format!("owner: Morgan Ellis\n{text}")).unwrap();
+    let run = s.build("out", &[]);
+    assert!(
+        run.stderr.contains("owner: expected staff initials"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("Morgan Ellis"), "{}", run.stderr);
+    let json = s.read("out/summary.json");
+    assert!(!json.contains("Morgan Ellis"), "{json}");
+    let summary = s.summary("out");
+    let invalid = summary["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["status"] == "invalid");
+    assert!(
+        invalid.is_some_and(|c| c["file"] == "KET-2026-0101/case.yaml"),
+        "{summary:#}"
     );
 }

@@ -170,12 +170,14 @@ fn markdown_table_rows_keep_their_columns_whatever_the_text() {
     let mut summary = summary();
     summary.cases[1].findings[0].rule = "odd|rule`x".to_string().into();
     summary.cases[1].id = Some("id|with*stars_and<html>".to_string());
+    summary.cases[1].next_step = Some("ask | then\nwait".to_string());
+    summary.cases[1].owner = Some("JD".to_string());
     let md = formats::markdown(&summary, None);
     let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| ")).collect();
     assert!(rows.len() > 2);
     for row in rows {
         let cells = row.replace("\\|", "").matches('|').count() - 1;
-        assert_eq!(cells, 7, "{row}");
+        assert_eq!(cells, 9, "{row}");
     }
     assert!(md.contains("id\\|with\\*stars\\_and\\<html\\>"), "{md}");
     assert!(md.contains("odd\\|rule\\`x"), "{md}");

@@ -82,6 +82,11 @@ pub struct Case {
     /// image beside the case file), enclosed with the packet.
     #[serde(default)]
     pub representative_authorization: Option<String>,
+    /// The staff member who owns the case, as initials (never patient data): shown and
+    /// filterable on the dashboard.
+    #[serde(default, deserialize_with = "initials")]
+    #[schemars(with = "Option<String>")]
+    pub owner: Option<String>,
     /// Internal notes; never rendered.
     #[serde(default)]
     pub notes: Option<String>,
@@ -304,6 +309,43 @@ pub struct Request {
     /// Where the treatment is given.
     #[serde(default)]
     pub facility: Option<String>,
+}
+
+/// Reads staff initials: up to 8 letters, digits, dots and hyphens, so that a name (a
+/// patient's, by mistake) cannot reach the reports through it.
+fn initials<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    use serde::de::{Error, Unexpected, Visitor};
+
+    // The check runs inside the YAML deserializer, so its error names the field and line.
+    struct Initials;
+    impl<'de> Visitor<'de> for Initials {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("staff initials: up to 8 letters, digits, dots and hyphens, e.g. JA")
+        }
+        fn visit_str<E: Error>(self, text: &str) -> Result<Option<String>, E> {
+            let fits = !text.is_empty()
+                && text.len() <= 8
+                && text
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
+            if fits {
+                Ok(Some(text.to_owned()))
+            } else {
+                Err(E::invalid_value(Unexpected::Other("other text"), &self))
+            }
+        }
+        fn visit_none<E: Error>(self) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: Error>(self) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    deserializer.deserialize_option(Initials)
 }
 
 /// The largest cost per session appealpack prints; a real infusion costs hundreds.
@@ -920,6 +962,17 @@ request: { treatment: IV ketamine, codes: [96365, 96366, J3490], sessions: 6, sc
 
     fn parse(text: &str) -> Result<Case, LoadError> {
         Case::parse(Path::new("cases/a/case.yaml"), text)
+    }
+
+    #[test]
+    fn owners_are_initials_only() {
+        let owned = parse(&format!("{MINIMAL}owner: JA\n")).unwrap();
+        assert_eq!(owned.owner.as_deref(), Some("JA"));
+        let error = parse(&format!("{MINIMAL}owner: Ann Example\n")).unwrap_err();
+        assert!(
+            error.message.starts_with("owner: expected staff initials"),
+            "{error}"
+        );
     }
 
     #[test]

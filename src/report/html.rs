@@ -113,6 +113,21 @@ fn html_filters(summary: &Summary) -> String {
             status.is_empty()
         ));
     }
+    let mut owners: Vec<&str> = summary
+        .cases
+        .iter()
+        .filter_map(|c| c.owner.as_deref())
+        .collect();
+    owners.sort_unstable();
+    owners.dedup();
+    if !owners.is_empty() {
+        out.push_str("<label class=\"label\" for=\"owner\">Owner</label>\n<select id=\"owner\">\n<option value=\"\">All</option>\n");
+        for owner in owners {
+            let owner = xml_escape(owner);
+            out.push_str(&format!("<option value=\"{owner}\">{owner}</option>\n"));
+        }
+        out.push_str("</select>\n");
+    }
     out.push_str("</div>\n");
     out
 }
@@ -143,6 +158,7 @@ fn html_table(summary: &Summary, names: Option<&Names>) -> String {
         "<th scope=\"col\">Stage</th>",
         "<th scope=\"col\">Deadline</th>",
         "<th scope=\"col\" class=\"num\" data-numeric aria-sort=\"ascending\">Days left</th>",
+        "<th scope=\"col\">Next step</th>",
         "<th scope=\"col\" data-numeric>Blockers</th>",
         "<th scope=\"col\">Packet</th></tr>\n</thead>\n<tbody>\n"
     ));
@@ -150,7 +166,7 @@ fn html_table(summary: &Summary, names: Option<&Names>) -> String {
         out.push_str(&html_row(case, names));
     }
     if summary.cases.is_empty() {
-        let columns = if names.is_some() { 8 } else { 7 };
+        let columns = if names.is_some() { 9 } else { 8 };
         out.push_str(&format!(
             "<tr class=\"empty\"><td colspan=\"{columns}\">No cases found.</td></tr>\n"
         ));
@@ -163,9 +179,10 @@ fn html_table(summary: &Summary, names: Option<&Names>) -> String {
 fn html_row(case: &CaseOutcome, names: Option<&Names>) -> String {
     let urgency = Urgency::of(case.deadline.as_ref());
     let mut out = format!(
-        "<tr class=\"{}\" data-status=\"{}\">\n",
+        "<tr class=\"{}\" data-status=\"{}\" data-owner=\"{}\">\n",
         urgency.class(),
-        case.status.as_str()
+        case.status.as_str(),
+        xml_escape(case.owner.as_deref().unwrap_or(""))
     );
     out.push_str(&html_case_cell(case));
     if names.is_some() {
@@ -185,6 +202,12 @@ fn html_row(case: &CaseOutcome, names: Option<&Names>) -> String {
             .map_or("<span class=\"muted\">—</span>", |s| s.title())
     ));
     out.push_str(&html_deadline_cells(case.deadline.as_ref(), urgency));
+    out.push_str(&format!(
+        "<td class=\"next\">{}</td>\n",
+        case.next_step
+            .as_deref()
+            .map_or_else(|| "<span class=\"muted\">—</span>".to_string(), xml_escape)
+    ));
     out.push_str(&html_findings_cell(case));
     out.push_str(&html_packet_cell(case.packet.as_deref()));
     out.push_str("</tr>\n");

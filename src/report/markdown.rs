@@ -65,11 +65,16 @@ fn md_table(cases: &[&CaseOutcome], names: Option<&Names>, budget: usize) -> Str
     if names.is_some() {
         head.push("Patient");
     }
+    let owners = cases.iter().any(|c| c.owner.is_some());
+    if owners {
+        head.push("Owner");
+    }
     head.extend([
         "Status",
         "Stage",
         "Deadline",
         "Days left",
+        "Next step",
         "Blockers",
         "Packet",
     ]);
@@ -80,7 +85,7 @@ fn md_table(cases: &[&CaseOutcome], names: Option<&Names>, budget: usize) -> Str
         .collect();
     out.push_str(&format!("| {} |\n", rule.join(" | ")));
     for (shown, case) in cases.iter().enumerate() {
-        let row = format!("| {} |\n", md_row(case, names).join(" | "));
+        let row = format!("| {} |\n", md_row(case, names, owners).join(" | "));
         if out.len() + row.len() > budget {
             out.push_str(&left_out(cases.len() - shown));
             break;
@@ -91,10 +96,17 @@ fn md_table(cases: &[&CaseOutcome], names: Option<&Names>, budget: usize) -> Str
 }
 
 /// Returns the cells of one case's row in the attention table.
-fn md_row(case: &CaseOutcome, names: Option<&Names>) -> Vec<String> {
+fn md_row(case: &CaseOutcome, names: Option<&Names>, owners: bool) -> Vec<String> {
     let mut cells = vec![md_code(label(case))];
     if names.is_some() {
         cells.push(patient(case, names).map_or_else(|| "—".to_string(), md_escape));
+    }
+    if owners {
+        cells.push(
+            case.owner
+                .as_deref()
+                .map_or_else(|| "—".to_string(), md_escape),
+        );
     }
     cells.push(case.status.as_str().to_string());
     cells.push(case.stage.map_or("—", |s| s.title()).to_string());
@@ -104,6 +116,11 @@ fn md_row(case: &CaseOutcome, names: Option<&Names>) -> Vec<String> {
             .map_or("—".to_string(), |d| d.date.to_string()),
     );
     cells.push(md_days_left(case.deadline.as_ref()));
+    cells.push(
+        case.next_step
+            .as_deref()
+            .map_or_else(|| "—".to_string(), md_escape),
+    );
     let rules = case.blocker_rules();
     cells.push(if rules.is_empty() {
         "—".to_string()

@@ -31,14 +31,22 @@
   });
   var bar = document.getElementById("filters");
   var filters = Array.prototype.slice.call(bar.querySelectorAll("button[data-status]"));
+  var owner = document.getElementById("owner");
+  var status = "";
+  function apply() {
+    var who = owner ? owner.value : "";
+    Array.prototype.forEach.call(body.rows, function (row) {
+      row.hidden = (status !== "" && row.getAttribute("data-status") !== status) ||
+        (who !== "" && row.getAttribute("data-owner") !== who);
+    });
+  }
   filters.forEach(function (button) {
     button.addEventListener("click", function () {
-      var status = button.getAttribute("data-status");
+      status = button.getAttribute("data-status");
       filters.forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
-      Array.prototype.forEach.call(body.rows, function (row) {
-        row.hidden = status !== "" && row.getAttribute("data-status") !== status;
-      });
+      apply();
     });
   });
+  if (owner) { owner.addEventListener("change", apply); }
   bar.hidden = false;
 })();
