@@ -36,7 +36,7 @@ pub enum Command {
     /// Writes a commented case file to fill in.
     New(NewArgs),
     /// Prints the JSON Schema (draft-07) of the case file.
-    Schema,
+    Schema(SchemaArgs),
     /// Prints the appeal checklist as a table.
     Rules,
     /// Merges the summaries of shard builds into one output folder's reports.
@@ -51,6 +51,14 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Prints the manual page (roff), for `man -l -`.
     Man,
+}
+
+/// Arguments of `schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Prints the field reference in Markdown instead (docs/fields.md)
+    #[arg(long)]
+    pub markdown: bool,
 }
 
 /// Arguments of `init`.

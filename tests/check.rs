@@ -199,6 +199,35 @@ fn schema_command_matches_the_committed_schema() {
 }
 
 #[test]
+fn the_field_reference_is_generated_from_the_schema() {
+    let out = appealpack(&["schema", "--markdown"]);
+    assert_eq!(out.code, 0);
+    let committed = std::fs::read_to_string(common::root().join("docs/fields.md")).unwrap();
+    assert_eq!(
+        out.stdout, committed,
+        "docs/fields.md is stale: run `cargo run -- schema --markdown > docs/fields.md`"
+    );
+    // Every field of the schema has its row, nested ones by their dotted path.
+    let schema: Value = serde_json::from_str(&appealpack(&["schema"]).stdout).unwrap();
+    for field in schema["properties"].as_object().unwrap().keys() {
+        assert!(
+            committed.contains(&format!("| `{field}` |")),
+            "{field} has no row"
+        );
+    }
+    for field in schema["definitions"]["Denial"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+    {
+        assert!(
+            committed.contains(&format!("| `denial.{field}` |")),
+            "denial.{field}"
+        );
+    }
+}
+
+#[test]
 fn bundled_cases_carry_the_schema_modeline() {
     let root = common::root().join("cases");
     let mut count = 0;
@@ -353,4 +382,31 @@ fn control_characters_never_reach_the_terminal_raw() {
         );
     }
     assert!(out.stdout.contains("\\u{1b}]0;pwned"), "{}", out.stdout);
+}
+
+#[test]
+fn the_readme_yaml_primer_is_valid_yaml_of_case_fields() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let primer = readme
+        .split("## YAML in one screen")
+        .nth(1)
+        .and_then(|s| s.split("```yaml\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("the README has a YAML primer");
+    let value: serde_yaml::Value = serde_yaml::from_str(primer).expect("the primer parses");
+    let schema: Value = serde_json::from_str(&appealpack(&["schema"]).stdout).unwrap();
+    for key in value.as_mapping().unwrap().keys() {
+        let key = key.as_str().unwrap();
+        assert!(
+            schema["properties"].get(key).is_some(),
+            "`{key}` is not a field"
+        );
+    }
+    assert_eq!(value["insurer"]["name"].as_str(), Some("Acme: Gold Plan"));
+    assert!(
+        value["letter_of_medical_necessity"]["draft"]
+            .as_str()
+            .unwrap()
+            .contains("\n\n")
+    );
 }

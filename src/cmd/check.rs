@@ -101,7 +101,10 @@ fn print_human(summary: &Summary) -> std::io::Result<()> {
         }
         writeln!(out)?;
         if let Some(error) = &case.error {
-            writeln!(out, "    {}", terminal_safe(error))?;
+            // A case's errors come one per line; each is indented under its case.
+            for line in terminal_safe(error).lines() {
+                writeln!(out, "    {line}")?;
+            }
         }
         for finding in &case.findings {
             let style = severity_style(finding.severity);

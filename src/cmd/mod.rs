@@ -51,7 +51,14 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
         Command::New(args) => new::run(&args),
-        Command::Schema => print(&schema::schema_json()).map(|()| Exit::Ok),
+        Command::Schema(args) => {
+            let text = if args.markdown {
+                schema::field_reference()
+            } else {
+                schema::schema_json()
+            };
+            print(&text).map(|()| Exit::Ok)
+        }
         Command::Rules => print(&rules::rules_table()).map(|()| Exit::Ok),
         Command::Merge(args) => merge::run(&args),
         Command::Init(args) => init::run(&args),

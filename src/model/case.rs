@@ -749,6 +749,13 @@ impl LoadError {
                 "line {line} has a tab: YAML indents with spaces only; replace the tab with spaces"
             );
         }
+        // A line of text under a field that holds a `key: value` line (a letter opening
+        // "To the reviewer: ...") makes YAML read a mapping and then stumble.
+        if message.contains("could not find expected ':'") {
+            message = format!(
+                "{message}; for text over several lines, write `field: |` and indent the lines under it"
+            );
+        }
         if message == "recursion limit exceeded" {
             message = "nesting too deep (YAML recursion limit exceeded)".into();
         } else if message == "repetition limit exceeded" {
@@ -800,7 +807,9 @@ impl Case {
                 // (it does not see the checks the typed load adds, such as date ranges).
                 Ok(_) => LoadError::of_problems(file, super::validate::problems(text))
                     .unwrap_or_else(|| LoadError::from_yaml(file, text, &e)),
-                Err(_) => LoadError::from_yaml(file, text, &e),
+                // Not YAML: the syntax error is the cause, though the typed load may have
+                // stopped earlier at a field it did not like.
+                Err(syntax) => LoadError::from_yaml(file, text, &syntax),
             }
         })?;
         if let Err(message) = validate_id(&case.id) {

@@ -134,8 +134,15 @@ fn describe(error: &ValidationError, positions: &Positions, out: &mut Vec<Proble
                 })
                 .collect();
             if !options.is_empty() {
+                // The suggestion names an allowed value, never the case's own.
+                let suggestion = error
+                    .instance()
+                    .as_str()
+                    .and_then(|v| closest(v, options.iter().map(|o| o.trim_matches('`'))))
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
                 format!(
-                    "{path}: not one of the allowed values: {}",
+                    "{path}: not one of the allowed values: {}{suggestion}",
                     options.join(", ")
                 )
             } else {
