@@ -284,13 +284,7 @@ fn new_writes_a_skeleton_that_loads_and_fails_only_on_blanks() {
     assert_eq!(code, 1);
     let case = &summary["cases"][0];
     assert_eq!(case["status"], "needs-work", "{case:#}");
-    let rules: Vec<&str> = case["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] == "blocker")
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
+    let rules = common::blocker_rules(case);
     // Blank fields the advocate must fill in; evidence and peer review come pre-filled.
     for rule in ["provider", "lmn", "diagnosis", "insurer-policy", "denial"] {
         assert!(rules.contains(&rule), "{rule} not in {rules:?}");

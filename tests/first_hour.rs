@@ -127,14 +127,7 @@ fn the_first_hour_from_an_empty_folder() {
         .find(|c| c["id"] == "KET-0001")
         .unwrap();
     assert_eq!(case["status"], "needs-work", "{case:#}");
-    let blockers: Vec<&str> = case["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] == "blocker")
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
-    assert_eq!(blockers, ["lmn"], "{case:#}");
+    assert_eq!(common::blocker_rules(case), ["lmn"], "{case:#}");
     assert!(
         case["next_step"]
             .as_str()

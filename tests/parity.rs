@@ -19,12 +19,9 @@ fn verdicts(summary: &Value) -> Verdicts {
         .expect("a summary lists its cases")
         .iter()
         .map(|case| {
-            let blockers = case["findings"]
-                .as_array()
-                .expect("findings are a list")
-                .iter()
-                .filter(|f| f["severity"] == "blocker")
-                .map(|f| f["rule"].as_str().expect("a rule id").to_owned())
+            let blockers = common::blocker_rules(case)
+                .into_iter()
+                .map(str::to_owned)
                 .collect();
             let status = case["status"].as_str().expect("a status").to_owned();
             (

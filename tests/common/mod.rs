@@ -70,6 +70,17 @@ pub fn check_json(cases: &Path) -> (i32, serde_json::Value) {
     (run.code, json)
 }
 
+/// Returns the rules of a summary case's blocker findings, most severe first.
+pub fn blocker_rules(case: &serde_json::Value) -> Vec<&str> {
+    case["findings"]
+        .as_array()
+        .expect("findings are a list")
+        .iter()
+        .filter(|f| f["severity"] == "blocker")
+        .map(|f| f["rule"].as_str().expect("a rule id"))
+        .collect()
+}
+
 /// Copies a folder tree.
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
