@@ -205,7 +205,7 @@ fn ready_packet_shows_what_a_reader_needs() {
         "claim file",
         "Policy BH-212",
         "PHQ-9 22 of 27",
-        "96365, 96366 and J3490",
+        "CPT 96365, CPT 96366 and HCPCS J3490",
         "November 20, 2026",
         "April 3, 2027",
     ] {
@@ -331,7 +331,7 @@ fn letter_is_shaped_by_reason_and_stage() {
             text.replace("stage: internal-appeal", "stage: prior-authorization"),
             vec![
                 "Request for prior authorization",
-                "we ask Northwind Health Plan to authorise",
+                "we ask Northwind Health Plan to authorize",
             ],
         ),
         (
@@ -610,14 +610,14 @@ fn each_program_gets_its_own_letter() {
                 "Request for a State fair hearing",
                 "request a State fair hearing of",
             ],
-            &["independent review organisation"],
+            &["independent review organization"],
         ),
         (
             "aca-marketplace",
             "external-review",
             &[
                 "Request for external review",
-                "an external review by an independent review organisation",
+                "an external review by an independent review organization",
             ],
             &["State fair hearing"],
         ),

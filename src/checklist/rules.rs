@@ -427,7 +427,7 @@ pub(super) fn check_representative(case: &Case, _: &Context, f: &mut Findings) {
         let rule = case
             .insurer
             .plan_type
-            .map_or("a signed authorisation the plan accepts", |p| {
+            .map_or("a signed authorization the plan accepts", |p| {
                 Program::of(p).representative_rule()
             });
         f.blocker(format!(

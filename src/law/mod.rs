@@ -101,6 +101,9 @@ pub struct Level {
     pub expedited_pre_service_only: bool,
     /// What happens to an urgent request where there is no expedited track.
     pub standard: Clock,
+    /// The standard clock for an appeal about care not yet given (a pre-service appeal),
+    /// where the program sets one of its own.
+    pub pre_service: Option<Clock>,
 }
 
 impl Level {
@@ -130,7 +133,7 @@ pub struct NoSuchLevel(pub &'static str);
 const EXTERNAL_REVIEW: Level = Level {
     name: "external review",
     subject: "Request for external review",
-    asks: "an external review by an independent review organisation",
+    asks: "an external review by an independent review organization",
     window: Window::Fixed {
         length: Length::FourMonths,
         from: From::Receipt,
@@ -145,6 +148,7 @@ const EXTERNAL_REVIEW: Level = Level {
         time: "45 days",
         cite: "45 CFR 147.136(d)(2)(iv)",
     },
+    pre_service: None,
 };
 
 /// The expedited clock of a group or individual health plan's internal appeal.
@@ -153,8 +157,33 @@ const URGENT_CARE: Clock = Clock {
     cite: "29 CFR 2560.503-1(i)(2)(i)",
 };
 
+/// The standard clock of a group or individual health plan's internal appeal about care
+/// not yet given: 30 days, or 15 for each level where the plan has two (`(i)(2)(ii)`).
+const PRE_SERVICE: Clock = Clock {
+    time: "30 days, or 15 days where the plan has two levels of appeal,",
+    cite: "29 CFR 2560.503-1(i)(2)(ii)",
+};
+
+/// The pre-service clock of an individual plan, which has one level of internal appeal
+/// (45 CFR 147.136(b)(3)(ii)(G)), so the whole 30 days.
+const PRE_SERVICE_ONE_LEVEL: Clock = Clock {
+    time: "30 days",
+    cite: "29 CFR 2560.503-1(i)(2)(ii); 45 CFR 147.136(b)(3)",
+};
+
+/// The pre-service clock of the second of two levels: 15 days for each level.
+const PRE_SERVICE_SECOND_LEVEL: Clock = Clock {
+    time: "15 days",
+    cite: "29 CFR 2560.503-1(i)(2)(ii)",
+};
+
 /// An internal appeal of an employer or marketplace plan; `cite` gives its window.
-const fn internal_appeal(name: &'static str, subject: &'static str, cite: &'static str) -> Level {
+const fn internal_appeal(
+    name: &'static str,
+    subject: &'static str,
+    cite: &'static str,
+    pre_service: Clock,
+) -> Level {
     Level {
         name,
         subject,
@@ -170,6 +199,7 @@ const fn internal_appeal(name: &'static str, subject: &'static str, cite: &'stat
             time: "30 days for a service not yet given, 60 days for one already given",
             cite: "29 CFR 2560.503-1(i)(2)",
         },
+        pre_service: Some(pre_service),
     }
 }
 
@@ -212,18 +242,21 @@ impl Program {
                 "internal appeal",
                 "Internal appeal",
                 "29 CFR 2560.503-1(h)(3)(i); 45 CFR 147.136(b)(2)",
+                PRE_SERVICE,
             ),
             // A plan may have a second level; it too must allow 180 days.
             (Program::Employer { .. }, SecondLevelAppeal) => internal_appeal(
                 "second-level internal appeal",
                 "Second-level internal appeal",
                 "29 CFR 2560.503-1(h)(3)(i); 45 CFR 147.136(b)(2)",
+                PRE_SERVICE_SECOND_LEVEL,
             ),
             (Program::Employer { .. } | Program::Marketplace, ExternalReview) => EXTERNAL_REVIEW,
             (Program::Marketplace, InternalAppeal) => internal_appeal(
                 "internal appeal",
                 "Internal appeal",
                 "45 CFR 147.136(b)(3); 29 CFR 2560.503-1(h)(3)(i)",
+                PRE_SERVICE_ONE_LEVEL,
             ),
             (Program::Marketplace, SecondLevelAppeal) => {
                 return Err(NoSuchLevel(
@@ -247,6 +280,7 @@ impl Program {
                     time: "60 days",
                     cite: "42 CFR 405.950",
                 },
+                pre_service: None,
             },
             (Program::OriginalMedicare, SecondLevelAppeal) => Level {
                 name: "reconsideration by a Qualified Independent Contractor",
@@ -263,6 +297,7 @@ impl Program {
                     time: "60 days",
                     cite: "42 CFR 405.970",
                 },
+                pre_service: None,
             },
             (Program::OriginalMedicare, ExternalReview) => {
                 return Err(NoSuchLevel(
@@ -292,6 +327,10 @@ impl Program {
                     time: "30 days for a service, 60 days for a payment",
                     cite: "42 CFR 422.590(a), (b)",
                 },
+                pre_service: Some(Clock {
+                    time: "30 days",
+                    cite: "42 CFR 422.590(a)",
+                }),
             },
             (Program::MedicareAdvantage, SecondLevelAppeal | ExternalReview) => {
                 return Err(NoSuchLevel(
@@ -318,6 +357,10 @@ impl Program {
                     time: "30 days",
                     cite: "42 CFR 438.408(b)(2)",
                 },
+                pre_service: Some(Clock {
+                    time: "30 days",
+                    cite: "42 CFR 438.408(b)(2)",
+                }),
             },
             (Program::MedicaidManagedCare, SecondLevelAppeal) => {
                 return Err(NoSuchLevel(
@@ -342,6 +385,7 @@ impl Program {
                     time: "the time the State allows",
                     cite: "42 CFR 431.244(f)",
                 },
+                pre_service: None,
             },
             (Program::MedicaidFeeForService, InternalAppeal) => Level {
                 name: "State fair hearing",
@@ -357,6 +401,7 @@ impl Program {
                     time: "the time the State allows",
                     cite: "42 CFR 431.244(f)",
                 },
+                pre_service: None,
             },
             (Program::MedicaidFeeForService, SecondLevelAppeal | ExternalReview) => {
                 return Err(NoSuchLevel(
@@ -377,6 +422,7 @@ impl Program {
                     time: "the time the plan allows",
                     cite: "the plan's notice",
                 },
+                pre_service: None,
             },
         };
         Ok(Some(level))
@@ -431,7 +477,7 @@ impl Program {
     pub fn representative_rule(self) -> &'static str {
         match self {
             Program::Employer { .. } | Program::Marketplace => {
-                "an authorised representative under the plan's procedures (29 CFR \
+                "an authorized representative under the plan's procedures (29 CFR \
                  2560.503-1(b)(4))"
             }
             Program::OriginalMedicare | Program::MedicareAdvantage => {
@@ -443,7 +489,7 @@ impl Program {
                 "the enrollee's written consent, where State law permits a representative \
                  (42 CFR 438.402(c)(1)(ii))"
             }
-            Program::Other => "a signed authorisation the plan accepts",
+            Program::Other => "a signed authorization the plan accepts",
         }
     }
 }
@@ -522,6 +568,35 @@ mod tests {
             "45 days"
         );
         assert_eq!(level(Medicare, InternalAppeal).standard.time, "60 days");
+    }
+
+    #[test]
+    fn pre_service_appeals_have_their_own_clock() {
+        use PlanType::*;
+        use Stage::*;
+        let clock = |plan, stage| level(plan, stage).pre_service.map(|c| (c.time, c.cite));
+        // 29 CFR 2560.503-1(i)(2)(ii): 30 days for one level; 15 for each of two.
+        let (first, cite) = clock(EmployerSelfFunded, InternalAppeal).unwrap();
+        assert!(first.starts_with("30 days, or 15 days where the plan has two levels"));
+        assert_eq!(cite, "29 CFR 2560.503-1(i)(2)(ii)");
+        assert_eq!(
+            clock(EmployerFullyInsured, SecondLevelAppeal),
+            Some(("15 days", "29 CFR 2560.503-1(i)(2)(ii)"))
+        );
+        let (one_level, _) = clock(AcaMarketplace, InternalAppeal).unwrap();
+        assert_eq!(one_level, "30 days");
+        assert_eq!(
+            clock(MedicareAdvantage, InternalAppeal),
+            Some(("30 days", "42 CFR 422.590(a)"))
+        );
+        assert_eq!(
+            clock(MedicaidManagedCare, InternalAppeal),
+            Some(("30 days", "42 CFR 438.408(b)(2)"))
+        );
+        // Where the State or the plan sets the time, no number is given.
+        assert_eq!(clock(Medicaid, InternalAppeal), None);
+        assert_eq!(clock(Other, InternalAppeal), None);
+        assert_eq!(clock(AcaMarketplace, ExternalReview), None);
     }
 
     #[test]

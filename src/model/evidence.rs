@@ -60,6 +60,43 @@ impl Reference {
             self.authors, self.title, self.journal, self.year, self.volume, issue, self.pages, doi
         )
     }
+
+    /// Formats the short author-year reference a letter's body cites, e.g. "Anand et al.,
+    /// 2023", "Zanos and Gould, 2018" or "Berman, 2000"; the full reference is on the
+    /// evidence page.
+    pub fn short(&self) -> String {
+        let authors = self.authors.trim().trim_end_matches('.');
+        let (listed, et_al) = match authors.strip_suffix("et al") {
+            Some(rest) => (rest, true),
+            None => (authors, false),
+        };
+        let surnames: Vec<String> = listed
+            .split(',')
+            .map(surname)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let who = match (surnames.as_slice(), et_al) {
+            ([], _) => authors.to_owned(),
+            ([one], false) => one.clone(),
+            ([one, two], false) => format!("{one} and {two}"),
+            ([first, ..], _) => format!("{first} et al."),
+        };
+        format!("{who}, {}", self.year)
+    }
+}
+
+/// Returns the surname of one Vancouver-style author ("Zarate CA Jr" gives "Zarate"):
+/// the words before the initials.
+fn surname(author: &str) -> String {
+    let words: Vec<&str> = author.split_whitespace().collect();
+    let initials = |w: &&&str| {
+        w.trim_end_matches('.') == "Jr"
+            || (w.len() <= 3 && w.chars().all(|c| c.is_ascii_uppercase()))
+    };
+    let kept = words.len() - words.iter().rev().take_while(initials).count();
+    // A name of initials only is kept whole rather than dropped.
+    let kept = if kept == 0 { words.len() } else { kept };
+    words[..kept].join(" ")
 }
 
 /// The evidence library, in file order, with unique keys.
@@ -149,10 +186,42 @@ mod tests {
              treatment-resistant major depression. N Engl J Med. 2023;388(25):2315-2325. \
              doi:10.1056/NEJMoa2302399"
         );
+        assert_eq!(
+            library.get("anand-2023").unwrap().short(),
+            "Anand et al., 2023"
+        );
+        assert_eq!(
+            library.get("zarate-2006").unwrap().short(),
+            "Zarate et al., 2006"
+        );
         let murrough = library.get("murrough-2013").unwrap().citation();
         assert!(
             murrough.contains("Am J Psychiatry. 2013;170(10):1134-1142."),
             "{murrough}"
+        );
+    }
+
+    #[test]
+    fn short_references_name_the_first_author_and_year() {
+        let reference = |authors: &str| {
+            let yaml = format!(
+                "k-1: {{authors: '{authors}', title: T, journal: J, year: 2018, volume: '1', pages: 1-2, finding: F}}"
+            );
+            EvidenceLibrary::parse(&yaml).unwrap().references()[0].short()
+        };
+        assert_eq!(reference("Zanos P, Gould TD."), "Zanos and Gould, 2018");
+        assert_eq!(reference("Berman RM."), "Berman, 2018");
+        assert_eq!(
+            reference("Feder A, Parides MK, Murrough JW"),
+            "Feder et al., 2018"
+        );
+        assert_eq!(
+            reference("Zarate CA Jr, Singh JB, et al."),
+            "Zarate et al., 2018"
+        );
+        assert_eq!(
+            reference("van der Berg J, et al."),
+            "van der Berg et al., 2018"
         );
     }
 

@@ -7,6 +7,8 @@
 
 pub mod markdown;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::attachments::{Enclosure, Role};
@@ -87,7 +89,7 @@ pub struct PacketData {
     pub diagnoses: Vec<DiagnosisData>,
     /// The treatment requested.
     pub request: RequestData,
-    /// Treatments tried before, in case-file order.
+    /// Treatments tried before, oldest first (case-file order among those started the same day).
     pub prior_treatments: Vec<TreatmentData>,
     /// The plan's denial, where there is one.
     pub denial: Option<DenialData>,
@@ -128,6 +130,12 @@ pub struct ProgramData {
     /// The rule that lets an expedited external review run beside an urgent internal
     /// appeal, where the case is urgent and that applies.
     pub concurrent_external: Option<&'static str>,
+    /// Whether the letter appeals a decision about care not yet given (an internal appeal
+    /// with no dates of service), which the letter names a pre-service appeal.
+    pub pre_service: bool,
+    /// The standard clock of a pre-service appeal, where the program sets one; the
+    /// expedited clock stands in for it when the case is urgent.
+    pub pre_service_clock: Option<ClockData>,
     /// The parity law, where parity applies: its name and citation.
     pub parity: Option<String>,
     /// The rule granting the claim file, and whether free of charge.
@@ -164,6 +172,8 @@ fn program_data(case: &Case) -> ProgramData {
         .and_then(|l| l.expedited_for(post_service))
         .filter(|_| urgent);
     let internal = matches!(case.stage, Stage::InternalAppeal | Stage::SecondLevelAppeal);
+    // Original Medicare decides claims for care already given: it has no pre-service appeal.
+    let pre_service = internal && !post_service && program != Some(Program::OriginalMedicare);
     ProgramData {
         filed_by: match case.filed_by {
             FiledBy::Organisation => "organisation",
@@ -179,6 +189,14 @@ fn program_data(case: &Case) -> ProgramData {
             time: c.time,
             cite: c.cite,
         }),
+        pre_service,
+        pre_service_clock: level
+            .and_then(|l| l.pre_service)
+            .filter(|_| pre_service)
+            .map(|c| ClockData {
+                time: c.time,
+                cite: c.cite,
+            }),
         concurrent_external: program
             .and_then(Program::concurrent_external_review)
             .filter(|_| urgent && internal && expedited.is_some()),
@@ -212,6 +230,8 @@ pub struct DeadlineData {
 pub struct PatientData {
     /// Full name.
     pub name: String,
+    /// The name's possessive, as in "Daniel R. Whitcombe’s".
+    pub possessive: String,
     /// Date of birth, written out.
     pub date_of_birth: Option<String>,
     /// Member id.
@@ -229,6 +249,8 @@ pub struct PatientData {
 pub struct InsurerData {
     /// The insurer's name.
     pub name: String,
+    /// The insurer's name as a possessive, as in "Meridian Benefit Administrators’".
+    pub possessive: String,
     /// The plan's name.
     pub plan_name: Option<String>,
     /// The plan type as written in case files.
@@ -303,7 +325,7 @@ pub struct DiagnosisData {
 pub struct RequestData {
     /// The treatment.
     pub treatment: String,
-    /// Billing codes given by the provider.
+    /// Billing codes given by the provider, each labelled with its code set ("CPT 96365").
     pub codes: Vec<String>,
     /// Number of sessions.
     pub sessions: Option<u32>,
@@ -373,8 +395,10 @@ pub struct ScoreData {
     pub score: u32,
     /// The scale's maximum.
     pub max: u32,
-    /// When it was taken (YYYY-MM-DD).
+    /// When it was taken (YYYY-MM-DD), for tables.
     pub date: String,
+    /// When it was taken, written out, for sentences.
+    pub written: String,
 }
 
 /// A testimonial as printed.
@@ -395,6 +419,9 @@ pub struct EvidenceData {
     pub key: Option<String>,
     /// The full reference.
     pub citation: String,
+    /// The short author-year reference for the letter's body ("Anand et al., 2023"),
+    /// absent for extra citations, whose authors are not known apart from the text.
+    pub short: Option<String>,
     /// The finding, in one line.
     pub finding: Option<String>,
 }
@@ -438,7 +465,7 @@ impl PacketData {
         let letter = case.letter_of_medical_necessity.clone().unwrap_or_default();
         let signed = enclosures.iter().find(|e| e.role == Role::Letter).cloned();
         let draft = if signed.is_none() {
-            markdown_field(letter.draft.as_deref())
+            markdown_field(letter.draft.as_deref().map(keep_sign_off_breaks).as_deref())
         } else {
             None
         };
@@ -449,12 +476,14 @@ impl PacketData {
             .map(|r| EvidenceData {
                 key: Some(r.key.clone()),
                 citation: r.citation(),
+                short: Some(r.short()),
                 finding: Some(r.finding.clone()),
             })
             .collect();
         evidence.extend(case.extra_evidence.iter().map(|e| EvidenceData {
             key: None,
             citation: plain(&e.citation),
+            short: None,
             finding: text(e.finding.as_deref()),
         }));
         let p = &case.patient;
@@ -478,6 +507,7 @@ impl PacketData {
             organisation: org.clone(),
             patient: PatientData {
                 name: plain(&p.name),
+                possessive: plain(&possessive(p.name.trim())),
                 date_of_birth: p.date_of_birth.map(long_date),
                 member_id: code(p.member_id.as_ref()),
                 address: text(p.address.as_deref()),
@@ -486,6 +516,7 @@ impl PacketData {
             },
             insurer: InsurerData {
                 name: plain(&i.name),
+                possessive: plain(&possessive(i.name.trim())),
                 plan_name: text(i.plan_name.as_deref()),
                 plan_type: i.plan_type.map(|t| t.as_str()),
                 group_number: code(i.group_number.as_ref()),
@@ -522,7 +553,12 @@ impl PacketData {
                 .collect(),
             request: RequestData {
                 treatment: plain(&case.request.treatment),
-                codes: case.request.codes.iter().map(|c| c.to_string()).collect(),
+                codes: case
+                    .request
+                    .codes
+                    .iter()
+                    .map(|c| code_label(c.as_str()))
+                    .collect(),
                 sessions: case.request.sessions,
                 schedule: text(case.request.schedule.as_deref()),
                 dates_of_service: case
@@ -534,9 +570,8 @@ impl PacketData {
                 cost_per_session: case.request.cost_per_session.map(dollars),
                 facility: text(case.request.facility.as_deref()),
             },
-            prior_treatments: case
-                .prior_treatments
-                .iter()
+            prior_treatments: prior_treatments(case)
+                .into_iter()
                 .map(|t| TreatmentData {
                     name: plain(&t.name),
                     kind: t.kind.title(),
@@ -567,6 +602,7 @@ impl PacketData {
                     score: s.score,
                     max: s.instrument.max_score(),
                     date: s.date.to_string(),
+                    written: long_date(s.date),
                 })
                 .collect(),
             patient_statement: markdown_field(case.patient_statement.as_deref()),
@@ -637,6 +673,89 @@ fn markdown_text(text: &str) -> Document {
     markdown::markdown(text)
 }
 
+/// The complimentary closes a letter's sign-off begins with, in lower case.
+const CLOSES: &[&str] = &[
+    "sincerely",
+    "sincerely yours",
+    "yours sincerely",
+    "yours truly",
+    "very truly yours",
+    "respectfully",
+    "respectfully yours",
+    "respectfully submitted",
+    "regards",
+    "thank you",
+    "with thanks",
+    "best",
+    "cordially",
+];
+
+/// Returns a draft letter with the line breaks of its sign-off kept: in Markdown a single
+/// newline is a space, which would run "Sincerely,\nDr Rivera" into one line.
+///
+/// The sign-off is the last paragraph, where its first line is a complimentary close
+/// ("Sincerely,", "Kind regards,"); its newlines become hard breaks, and the rest of the
+/// letter, wrapped as the author typed it, is left as it is.
+pub(crate) fn keep_sign_off_breaks(draft: &str) -> Cow<'_, str> {
+    let body = draft.trim_end();
+    let start = body.rfind("\n\n").map_or(0, |i| i + 2);
+    let sign_off = &body[start..];
+    let first = sign_off.lines().next().unwrap_or("").trim();
+    let close = first.strip_suffix(',').unwrap_or(first).to_lowercase();
+    let is_close = CLOSES.iter().any(|c| close == *c)
+        || (close.split_whitespace().count() <= 3 && close.ends_with("regards"));
+    if !is_close || !sign_off.contains('\n') {
+        return Cow::Borrowed(draft);
+    }
+    let lines: Vec<&str> = sign_off.lines().map(str::trim_end).collect();
+    Cow::Owned(format!("{}{}\n", &body[..start], lines.join("\\\n")))
+}
+
+/// Returns a case's prior treatments oldest first, whatever order they were typed in; the
+/// sort is stable so treatments started the same day keep the case file's order.
+fn prior_treatments(case: &Case) -> Vec<&crate::model::case::PriorTreatment> {
+    let mut treatments: Vec<_> = case.prior_treatments.iter().collect();
+    treatments.sort_by_key(|t| t.started);
+    treatments
+}
+
+/// Returns the possessive of a name, as a US letter writes it: "Whitcombe’s", but
+/// "Meridian Benefit Administrators’" for a name ending in s.
+///
+/// A trailing parenthetical is left out ("Gulfstream Medicare Services (Part B
+/// contractor)" gives "Gulfstream Medicare Services’"), since the possessive cannot follow it.
+pub(crate) fn possessive(name: &str) -> String {
+    let name = name.trim();
+    let name = match name.rfind(" (") {
+        Some(open) if name.ends_with(')') && open > 0 => name[..open].trim_end(),
+        _ => name,
+    };
+    if name.ends_with(['s', 'S']) {
+        format!("{name}’")
+    } else {
+        format!("{name}’s")
+    }
+}
+
+/// Labels a billing code with its code set: five digits are CPT ("CPT 96365"), as are
+/// four digits and a letter (Category II and III, "CPT 0591T"); a letter and four digits
+/// is HCPCS Level II ("HCPCS J3490"). Anything else is returned as written.
+pub(crate) fn code_label(code: &str) -> String {
+    let code = code.trim();
+    let chars: Vec<char> = code.chars().collect();
+    let digits = |cs: &[char]| cs.iter().all(char::is_ascii_digit);
+    if chars.len() != 5 {
+        return code.to_owned();
+    }
+    if digits(&chars) || (digits(&chars[..4]) && matches!(chars[4], 'F' | 'T')) {
+        format!("CPT {code}")
+    } else if chars[0].is_ascii_uppercase() && digits(&chars[1..]) {
+        format!("HCPCS {code}")
+    } else {
+        code.to_owned()
+    }
+}
+
 /// Writes a date out in full, US style: "November 20, 2026".
 pub(crate) fn long_date(date: Date) -> String {
     date.0.format("%B %-d, %Y").to_string()
@@ -674,5 +793,66 @@ mod tests {
         assert_eq!(dollars(650.0), "$650.00");
         assert_eq!(dollars(1250.5), "$1,250.50");
         assert_eq!(dollars(1234567.891), "$1,234,567.89");
+        assert_eq!(
+            long_date(Date::parse("2026-11-10").unwrap()),
+            "November 10, 2026"
+        );
+    }
+
+    #[test]
+    fn possessives_of_names_ending_in_s_take_an_apostrophe_only() {
+        assert_eq!(
+            possessive("Meridian Benefit Administrators"),
+            "Meridian Benefit Administrators’"
+        );
+        assert_eq!(
+            possessive("Eleanor J. Castellanos"),
+            "Eleanor J. Castellanos’"
+        );
+        assert_eq!(possessive("Daniel R. Whitcombe"), "Daniel R. Whitcombe’s");
+        assert_eq!(
+            possessive(" Coastal Senior Health "),
+            "Coastal Senior Health’s"
+        );
+        assert_eq!(
+            possessive("Gulfstream Medicare Services (Part B Medicare Administrative Contractor)"),
+            "Gulfstream Medicare Services’"
+        );
+        assert_eq!(possessive("UMPS"), "UMPS’");
+    }
+
+    #[test]
+    fn a_draft_sign_off_keeps_its_line_breaks() {
+        let draft = "I recommend six infusions,\nwrapped as typed.\n\nSincerely,\nDr Rivera\n";
+        assert_eq!(
+            keep_sign_off_breaks(draft),
+            "I recommend six infusions,\nwrapped as typed.\n\nSincerely,\\\nDr Rivera\n"
+        );
+        let rendered = markdown::markdown(&keep_sign_off_breaks(draft));
+        let json = serde_json::to_string(&rendered).unwrap();
+        assert!(json.contains(r#"{"t":"hard"}"#), "{json}");
+        // A last paragraph that is not a sign-off is left alone.
+        let prose = "First paragraph.\n\nThe last one,\nwrapped";
+        assert_eq!(
+            keep_sign_off_breaks(prose),
+            "First paragraph.\n\nThe last one,\nwrapped"
+        );
+        let closes = "Text.\n\nKind regards,\nDr Rivera\nPsychiatry";
+        assert_eq!(
+            keep_sign_off_breaks(closes),
+            "Text.\n\nKind regards,\\\nDr Rivera\\\nPsychiatry\n"
+        );
+        let plain = "One paragraph only\nwrapped.";
+        assert_eq!(keep_sign_off_breaks(plain), plain);
+    }
+
+    #[test]
+    fn codes_are_labelled_with_their_code_set() {
+        assert_eq!(code_label("96365"), "CPT 96365");
+        assert_eq!(code_label("0591T"), "CPT 0591T");
+        assert_eq!(code_label("J3490"), "HCPCS J3490");
+        assert_eq!(code_label("S0013"), "HCPCS S0013");
+        assert_eq!(code_label("F33.2"), "F33.2");
+        assert_eq!(code_label("123"), "123");
     }
 }

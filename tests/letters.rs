@@ -1,0 +1,334 @@
+//! Builds the bundled cases and reads their letters back as a reviewer would: possessives,
+//! dates, spelling, billing codes, the pre-service clock, the sign-off and the length of
+//! the letter for signature.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use common::{TODAY, collapse, pdf_pages, root, run};
+
+/// The output folder of one build of the bundled cases, shared by the tests of this file.
+fn built() -> &'static Path {
+    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, out) = OUT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = root().join("cases");
+        let out = dir.path().join("output");
+        let run = run(&[
+            "build",
+            cases.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--today",
+            TODAY,
+        ]);
+        // Some bundled cases need work by design (exit code 1); none may fail.
+        assert!(
+            run.code <= 1,
+            "build failed: {}\n{}",
+            run.stdout,
+            run.stderr
+        );
+        (dir, out)
+    });
+    out
+}
+
+/// Every case folder the build wrote, by id.
+fn case_dirs() -> Vec<(String, PathBuf)> {
+    let mut dirs: Vec<_> = std::fs::read_dir(built())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("packet.pdf").is_file())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 8, "only {} packets built", dirs.len());
+    dirs
+}
+
+/// The text of each page of a PDF.
+fn pages_of(pdf: &Path) -> Vec<String> {
+    pdf_pages(&std::fs::read(pdf).unwrap())
+}
+
+/// The text of a case's packet, whitespace collapsed.
+fn packet(id: &str) -> String {
+    collapse(&pages_of(&built().join(id).join("packet.pdf")).join("\n"))
+}
+
+/// The appeal (or request) letter's prose, from the salutation to the close.
+fn letter_prose(text: &str) -> &str {
+    let start = text
+        .find("Dear reviewer")
+        .expect("the letter has a salutation");
+    let end = text[start..]
+        .find("Sincerely,")
+        .expect("the letter has a close");
+    &text[start..start + end]
+}
+
+/// The evidence page's text, where the packet has one.
+fn evidence_page(text: &str) -> &str {
+    let Some(start) = text.find("Published research on ketamine") else {
+        return "";
+    };
+    let end = text[start..]
+        .find("Enclosures")
+        .map_or(text.len(), |e| start + e);
+    &text[start..end]
+}
+
+/// Whether the text holds an ISO date (four digits, dash, two, dash, two).
+fn iso_date(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let shape = |w: &[u8]| {
+        w.iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+    };
+    bytes.windows(10).position(shape).map(|i| &text[i..i + 10])
+}
+
+/// The words written as "Administrators’s": an s-ending word followed by an apostrophe s.
+fn s_apostrophe_s(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    for i in 1..chars.len().saturating_sub(1) {
+        let apostrophe = matches!(chars[i], '’' | '\'');
+        let after = chars.get(i + 2).is_none_or(|c| !c.is_alphanumeric());
+        if apostrophe && matches!(chars[i - 1], 's' | 'S') && chars[i + 1] == 's' && after {
+            let from = i.saturating_sub(30);
+            found.push(chars[from..(i + 2).min(chars.len())].iter().collect());
+        }
+    }
+    found
+}
+
+/// British spellings the templates, the evidence library and the bundled cases once used.
+const BRITISH: &[&str] = &[
+    "anaesthetic",
+    "hospitalisation",
+    "behaviour",
+    "centre",
+    "programme",
+    "jeopardise",
+    "randomised",
+    "authorise",
+    "review organisation",
+    "counselling",
+];
+
+#[test]
+fn possessives_of_names_ending_in_s_take_an_apostrophe_only() {
+    for (id, dir) in case_dirs() {
+        let mut texts = vec![packet(&id)];
+        let letter = dir.join("letter-for-signature.pdf");
+        if letter.is_file() {
+            texts.push(collapse(&pages_of(&letter).join("\n")));
+        }
+        for text in texts {
+            let found = s_apostrophe_s(&text);
+            assert!(found.is_empty(), "{id}: {found:?}");
+        }
+    }
+    // The plan named in the bundled self-funded case ends in s.
+    assert!(packet("KET-2026-0101").contains("Meridian Benefit Administrators’ adverse benefit"));
+}
+
+#[test]
+fn letter_prose_writes_dates_out_and_spells_the_us_way() {
+    for (id, dir) in case_dirs() {
+        let text = packet(&id);
+        let prose = letter_prose(&text);
+        assert_eq!(
+            iso_date(prose),
+            None,
+            "{id}: an ISO date in the letter:\n{prose}"
+        );
+        let letter = dir.join("letter-for-signature.pdf");
+        let for_signature = if letter.is_file() {
+            collapse(&pages_of(&letter).join("\n"))
+        } else {
+            String::new()
+        };
+        assert_eq!(
+            iso_date(&for_signature),
+            None,
+            "{id}: an ISO date in the letter for signature"
+        );
+        for part in [prose, evidence_page(&text), &for_signature] {
+            let lower = part.to_lowercase();
+            for word in BRITISH {
+                assert!(!lower.contains(word), "{id}: {word:?} in:\n{part}");
+            }
+        }
+    }
+}
+
+#[test]
+fn billing_codes_are_labelled_and_references_are_short_in_the_letter() {
+    for (id, _) in case_dirs() {
+        let text = packet(&id);
+        let prose = letter_prose(&text);
+        let at = prose
+            .find("bills it under")
+            .unwrap_or_else(|| panic!("{id}: no codes sentence"));
+        let sentence = &prose[at..at + prose[at..].find('.').unwrap()];
+        assert!(sentence.contains("CPT 96365"), "{id}: {sentence}");
+        assert!(sentence.contains("HCPCS J3490"), "{id}: {sentence}");
+        // Every code in the sentence follows its code set's name.
+        for word in sentence.split([' ', ',']).filter(|w| w.len() == 5) {
+            if word.chars().skip(1).all(|c| c.is_ascii_digit()) {
+                let labelled = format!("CPT {word}");
+                let hcpcs = format!("HCPCS {word}");
+                assert!(
+                    sentence.contains(&labelled) || sentence.contains(&hcpcs),
+                    "{id}: {word} unlabelled in {sentence}"
+                );
+            }
+        }
+        assert!(
+            !prose.contains("doi:"),
+            "{id}: a full reference in the letter"
+        );
+    }
+    let prose = packet("KET-2026-0101");
+    let prose = letter_prose(&prose);
+    assert!(prose.contains("(Anand et al., 2023)"), "{prose}");
+    let evidence = packet("KET-2026-0101");
+    assert!(evidence_page(&evidence).contains("doi:10.1056/NEJMoa2302399"));
+}
+
+#[test]
+fn pre_service_appeals_are_named_with_their_clock() {
+    // (case, words the letter must hold): an employer plan, Medicaid managed care,
+    // Medicare Advantage, an urgent second-level employer appeal, and a Medicaid fair
+    // hearing whose State sets the time.
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "KET-2026-0101",
+            &[
+                "This is a pre-service appeal",
+                "has 30 days, or 15 days where the plan has two levels of appeal, to decide it",
+                "(29 CFR 2560.503-1(i)(2)(ii))",
+            ],
+        ),
+        (
+            "KET-2026-0106",
+            &[
+                "This is a pre-service appeal",
+                "has 30 days to decide it",
+                "(42 CFR 438.408(b)(2))",
+            ],
+        ),
+        (
+            "KET-2026-0104",
+            &[
+                "This is a pre-service appeal",
+                "has 30 days to decide it",
+                "(42 CFR 422.590(a))",
+            ],
+        ),
+        (
+            "KET-2026-0107",
+            &[
+                "This is a pre-service appeal",
+                "within 72 hours",
+                "(29 CFR 2560.503-1(i)(2)(i))",
+            ],
+        ),
+        (
+            "KET-2026-0108",
+            &["This is a pre-service appeal", "the time its rules allow"],
+        ),
+    ];
+    for (id, words) in cases {
+        let text = packet(id);
+        let prose = letter_prose(&text);
+        for word in *words {
+            assert!(prose.contains(word), "{id}: {word:?} not in:\n{prose}");
+        }
+    }
+    // Care already given (dates of service), and an external review, are not pre-service.
+    for id in ["KET-2026-0105", "KET-2026-0103"] {
+        assert!(!packet(id).contains("pre-service appeal"), "{id}");
+    }
+}
+
+#[test]
+fn the_close_stays_with_the_signature_and_treatments_are_oldest_first() {
+    for (id, dir) in case_dirs() {
+        let pages = pages_of(&dir.join("packet.pdf"));
+        let page = pages
+            .iter()
+            .map(|p| collapse(p))
+            .find(|p| p.contains("Please direct any question"))
+            .unwrap_or_else(|| panic!("{id}: no closing paragraph"));
+        let after = &page[page.find("Please direct any question").unwrap()..];
+        assert!(
+            after.contains("Sincerely,"),
+            "{id}: the close is split:\n{page}"
+        );
+    }
+    // Typed out of order in the case file; printed oldest first.
+    let text = packet("KET-2026-0101");
+    let history = &text[text.rfind("Treatment history").unwrap()..];
+    let order = [
+        "Escitalopram",
+        "Sertraline",
+        "Cognitive behavioral",
+        "Venlafaxine",
+        "Bupropion",
+        "Aripiprazole",
+    ];
+    let at: Vec<usize> = order
+        .iter()
+        .map(|t| {
+            history
+                .find(t)
+                .unwrap_or_else(|| panic!("{t} not in {history}"))
+        })
+        .collect();
+    assert!(at.is_sorted(), "{order:?} at {at:?}:\n{history}");
+}
+
+#[test]
+fn letters_for_signature_keep_their_sign_off_and_fit_two_pages() {
+    let mut seen = 0;
+    for (id, dir) in case_dirs() {
+        let letter = dir.join("letter-for-signature.pdf");
+        if !letter.is_file() {
+            continue;
+        }
+        seen += 1;
+        let doc = lopdf::Document::load(&letter).unwrap();
+        let pages = doc.get_pages().len();
+        assert!(
+            pages <= 2,
+            "{id}: the letter for signature has {pages} pages"
+        );
+    }
+    assert!(seen >= 5, "only {seen} letters for signature");
+    // The bundled draft ends "Sincerely,\nGrace H. Whitlock, PMHNP-BC\n...": one line each,
+    // in the letter for signature and in the packet. (pdf-extract runs the first break
+    // together, "Sincerely,Grace"; a soft break would print as a space instead.)
+    for pdf in ["letter-for-signature.pdf", "packet.pdf"] {
+        let text = pages_of(&built().join("KET-2026-0109").join(pdf)).join("\n");
+        assert!(text.contains("Sincerely,"), "{pdf}:\n{text}");
+        assert!(
+            !text.contains("Sincerely, Grace"),
+            "{pdf}: the sign-off ran together:\n{text}"
+        );
+        assert!(
+            text.contains("Grace H. Whitlock, PMHNP-BC\nWestbrook University Health Center"),
+            "{pdf}: the sign-off ran together:\n{text}"
+        );
+    }
+}
