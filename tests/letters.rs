@@ -332,3 +332,23 @@ fn letters_for_signature_keep_their_sign_off_and_fit_two_pages() {
         );
     }
 }
+
+#[test]
+fn every_appeal_letter_fits_two_pages() {
+    for (id, dir) in case_dirs() {
+        let pages = pages_of(&dir.join("packet.pdf"));
+        let first = pages.iter().position(|p| p.contains("Dear reviewer"));
+        let last = pages
+            .iter()
+            .position(|p| collapse(p).contains("Please direct any question"));
+        let (Some(first), Some(last)) = (first, last) else {
+            panic!("{id}: no letter found");
+        };
+        assert!(
+            last >= first && last - first < 2,
+            "{id}: the letter runs from page {} to {}",
+            first + 1,
+            last + 1
+        );
+    }
+}
