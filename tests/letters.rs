@@ -352,3 +352,35 @@ fn every_appeal_letter_fits_two_pages() {
         );
     }
 }
+
+#[test]
+fn a_drafts_list_of_what_is_missing_stays_on_its_cover() {
+    let summary = std::fs::read_to_string(built().join("summary.json")).unwrap();
+    let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    let mut drafts = 0;
+    for case in summary["cases"].as_array().unwrap() {
+        if case["status"] != "needs-work" {
+            continue;
+        }
+        drafts += 1;
+        let id = case["id"].as_str().unwrap();
+        let pages = pages_of(&built().join(id).join("packet.pdf"));
+        let cover = collapse(&pages[0]);
+        let listed = case["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "blocker" || f["severity"] == "warning");
+        for finding in listed {
+            // The first words of each finding, which no line break of the cover splits.
+            let message = finding["message"].as_str().unwrap();
+            let start: Vec<&str> = message.split_whitespace().take(4).collect();
+            let start = start.join(" ");
+            assert!(
+                cover.contains(&start),
+                "{id}: {start:?} is not on the cover"
+            );
+        }
+    }
+    assert!(drafts >= 5, "only {drafts} bundled drafts");
+}
