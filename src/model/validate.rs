@@ -68,9 +68,41 @@ pub(crate) fn problems(text: &str) -> Vec<Problem> {
     for error in VALIDATOR.iter_errors(&value) {
         describe(&error, &positions, &mut problems);
     }
+    for problem in &mut problems {
+        if problem.message.contains("unknown field") && after_flow_comma(text, problem.location) {
+            // The "field" is the rest of a value that a comma cut short: its name is case
+            // text, so it is not quoted.
+            let owner = problem
+                .message
+                .split("unknown field")
+                .next()
+                .unwrap_or_default();
+            problem.message = format!(
+                "{owner}a comma inside `{{ }}` ended the field before it; put text that holds a \
+                 comma in quotes, or write the fields on lines of their own"
+            );
+        }
+    }
     problems.sort_by_key(|p| p.location.unwrap_or((usize::MAX, 0)));
     problems.dedup();
     problems
+}
+
+/// Returns whether a key at `location` is text after a comma inside `{ }`, with no `:` of
+/// its own, as `severe` is in `{ description: recurrent, severe }`.
+fn after_flow_comma(text: &str, location: Option<(usize, usize)>) -> bool {
+    let Some((line, column)) = location else {
+        return false;
+    };
+    let Some(line) = text.lines().nth(line.saturating_sub(1)) else {
+        return false;
+    };
+    let before: String = line.chars().take(column.saturating_sub(1)).collect();
+    let after: String = line.chars().skip(column.saturating_sub(1)).collect();
+    let own_colon = after
+        .find([',', '}', ':'])
+        .is_some_and(|at| after[at..].starts_with(':'));
+    before.contains('{') && before.trim_end().ends_with(',') && !own_colon
 }
 
 /// Words one validation error, or the errors of the branch it stands for.
@@ -421,6 +453,22 @@ letter_of_medical_necessity:
                 "{f}"
             );
         }
+    }
+
+    #[test]
+    fn a_comma_in_a_flow_mapping_is_explained_without_quoting_the_text() {
+        let text = format!(
+            "{}diagnoses:\n  - {{ code: F33.2, description: recurrent, severe }}\n",
+            "id: X\n"
+        );
+        let found = messages(&text);
+        let comma = found
+            .iter()
+            .find(|m| m.contains("a comma inside `{ }`"))
+            .unwrap_or_else(|| panic!("{found:?}"));
+        assert!(comma.starts_with("3:"), "{comma}");
+        assert!(comma.contains("diagnoses[0]: "), "{comma}");
+        assert!(!found.iter().any(|m| m.contains("severe")), "{found:?}");
     }
 
     #[test]
