@@ -175,7 +175,8 @@ fn next_step(case: &Case, status: Status, checked: &CheckedCase) -> String {
     if let Some(f) = blockers().find(|f| f.rule == "provider") {
         return f.message.clone();
     }
-    if blockers().any(|f| f.rule == "lmn" && f.message.contains("is a draft")) {
+    let letter = case.letter_of_medical_necessity.as_ref();
+    if letter.is_some_and(|l| l.awaits_signature()) {
         return "get the provider's signature on the letter of medical necessity \
                 (letter-for-signature.pdf), then name the signed scan in the case"
             .to_owned();

@@ -76,7 +76,7 @@ pub(super) fn check_lmn(case: &Case, _: &Context, f: &mut Findings) {
         f.blocker("no letter of medical necessity; add letter_of_medical_necessity.file (signed PDF) or .draft (Markdown)");
         return;
     }
-    if !has_file {
+    if letter.awaits_signature() {
         let text = format!(
             "{}\n{}",
             letter.draft.as_deref().unwrap_or(""),

@@ -575,6 +575,14 @@ pub struct LetterOfMedicalNecessity {
     pub draft: Option<String>,
 }
 
+impl LetterOfMedicalNecessity {
+    /// Returns whether only a draft is given, so the letter awaits the provider's signature.
+    pub fn awaits_signature(&self) -> bool {
+        let given = |text: &Option<String>| text.as_deref().is_some_and(|t| !t.trim().is_empty());
+        given(&self.draft) && !given(&self.file)
+    }
+}
+
 /// A rating-scale score.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
