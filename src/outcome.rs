@@ -5,8 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::checklist::{CheckedCase, Deadline, Finding, Severity};
-use crate::model::case::{Case, Stage};
+use crate::checklist::{CheckedCase, Deadline, DecisionDue, Finding, NextLevel, Severity};
+use crate::model::case::{Case, DecisionOutcome, DenialReason, Phase, PlanType, Stage};
 use crate::model::fields::Date;
 use crate::shard::Shard;
 
@@ -62,6 +62,34 @@ pub struct CaseOutcome {
     /// The staff member who owns the case (initials, never patient data).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// Where the appeal stands beside its status: preparing, awaiting-decision, decided.
+    #[serde(default)]
+    pub phase: Option<Phase>,
+    /// The kind of plan, whose program's law applies.
+    #[serde(default)]
+    pub plan_type: Option<PlanType>,
+    /// The denial's reason, as a category (never the notice's words).
+    #[serde(default)]
+    pub denial_reason: Option<DenialReason>,
+    /// When the decision on the sent level is due, and what the law gives if it is late.
+    #[serde(default)]
+    pub decision_due: Option<DecisionDue>,
+    /// The decision on the level, once it came.
+    #[serde(default)]
+    pub decision: Option<Decided>,
+    /// The level after a denial, with its filing deadline.
+    #[serde(default)]
+    pub next_level: Option<NextLevel>,
+}
+
+/// A decision as the reports show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decided {
+    /// What was decided.
+    pub outcome: DecisionOutcome,
+    /// The date of the decision.
+    pub date: Date,
 }
 
 impl CaseOutcome {
@@ -78,6 +106,12 @@ impl CaseOutcome {
             packet: None,
             next_step: Some("fix the case file: its first error says where".to_owned()),
             owner: None,
+            phase: None,
+            plan_type: None,
+            denial_reason: None,
+            decision_due: None,
+            decision: None,
+            next_level: None,
         }
     }
 
@@ -109,17 +143,34 @@ impl CaseOutcome {
         } else {
             Status::Ready
         };
+        let phase = case.phase();
+        // The deadline that matters now: this level's while it is prepared, the next
+        // level's once a denial came, none while the plan decides.
+        let deadline = match phase {
+            Phase::Preparing => checked.deadline.clone(),
+            Phase::AwaitingDecision => None,
+            Phase::Decided => checked.next_level.as_ref().and_then(|n| n.deadline.clone()),
+        };
         CaseOutcome {
             id: Some(case.id.clone()),
             file: loaded.file.clone(),
             status,
             stage: Some(case.stage),
-            deadline: checked.deadline.clone(),
+            deadline,
             findings: checked.findings.clone(),
             error: None,
             packet: None,
             next_step: Some(next_step(case, status, checked)),
             owner: case.owner.clone(),
+            phase: Some(phase),
+            plan_type: case.insurer.plan_type,
+            denial_reason: case.denial.as_ref().and_then(|d| d.reason),
+            decision_due: checked.decision_due.clone(),
+            decision: case.decision.as_ref().map(|d| Decided {
+                outcome: d.outcome,
+                date: d.date,
+            }),
+            next_level: checked.next_level.clone(),
         }
     }
 
@@ -153,6 +204,11 @@ fn next_step(case: &Case, status: Status, checked: &CheckedCase) -> String {
             .iter()
             .filter(|f| f.severity == Severity::Blocker)
     };
+    match case.phase() {
+        Phase::Preparing => {}
+        Phase::AwaitingDecision => return awaiting_step(case, checked),
+        Phase::Decided => return decided_step(case, checked),
+    }
     let passed = checked.deadline.as_ref().filter(|d| d.days_left < 0);
     if status == Status::Ready {
         let send = if case.stage == Stage::PriorAuthorization {
@@ -184,6 +240,56 @@ fn next_step(case: &Case, status: Status, checked: &CheckedCase) -> String {
     blockers()
         .next()
         .map_or_else(|| "review the findings".to_owned(), |f| f.message.clone())
+}
+
+/// Returns the next step of a sent case: a late filing to excuse, a fact to fill in, a
+/// late plan's remedy, or the day to expect the decision.
+fn awaiting_step(case: &Case, checked: &CheckedCase) -> String {
+    let sent_late = checked
+        .findings
+        .iter()
+        .find(|f| f.rule == "deadline" && f.severity == Severity::Blocker);
+    if let Some(finding) = sent_late {
+        return finding.message.clone();
+    }
+    match &checked.decision_due {
+        Some(due) if due.days_left < 0 => format!("the plan is late: {}", due.if_late),
+        Some(due) => format!(
+            "wait for the decision, due by {}; call if nothing has come by then",
+            due.date
+        ),
+        None => checked
+            .findings
+            .iter()
+            .find(|f| f.rule == "decision" && f.severity == Severity::Warning)
+            .map_or_else(
+                || format!("wait for the decision on the {}", case.stage.as_str()),
+                |f| f.message.clone(),
+            ),
+    }
+}
+
+/// Returns the next step of a decided case: nothing after an approval, else the next
+/// level by its deadline.
+fn decided_step(case: &Case, checked: &CheckedCase) -> String {
+    let Some(next) = &checked.next_level else {
+        return "approved: nothing to file; schedule the treatment".to_owned();
+    };
+    match (next.stage, &next.deadline) {
+        (Some(_), Some(d)) if d.days_left < 0 => format!(
+            "the window for the next level closed on {}; ask for an extension for good cause",
+            d.date
+        ),
+        (Some(_), Some(d)) => format!(
+            "{} by {} (`appealpack new --next {}` starts it)",
+            next.what, d.date, case.id
+        ),
+        (Some(_), None) => format!(
+            "{} (`appealpack new --next {}` starts it)",
+            next.what, case.id
+        ),
+        (None, _) => next.what.clone(),
+    }
 }
 
 /// Case counts by status.

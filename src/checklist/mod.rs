@@ -19,6 +19,7 @@ use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::Date;
 
 pub(crate) use crate::law::deadline::{self, CLOSE_DAYS, Deadline, Unknown};
+pub(crate) use crate::law::decision::{self, DecisionDue, NextLevel, NoClock};
 pub(crate) use codes::{Condition, condition};
 
 use rules::*;
@@ -81,6 +82,8 @@ pub struct Context<'a> {
     pub attachments: &'a Attachments,
     /// The filing deadline as of the day deadlines are counted from.
     pub deadline: Result<Deadline, Unknown>,
+    /// When the decision on a sent level is due, or why that cannot be worked out.
+    pub decision_due: Result<DecisionDue, NoClock>,
 }
 
 /// The findings of one rule, collected as it runs.
@@ -167,6 +170,13 @@ pub(crate) static RULES: &[Rule] = &[
         check: check_deadline,
     },
     Rule {
+        id: "decision",
+        severity: Severity::Warning,
+        item: "The right to appeal, in time",
+        checks: "once sent: the plan's decision date can be worked out, and is not past (the law's remedy named); once decided: the next level and its deadline",
+        check: check_decision,
+    },
+    Rule {
         id: "evidence",
         severity: Severity::Blocker,
         item: "Research supporting the efficacy of ketamine",
@@ -219,6 +229,10 @@ pub struct CheckedCase {
     pub findings: Vec<Finding>,
     /// The filing deadline, where one could be worked out.
     pub deadline: Option<Deadline>,
+    /// When the decision on the sent level is due, where it could be worked out.
+    pub decision_due: Option<DecisionDue>,
+    /// The level after a denial, with its deadline.
+    pub next_level: Option<NextLevel>,
     /// The files the packet encloses, read once, the signed letter first.
     pub enclosures: Vec<Enclosure>,
 }
@@ -244,6 +258,8 @@ pub fn check_case(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> Che
         loaded,
         findings: Vec::new(),
         deadline: None,
+        decision_due: None,
+        next_level: None,
         enclosures: Vec::new(),
     };
     if let Ok(case) = &checked.loaded.case {
@@ -253,9 +269,12 @@ pub fn check_case(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> Che
             library,
             attachments: &files,
             deadline: deadline::filing_deadline(case, today),
+            decision_due: decision::due(case, today),
         };
         checked.findings = check(case, &context);
         checked.deadline = context.deadline.ok();
+        checked.decision_due = context.decision_due.ok();
+        checked.next_level = decision::next_level(case, today);
         checked.enclosures = files.enclosures;
     }
     checked
@@ -273,6 +292,22 @@ pub fn check(case: &Case, context: &Context) -> Vec<Finding> {
                 out: &mut out,
             },
         );
+    }
+    // A sent packet is what the plan has: its gaps can be made good by a supplement, no
+    // longer by a change before sending, so they stop blocking. Whether it was sent in
+    // time, and what the plan owes since, still can.
+    if case.submission.is_some() {
+        for finding in &mut out {
+            if finding.severity == Severity::Blocker
+                && !matches!(&*finding.rule, "deadline" | "decision")
+            {
+                finding.severity = Severity::Warning;
+                finding.message = format!(
+                    "sent with this gap (send a supplement): {}",
+                    finding.message
+                );
+            }
+        }
     }
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out

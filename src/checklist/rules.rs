@@ -8,7 +8,7 @@ use crate::model::case::{
 use super::codes::{Condition, caution, condition, icd10_is_well_formed, npi_is_valid};
 use super::{Context, Findings};
 use crate::law::deadline::{self, CLOSE_DAYS, Deadline, Unknown};
-use crate::law::{self, Program};
+use crate::law::{self, Program, decision};
 use crate::model::validate::closest;
 
 /// Returns whether a text field is missing or blank.
@@ -328,6 +328,18 @@ pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
              counts from then"
         ));
     }
+    // Once sent, the deadline is judged against the day it was sent, not today.
+    if let Some(submission) = &case.submission {
+        if let Ok(Deadline { date, .. }) = &context.deadline
+            && submission.sent_on > *date
+        {
+            f.blocker(format!(
+                "sent on {}, after the filing deadline {date}; ask the plan in writing to accept it for good cause",
+                submission.sent_on
+            ));
+        }
+        return;
+    }
     match &context.deadline {
         Ok(Deadline {
             date, days_left, ..
@@ -356,6 +368,62 @@ pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
                 f.blocker(message);
             } else {
                 f.warning(message);
+            }
+        }
+    }
+}
+
+pub(super) fn check_decision(case: &Case, context: &Context, f: &mut Findings) {
+    let Some(submission) = &case.submission else {
+        if case.decision.is_some() {
+            f.warning("a decision is recorded but not the submission: add submission (sent_on, method) so the record is whole");
+        }
+        return;
+    };
+    match (&case.decision, &context.decision_due) {
+        (None, Ok(due)) if due.days_left < 0 => f.warning(format!(
+            "overdue: the decision was due on {} ({}) and has not come; {}",
+            due.date, due.basis, due.if_late
+        )),
+        (None, Ok(due)) => f.info(format!(
+            "sent on {}; the decision is due by {} ({})",
+            submission.sent_on, due.date, due.basis
+        )),
+        (None, Err(decision::NoClock::NeedsFact(field))) => f.warning(format!(
+            "the decision's due date cannot be worked out: fill in {field}"
+        )),
+        (None, Err(decision::NoClock::NotTracked(why))) => {
+            f.info(format!("sent on {}; {why}", submission.sent_on))
+        }
+        (Some(decision), _) => {
+            let Some(next) = decision::next_level(case, context.today) else {
+                f.info(format!(
+                    "{} on {}",
+                    decision.outcome.as_str(),
+                    decision.date
+                ));
+                return;
+            };
+            let by = next
+                .deadline
+                .as_ref()
+                .map(|d| format!("; file by {} ({})", d.date, d.basis))
+                .unwrap_or_default();
+            let message = format!(
+                "{} on {}: next, {}{by}",
+                decision.outcome.as_str(),
+                decision.date,
+                next.what
+            );
+            match &next.deadline {
+                Some(d) if d.days_left < 0 => f.warning(format!(
+                    "{message}; that deadline passed {} days ago",
+                    -d.days_left
+                )),
+                Some(d) if d.days_left <= CLOSE_DAYS => {
+                    f.warning(format!("{message}; only {} days left", d.days_left))
+                }
+                _ => f.info(message),
             }
         }
     }

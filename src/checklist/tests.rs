@@ -60,6 +60,7 @@ fn run_in(yaml: &str, dir: &Path) -> Vec<Finding> {
             library: &library,
             attachments: &files,
             deadline: deadline::filing_deadline(&case, today()),
+            decision_due: decision::due(&case, today()),
         },
     )
 }
@@ -102,6 +103,7 @@ fn rules_have_unique_ids_in_article_order() {
             "denial",
             "representative",
             "deadline",
+            "decision",
             "evidence",
             "testimonials",
             "peer-review",
@@ -627,4 +629,69 @@ fn bipolar_depression_counts_mood_stabilizers_and_antipsychotics() {
             "name: Quetiapine, kind: antipsychotic",
         );
     assert!(of(&run(&treated), "prior-treatments").is_empty());
+}
+
+#[test]
+fn a_sent_packet_is_judged_by_the_day_it_was_sent() {
+    // GOOD's deadline is 180 days from receipt on 2026-10-05: 2027-04-03.
+    let sent = format!("{GOOD}submission: {{ sent_on: 2026-11-02, method: fax }}\n");
+    assert!(of(&run(&sent), "deadline").is_empty());
+    let late = GOOD.replace(
+        "received: 2026-10-05,",
+        "received: 2026-10-05, deadline: 2026-11-01,",
+    ) + "submission: { sent_on: 2026-11-02, method: fax }\n";
+    assert_eq!(
+        of(&run(&late), "deadline"),
+        [
+            "blocker: sent on 2026-11-02, after the filing deadline 2026-11-01; ask the plan in writing to accept it for good cause"
+        ]
+    );
+    // A gap in a sent packet no longer blocks: it is made good by a supplement.
+    let gap = sent.replace("reference: DN-1, ", "");
+    let denial = of(&run(&gap), "denial");
+    assert!(
+        denial[0].starts_with("warning: sent with this gap"),
+        "{denial:?}"
+    );
+}
+
+#[test]
+fn decision_rule() {
+    // Second level of an employer plan, pre-service: 15 days (29 CFR 2560.503-1(i)(2)(ii)).
+    let waiting = format!("{GOOD}submission: {{ sent_on: 2026-11-20, method: fax }}\n");
+    assert_eq!(
+        of(&run(&waiting), "decision"),
+        [
+            "info: sent on 2026-11-20; the decision is due by 2026-12-05 (15 days (one of two levels) from the day it was sent on 2026-11-20 (29 CFR 2560.503-1(i)(2)(ii)))"
+        ]
+    );
+    let late = format!("{GOOD}submission: {{ sent_on: 2026-11-02, method: fax }}\n");
+    let found = of(&run(&late), "decision");
+    assert!(
+        found[0].starts_with("warning: overdue: the decision was due on 2026-11-17"),
+        "{found:?}"
+    );
+    assert!(found[0].contains("deemed exhausted"), "{found:?}");
+    let mailed = format!("{GOOD}submission: {{ sent_on: 2026-11-20, method: mail }}\n");
+    let found = of(&run(&mailed), "decision");
+    assert!(
+        found[0].starts_with(
+            "warning: the decision's due date cannot be worked out: fill in submission.received"
+        ),
+        "{found:?}"
+    );
+    let denied = format!(
+        "{GOOD}submission: {{ sent_on: 2026-11-02, method: fax }}\ndecision: {{ date: 2026-11-10, received: 2026-11-12, outcome: denied }}\n"
+    );
+    let found = of(&run(&denied), "decision");
+    assert_eq!(found.len(), 1);
+    assert!(found[0].starts_with("info: denied on 2026-11-10: next, file an external review (stage: external-review); file by 2027-03-12"), "{found:?}");
+    let approved = format!(
+        "{GOOD}submission: {{ sent_on: 2026-11-02, method: fax }}\ndecision: {{ date: 2026-11-10, outcome: approved }}\n"
+    );
+    assert_eq!(
+        of(&run(&approved), "decision"),
+        ["info: approved on 2026-11-10"]
+    );
+    assert!(of(&run(GOOD), "decision").is_empty());
 }

@@ -8,6 +8,7 @@
 //! here, so one table answers for it (README, "Appeal law by program").
 
 pub mod deadline;
+pub mod decision;
 pub(crate) mod holidays;
 
 use crate::model::case::{Case, PlanType, Stage};
@@ -141,12 +142,12 @@ const EXTERNAL_REVIEW: Level = Level {
     },
     expedited: Some(Clock {
         time: "72 hours",
-        cite: "45 CFR 147.136(d)(3)",
+        cite: "45 CFR 147.136(d)(3)(iv)",
     }),
     expedited_pre_service_only: true,
     standard: Clock {
         time: "45 days",
-        cite: "45 CFR 147.136(d)(2)(iv)",
+        cite: "45 CFR 147.136(d)(2)(iii)(B)(6)",
     },
     pre_service: None,
 };
@@ -530,7 +531,7 @@ mod tests {
                 AcaMarketplace,
                 ExternalReview,
                 Some("72 hours"),
-                "45 CFR 147.136(d)(2)(iv)",
+                "45 CFR 147.136(d)(2)(iii)(B)(6)",
             ),
             (Medicare, InternalAppeal, None, "42 CFR 405.950"),
             (Medicare, SecondLevelAppeal, None, "42 CFR 405.970"),

@@ -87,6 +87,16 @@ pub struct Case {
     #[serde(default, deserialize_with = "initials")]
     #[schemars(with = "Option<String>")]
     pub owner: Option<String>,
+    /// How and when this level's packet was sent; once given, the case awaits a decision.
+    #[serde(default)]
+    pub submission: Option<Submission>,
+    /// The plan's or reviewer's decision on this level, once it came.
+    #[serde(default)]
+    pub decision: Option<Decision>,
+    /// The earlier levels of the same case, oldest first (a prior authorization, an
+    /// internal appeal), so one file follows a case to its last level.
+    #[serde(default)]
+    pub history: Vec<PastLevel>,
     /// Internal notes; never rendered.
     #[serde(default)]
     pub notes: Option<String>,
@@ -191,6 +201,11 @@ pub struct Insurer {
     /// The plan's criteria, answered point by point.
     #[serde(default)]
     pub criteria: Vec<Criterion>,
+    /// How many levels of internal appeal an employer plan has (1 or 2, from the plan
+    /// document): it sets the plan's time to decide (29 CFR 2560.503-1(i)(2)).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 2))]
+    pub appeal_levels: Option<u8>,
 }
 
 /// The kind of health plan.
@@ -302,6 +317,10 @@ pub struct Request {
     /// Medicare requires them in a redetermination request, 42 CFR 405.944(b)).
     #[serde(default)]
     pub dates_of_service: Vec<Date>,
+    /// Whether a Medicare Advantage request is for a Medicare Part B drug, which the plan
+    /// must decide within 7 days rather than 30 (42 CFR 422.590(c)).
+    #[serde(default)]
+    pub part_b_drug: Option<bool>,
     /// Cost per session in US dollars.
     #[serde(default, deserialize_with = "dollars")]
     #[schemars(with = "Option<f64>")]
@@ -561,6 +580,143 @@ impl DenialReason {
             DenialReason::Other => "other",
         }
     }
+}
+
+/// Where an appeal stands beside its checklist status: being prepared, sent and awaiting
+/// the decision, or decided.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    /// Not sent yet.
+    Preparing,
+    /// Sent; the decision has not come.
+    AwaitingDecision,
+    /// The decision came.
+    Decided,
+}
+
+impl Phase {
+    /// Returns the phase as written in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Preparing => "preparing",
+            Phase::AwaitingDecision => "awaiting-decision",
+            Phase::Decided => "decided",
+        }
+    }
+}
+
+impl Case {
+    /// Returns the phase of the level being filed: decided once a decision is recorded,
+    /// awaiting it once the packet was sent, else preparing.
+    pub fn phase(&self) -> Phase {
+        match (&self.decision, &self.submission) {
+            (Some(_), _) => Phase::Decided,
+            (None, Some(_)) => Phase::AwaitingDecision,
+            (None, None) => Phase::Preparing,
+        }
+    }
+}
+
+/// How a level's packet was sent.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    /// The day it was sent.
+    pub sent_on: Date,
+    /// How it was sent.
+    pub method: SubmissionMethod,
+    /// The day the plan or reviewer received it (the fax confirmation, the delivery
+    /// receipt, the reviewer's acceptance notice): the decision clock counts from it.
+    #[serde(default)]
+    pub received: Option<Date>,
+    /// The fax confirmation, tracking or portal reference.
+    #[serde(default)]
+    pub confirmation: Option<Code>,
+}
+
+/// How a packet was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SubmissionMethod {
+    /// By fax (received the day it was sent).
+    Fax,
+    /// By mail (received when delivered).
+    Mail,
+    /// Through the plan's portal (received the day it was sent).
+    Portal,
+    /// By email (received the day it was sent).
+    Email,
+}
+
+impl SubmissionMethod {
+    /// Returns whether a packet sent this way arrives the day it is sent.
+    pub fn same_day(self) -> bool {
+        !matches!(self, SubmissionMethod::Mail)
+    }
+}
+
+/// The decision on a level.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// The date on the decision notice.
+    pub date: Date,
+    /// The day the notice was received (the next level's window counts from it).
+    #[serde(default)]
+    pub received: Option<Date>,
+    /// What was decided.
+    pub outcome: DecisionOutcome,
+    /// The decision's reference.
+    #[serde(default)]
+    pub reference: Option<Code>,
+}
+
+/// What a plan or reviewer decided.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecisionOutcome {
+    /// The request was approved in full.
+    Approved,
+    /// Part of the request was approved.
+    PartiallyApproved,
+    /// The request was denied (the denial upheld).
+    Denied,
+}
+
+impl DecisionOutcome {
+    /// Returns the outcome as written in case files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionOutcome::Approved => "approved",
+            DecisionOutcome::PartiallyApproved => "partially-approved",
+            DecisionOutcome::Denied => "denied",
+        }
+    }
+}
+
+/// An earlier level of the same case.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PastLevel {
+    /// The stage that was filed.
+    pub stage: Stage,
+    /// The day it was filed.
+    #[serde(default)]
+    pub filed_on: Option<Date>,
+    /// The date of the decision.
+    #[serde(default)]
+    pub decided_on: Option<Date>,
+    /// What was decided.
+    #[serde(default)]
+    pub outcome: Option<DecisionOutcome>,
+    /// The decision's reference.
+    #[serde(default)]
+    pub reference: Option<Code>,
 }
 
 /// The letter of medical necessity.

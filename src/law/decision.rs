@@ -1,0 +1,617 @@
+//! Decision clocks: how long the plan or reviewer has to decide a level once it has the
+//! filing, what the law gives the patient when it does not decide in time, and the level
+//! that follows a denial, with its own filing deadline.
+//!
+//! Every clock counts from the day the plan or reviewer received the filing: the day a
+//! fax, portal upload or email was sent, or the `submission.received` date the advocate
+//! enters. Where the clock depends on a fact the case does not give (a mailed packet's
+//! delivery, the number of levels an employer plan has, whether a Medicare Advantage
+//! request is for a Part B drug), no date is guessed: the answer names the field to fill.
+
+use serde::{Deserialize, Serialize};
+
+use super::Program;
+use super::deadline::{self, Deadline};
+use crate::model::case::{Case, DecisionOutcome, Denial, Stage};
+use crate::model::fields::Date;
+
+/// A plan's or reviewer's time to decide one level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecisionClock {
+    /// Calendar days (72 hours count as 3 days: only dates are known).
+    pub days: u32,
+    /// The time in the regulation's words, e.g. "72 hours".
+    pub time: &'static str,
+    /// The regulation.
+    pub cite: &'static str,
+}
+
+/// Why no decision due date can be worked out for a sent level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoClock {
+    /// A fact the clock depends on is missing: what to fill in, and why.
+    NeedsFact(&'static str),
+    /// The time is set by the State or the plan, or appealpack does not track this level.
+    NotTracked(&'static str),
+}
+
+/// When the decision on a sent level is due, and whether it is late.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionDue {
+    /// The last day for the decision.
+    pub date: Date,
+    /// Days from today to that day (negative once it has passed).
+    pub days_left: i64,
+    /// How the date was found: the clock, the day it counts from, and its regulation.
+    pub basis: String,
+    /// What the law gives the patient once the day has passed with no decision.
+    pub if_late: String,
+}
+
+/// The level that follows a denial.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NextLevel {
+    /// The stage to file next, where there is one to file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
+    /// What comes next, in words, with its regulation.
+    pub what: String,
+    /// The next level's filing deadline, counted from the decision's receipt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Deadline>,
+}
+
+/// Urgent care under a group or individual health plan: 72 hours.
+const URGENT: DecisionClock = DecisionClock {
+    days: 3,
+    time: "72 hours",
+    cite: "29 CFR 2560.503-1(i)(2)(i)",
+};
+
+/// Returns the clock of the level a case filed, or why there is none to count.
+pub fn clock(case: &Case) -> Result<DecisionClock, NoClock> {
+    let Some(plan) = case.insurer.plan_type else {
+        return Err(NoClock::NeedsFact(
+            "insurer.plan_type: the plan's time to decide depends on the kind of plan",
+        ));
+    };
+    let program = Program::of(plan);
+    let urgent = case.denial.as_ref().is_some_and(|d| d.urgent);
+    let post_service = !case.request.dates_of_service.is_empty();
+    let levels = case.insurer.appeal_levels;
+    let days = |days, time, cite| Ok(DecisionClock { days, time, cite });
+    use Stage::*;
+    match (program, case.stage) {
+        (_, PriorAuthorization) => Err(NoClock::NotTracked(
+            "appealpack follows appeals; a prior authorization request's decision time is \
+             not tracked",
+        )),
+        (Program::Employer { .. } | Program::Marketplace, InternalAppeal | SecondLevelAppeal) => {
+            if urgent && !post_service {
+                return Ok(URGENT);
+            }
+            // A marketplace plan has one level (45 CFR 147.136(b)(3)(ii)(G)); an
+            // employer plan's second level implies two.
+            let levels = match (program, case.stage) {
+                (Program::Marketplace, _) => 1,
+                (_, SecondLevelAppeal) => 2,
+                _ => levels.ok_or(NoClock::NeedsFact(
+                    "insurer.appeal_levels (1 or 2, from the plan document): an employer \
+                     plan with two levels of appeal has half the time at each (29 CFR \
+                     2560.503-1(i)(2))",
+                ))?,
+            };
+            match (post_service, levels) {
+                (false, 1) => days(30, "30 days", "29 CFR 2560.503-1(i)(2)(ii)"),
+                (false, _) => days(
+                    15,
+                    "15 days (one of two levels)",
+                    "29 CFR 2560.503-1(i)(2)(ii)",
+                ),
+                (true, 1) => days(60, "60 days", "29 CFR 2560.503-1(i)(2)(iii)"),
+                (true, _) => days(
+                    30,
+                    "30 days (one of two levels)",
+                    "29 CFR 2560.503-1(i)(2)(iii)",
+                ),
+            }
+        }
+        (Program::Employer { .. } | Program::Marketplace, ExternalReview) => {
+            if urgent && !post_service {
+                days(3, "72 hours", "45 CFR 147.136(d)(3)(iv)")
+            } else {
+                days(45, "45 days", "45 CFR 147.136(d)(2)(iii)(B)(6)")
+            }
+        }
+        (Program::OriginalMedicare, InternalAppeal) => days(60, "60 days", "42 CFR 405.950(a)"),
+        (Program::OriginalMedicare, SecondLevelAppeal) => days(60, "60 days", "42 CFR 405.970(a)"),
+        (Program::MedicareAdvantage, InternalAppeal) => {
+            if post_service {
+                return days(60, "60 days", "42 CFR 422.590(b)");
+            }
+            if urgent {
+                return days(3, "72 hours", "42 CFR 422.590(e)");
+            }
+            match case.request.part_b_drug {
+                Some(true) => days(7, "7 days", "42 CFR 422.590(c)"),
+                Some(false) => days(30, "30 days", "42 CFR 422.590(a)"),
+                None => Err(NoClock::NeedsFact(
+                    "request.part_b_drug (true or false): a Medicare Advantage plan decides a \
+                     request for a Part B drug in 7 days, other services in 30 (42 CFR \
+                     422.590(a), (c))",
+                )),
+            }
+        }
+        (Program::MedicaidManagedCare, InternalAppeal) => {
+            if urgent {
+                days(3, "72 hours", "42 CFR 438.408(b)(3)")
+            } else {
+                days(30, "30 days", "42 CFR 438.408(b)(2)")
+            }
+        }
+        (Program::MedicaidManagedCare | Program::MedicaidFeeForService, _) => {
+            Err(NoClock::NotTracked(
+                "the State decides a fair hearing in the time 42 CFR 431.244(f) allows; \
+                 appealpack does not count it",
+            ))
+        }
+        (Program::Other, _) => Err(NoClock::NotTracked(
+            "appealpack knows no decision time for plan type `other`: the plan's notice \
+             gives it",
+        )),
+        // The programs without such a level are refused by the filing rules already.
+        (Program::OriginalMedicare | Program::MedicareAdvantage, _) => Err(NoClock::NotTracked(
+            "this program has no such level to decide",
+        )),
+    }
+}
+
+/// Returns when the decision on a sent level is due as of `today`, or why it cannot be
+/// worked out.
+pub fn due(case: &Case, today: Date) -> Result<DecisionDue, NoClock> {
+    let submission = case
+        .submission
+        .as_ref()
+        .ok_or(NoClock::NotTracked("not sent"))?;
+    let clock = clock(case)?;
+    // An external review's clock counts from the reviewer's receipt, which only its
+    // acceptance notice tells; the plan forwards the request first.
+    let external = case.stage == Stage::ExternalReview;
+    let (start, counted_from) = match submission.received {
+        Some(received) => (received, "receipt"),
+        None if external => {
+            return Err(NoClock::NeedsFact(
+                "submission.received: the day the independent review organization received \
+                 the request (its acceptance notice gives it); the 45 days count from then",
+            ));
+        }
+        None if submission.method.same_day() => (submission.sent_on, "the day it was sent"),
+        None => {
+            return Err(NoClock::NeedsFact(
+                "submission.received: the day the plan received the mailed packet (the \
+                 delivery receipt); the plan's time to decide counts from it",
+            ));
+        }
+    };
+    let date = Date(start.0 + chrono::Days::new(clock.days.into()));
+    Ok(DecisionDue {
+        date,
+        days_left: today.days_until(date),
+        basis: format!(
+            "{} from {counted_from} on {start} ({})",
+            clock.time, clock.cite
+        ),
+        if_late: if_late(case).to_owned(),
+    })
+}
+
+/// Returns what the law gives the patient when the plan or reviewer has not decided the
+/// level a case filed in time.
+pub fn if_late(case: &Case) -> &'static str {
+    let program = case.insurer.plan_type.map(Program::of);
+    match (program, case.stage) {
+        (
+            Some(Program::Employer { .. } | Program::Marketplace),
+            Stage::InternalAppeal | Stage::SecondLevelAppeal,
+        ) => {
+            "the plan's internal appeals are deemed exhausted: request an external review now \
+             (29 CFR 2560.503-1(l); 45 CFR 147.136(b)(2)(ii)(F))"
+        }
+        (Some(Program::MedicareAdvantage), Stage::InternalAppeal) => {
+            "unless the plan extended it in writing (42 CFR 422.590(f)), a late \
+             reconsideration counts as an affirmation of the denial: the plan must forward the \
+             case to the independent review entity (42 CFR 422.590(d); within 24 hours when \
+             expedited, (g)); ask it to confirm it did"
+        }
+        (Some(Program::MedicaidManagedCare), Stage::InternalAppeal) => {
+            "unless the plan extended it in writing (42 CFR 438.408(c)(1)), its appeal process \
+             is deemed exhausted: request a State fair hearing now (42 CFR 438.408(c)(3))"
+        }
+        (Some(Program::OriginalMedicare), Stage::SecondLevelAppeal) => {
+            "the appeal may be escalated to an administrative law judge: ask the QIC in \
+             writing to escalate it (42 CFR 405.970(d), 405.1002(b))"
+        }
+        _ => "ask in writing for the decision, citing the time the law allows",
+    }
+}
+
+/// Returns the level that follows a denial of the level a case filed, with its filing
+/// deadline counted from the decision's receipt as of `today`; `None` for an approval or
+/// a case with no decision.
+pub fn next_level(case: &Case, today: Date) -> Option<NextLevel> {
+    let decision = case.decision.as_ref()?;
+    if decision.outcome == DecisionOutcome::Approved {
+        return None;
+    }
+    let program = case.insurer.plan_type.map(Program::of)?;
+    use Stage::*;
+    let (stage, what): (Option<Stage>, String) = match (program, case.stage) {
+        (_, PriorAuthorization) => (Some(InternalAppeal), appeal_of(program, InternalAppeal)),
+        (Program::Employer { .. }, InternalAppeal) => match case.insurer.appeal_levels {
+            Some(2) => (
+                Some(SecondLevelAppeal),
+                appeal_of(program, SecondLevelAppeal),
+            ),
+            Some(_) => (Some(ExternalReview), appeal_of(program, ExternalReview)),
+            None => (
+                None,
+                "a second-level appeal where the plan has two levels, else an external \
+                 review: fill in insurer.appeal_levels"
+                    .to_owned(),
+            ),
+        },
+        (Program::Employer { .. }, SecondLevelAppeal) | (Program::Marketplace, InternalAppeal) => {
+            (Some(ExternalReview), appeal_of(program, ExternalReview))
+        }
+        (Program::Employer { .. } | Program::Marketplace, _) => (
+            None,
+            "the external review's decision binds the plan; no further appeal level remains"
+                .to_owned(),
+        ),
+        (Program::OriginalMedicare, InternalAppeal) => (
+            Some(SecondLevelAppeal),
+            appeal_of(program, SecondLevelAppeal),
+        ),
+        (Program::OriginalMedicare, _) => (
+            None,
+            "a hearing before an administrative law judge, requested within 60 days of \
+             receiving the QIC's notice (42 CFR 405.1002); appealpack does not prepare it"
+                .to_owned(),
+        ),
+        (Program::MedicareAdvantage, _) => (
+            None,
+            "the plan must send a reconsideration it upholds to the independent review \
+             entity itself (42 CFR 422.592): nothing to file; wait for its decision"
+                .to_owned(),
+        ),
+        (Program::MedicaidManagedCare, InternalAppeal) => {
+            (Some(ExternalReview), appeal_of(program, ExternalReview))
+        }
+        (Program::MedicaidManagedCare | Program::MedicaidFeeForService, _) => (
+            None,
+            "the State fair hearing is Medicaid's last administrative level; the notice says \
+             how to seek review of it"
+                .to_owned(),
+        ),
+        (Program::Other, _) => (None, "the decision notice names the next step".to_owned()),
+    };
+    let deadline = stage.and_then(|stage| {
+        let mut next = case.clone();
+        next.stage = stage;
+        next.denial = Some(Denial {
+            date: Some(decision.date),
+            received: decision.received,
+            deadline: None,
+            ..case.denial.clone().unwrap_or_default()
+        });
+        deadline::filing_deadline(&next, today).ok()
+    });
+    Some(NextLevel {
+        stage,
+        what,
+        deadline,
+    })
+}
+
+/// Returns the words for filing a level of a program: "file an external review (stage:
+/// external-review)".
+fn appeal_of(program: Program, stage: Stage) -> String {
+    let name = program
+        .level(stage)
+        .ok()
+        .flatten()
+        .map_or(stage.title(), |level| level.name);
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("file {article} {name} (stage: {})", stage.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::case::{Decision, Submission, SubmissionMethod};
+
+    fn date(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    fn case(plan: &str, stage: &str, extra: &str) -> Case {
+        let text = format!(
+            "id: T-1\nstage: {stage}\nprepared_on: 2026-01-01\npatient: {{ name: A }}\n\
+             insurer: {{ name: B, plan_type: {plan} }}\nprovider: {{ name: C }}\n\
+             request: {{ treatment: D }}\ndenial: {{ date: 2026-01-02, received: 2026-01-05 }}\n{extra}"
+        );
+        Case::parse(std::path::Path::new("t.yaml"), &text).unwrap()
+    }
+
+    fn sent(case: &mut Case, on: &str, method: SubmissionMethod) {
+        case.submission = Some(Submission {
+            sent_on: date(on),
+            method,
+            received: None,
+            confirmation: None,
+        });
+    }
+
+    fn days(plan: &str, stage: &str, extra: &str) -> Result<(u32, &'static str), NoClock> {
+        clock(&case(plan, stage, extra)).map(|c| (c.days, c.cite))
+    }
+
+    #[test]
+    fn group_plans_decide_by_the_kind_of_claim_and_the_levels() {
+        // 29 CFR 2560.503-1(i)(2)(i): urgent care, 72 hours.
+        let urgent = "denial: { date: 2026-01-02, urgent: true }";
+        let text = format!(
+            "id: T-1\nstage: internal-appeal\nprepared_on: 2026-01-01\npatient: {{ name: A }}\n\
+             insurer: {{ name: B, plan_type: employer-self-funded }}\nprovider: {{ name: C }}\n\
+             request: {{ treatment: D }}\n{urgent}\n"
+        );
+        let c = Case::parse(std::path::Path::new("t.yaml"), &text).unwrap();
+        assert_eq!(clock(&c).unwrap().time, "72 hours");
+        assert_eq!(clock(&c).unwrap().cite, "29 CFR 2560.503-1(i)(2)(i)");
+        // (i)(2)(ii): pre-service, 30 days for one level, 15 for each of two.
+        let one = "insurer: { name: B, plan_type: employer-self-funded, appeal_levels: 1 }";
+        let two = "insurer: { name: B, plan_type: employer-self-funded, appeal_levels: 2 }";
+        let with = |insurer: &str, post: bool| {
+            let text = format!(
+                "id: T-1\nstage: internal-appeal\nprepared_on: 2026-01-01\npatient: {{ name: A }}\n\
+                 {insurer}\nprovider: {{ name: C }}\nrequest: {{ treatment: D{} }}\n",
+                if post {
+                    ", dates_of_service: [2025-12-01]"
+                } else {
+                    ""
+                }
+            );
+            let c = Case::parse(std::path::Path::new("t.yaml"), &text).unwrap();
+            clock(&c).map(|c| (c.days, c.cite))
+        };
+        assert_eq!(with(one, false), Ok((30, "29 CFR 2560.503-1(i)(2)(ii)")));
+        assert_eq!(with(two, false), Ok((15, "29 CFR 2560.503-1(i)(2)(ii)")));
+        // (i)(2)(iii): post-service, 60 days for one level, 30 for each of two.
+        assert_eq!(with(one, true), Ok((60, "29 CFR 2560.503-1(i)(2)(iii)")));
+        assert_eq!(with(two, true), Ok((30, "29 CFR 2560.503-1(i)(2)(iii)")));
+        // Without the number of levels, the clock is asked for, not guessed.
+        assert!(matches!(
+            days("employer-fully-insured", "internal-appeal", ""),
+            Err(NoClock::NeedsFact(f)) if f.starts_with("insurer.appeal_levels")
+        ));
+        // A second level implies two; a marketplace plan has one.
+        assert_eq!(
+            days("employer-fully-insured", "second-level-appeal", ""),
+            Ok((15, "29 CFR 2560.503-1(i)(2)(ii)"))
+        );
+        assert_eq!(
+            days("aca-marketplace", "internal-appeal", ""),
+            Ok((30, "29 CFR 2560.503-1(i)(2)(ii)"))
+        );
+    }
+
+    #[test]
+    fn external_review_decides_in_45_days_from_the_reviewers_receipt() {
+        // 45 CFR 147.136(d)(2)(iii)(B)(6): within 45 days after the IRO receives the request.
+        assert_eq!(
+            days("aca-marketplace", "external-review", ""),
+            Ok((45, "45 CFR 147.136(d)(2)(iii)(B)(6)"))
+        );
+        let mut c = case("aca-marketplace", "external-review", "");
+        sent(&mut c, "2026-03-02", SubmissionMethod::Fax);
+        // The plan forwards the request: the reviewer's receipt must be entered.
+        assert!(matches!(
+            due(&c, date("2026-03-10")),
+            Err(NoClock::NeedsFact(f)) if f.starts_with("submission.received")
+        ));
+        c.submission.as_mut().unwrap().received = Some(date("2026-03-09"));
+        let d = due(&c, date("2026-03-10")).unwrap();
+        assert_eq!(d.date, date("2026-04-23"));
+        assert_eq!(d.days_left, 44);
+        assert!(
+            d.basis.contains("45 CFR 147.136(d)(2)(iii)(B)(6)"),
+            "{}",
+            d.basis
+        );
+    }
+
+    #[test]
+    fn medicare_clocks() {
+        // 42 CFR 405.950(a) and 405.970(a): 60 days from receipt of the request.
+        assert_eq!(
+            days("medicare", "internal-appeal", ""),
+            Ok((60, "42 CFR 405.950(a)"))
+        );
+        assert_eq!(
+            days("medicare", "second-level-appeal", ""),
+            Ok((60, "42 CFR 405.970(a)"))
+        );
+        // 42 CFR 422.590: 30 days for a service, 60 for a payment, 7 for a Part B
+        // drug, 72 hours expedited; a service request must say whether it is a drug.
+        let ma = |request: &str, urgent: bool| {
+            let text = format!(
+                "id: T-1\nstage: internal-appeal\nprepared_on: 2026-01-01\npatient: {{ name: A }}\n\
+                 insurer: {{ name: B, plan_type: medicare-advantage }}\nprovider: {{ name: C }}\n\
+                 request: {{ treatment: D{request} }}\ndenial: {{ date: 2026-01-02, urgent: {urgent} }}\n"
+            );
+            clock(&Case::parse(std::path::Path::new("t.yaml"), &text).unwrap())
+                .map(|c| (c.days, c.cite))
+        };
+        assert_eq!(
+            ma(", part_b_drug: false", false),
+            Ok((30, "42 CFR 422.590(a)"))
+        );
+        assert_eq!(
+            ma(", part_b_drug: true", false),
+            Ok((7, "42 CFR 422.590(c)"))
+        );
+        assert_eq!(
+            ma(", dates_of_service: [2025-12-01]", false),
+            Ok((60, "42 CFR 422.590(b)"))
+        );
+        assert_eq!(ma("", true), Ok((3, "42 CFR 422.590(e)")));
+        assert!(
+            matches!(ma("", false), Err(NoClock::NeedsFact(f)) if f.starts_with("request.part_b_drug"))
+        );
+    }
+
+    #[test]
+    fn medicaid_managed_care_decides_in_30_days_or_72_hours() {
+        // 42 CFR 438.408(b)(2), (b)(3).
+        assert_eq!(
+            days("medicaid-managed-care", "internal-appeal", ""),
+            Ok((30, "42 CFR 438.408(b)(2)"))
+        );
+        let mut c = case("medicaid-managed-care", "internal-appeal", "");
+        c.denial.as_mut().unwrap().urgent = true;
+        assert_eq!(clock(&c).map(|c| c.cite), Ok("42 CFR 438.408(b)(3)"));
+        // The fair hearing's time is the State's.
+        assert!(matches!(
+            days("medicaid-managed-care", "external-review", ""),
+            Err(NoClock::NotTracked(_))
+        ));
+    }
+
+    #[test]
+    fn the_clock_counts_from_receipt_and_a_mailed_packet_needs_its_delivery() {
+        let mut c = case("aca-marketplace", "internal-appeal", "");
+        sent(&mut c, "2026-02-02", SubmissionMethod::Fax);
+        let d = due(&c, date("2026-02-10")).unwrap();
+        assert_eq!(d.date, date("2026-03-04"), "30 days from the fax");
+        assert_eq!(d.days_left, 22);
+        sent(&mut c, "2026-02-02", SubmissionMethod::Mail);
+        assert!(matches!(
+            due(&c, date("2026-02-10")),
+            Err(NoClock::NeedsFact(f)) if f.starts_with("submission.received")
+        ));
+        c.submission.as_mut().unwrap().received = Some(date("2026-02-05"));
+        assert_eq!(
+            due(&c, date("2026-02-10")).unwrap().date,
+            date("2026-03-07")
+        );
+    }
+
+    #[test]
+    fn a_late_plan_gives_the_patient_the_next_step() {
+        let group = case("employer-self-funded", "internal-appeal", "");
+        assert!(if_late(&group).contains("deemed exhausted"));
+        assert!(if_late(&group).contains("29 CFR 2560.503-1(l)"));
+        assert!(if_late(&group).contains("45 CFR 147.136(b)(2)(ii)(F)"));
+        let ma = case("medicare-advantage", "internal-appeal", "");
+        assert!(if_late(&ma).contains("independent review entity"));
+        let medicaid = case("medicaid-managed-care", "internal-appeal", "");
+        assert!(if_late(&medicaid).contains("42 CFR 438.408(c)(3)"));
+    }
+
+    #[test]
+    fn a_denial_names_the_next_level_and_counts_its_deadline_from_receipt() {
+        let decided = |plan: &str, stage: &str, extra: &str, outcome| {
+            let mut c = case(plan, stage, extra);
+            c.decision = Some(Decision {
+                date: date("2026-03-02"),
+                received: Some(date("2026-03-06")),
+                outcome,
+                reference: None,
+            });
+            next_level(&c, date("2026-03-10"))
+        };
+        // Marketplace: external review, 4 months from receipt (45 CFR 147.136(d)(2)(i)).
+        let next = decided(
+            "aca-marketplace",
+            "internal-appeal",
+            "",
+            DecisionOutcome::Denied,
+        )
+        .unwrap();
+        assert_eq!(next.stage, Some(Stage::ExternalReview));
+        assert_eq!(next.deadline.unwrap().date, date("2026-07-06"));
+        // A partial approval leaves the rest to appeal.
+        assert!(
+            decided(
+                "aca-marketplace",
+                "internal-appeal",
+                "",
+                DecisionOutcome::PartiallyApproved
+            )
+            .is_some()
+        );
+        assert_eq!(
+            decided(
+                "aca-marketplace",
+                "internal-appeal",
+                "",
+                DecisionOutcome::Approved
+            ),
+            None
+        );
+        // Original Medicare: the QIC reconsideration, 180 days from presumed receipt
+        // (42 CFR 405.962(a)); receipt is the earlier of the date given and notice + 5.
+        let next = decided("medicare", "internal-appeal", "", DecisionOutcome::Denied).unwrap();
+        assert_eq!(next.stage, Some(Stage::SecondLevelAppeal));
+        assert_eq!(next.deadline.unwrap().date, date("2026-09-02"));
+        // Medicare Advantage: nothing to file, the plan forwards it (42 CFR 422.592).
+        let next = decided(
+            "medicare-advantage",
+            "internal-appeal",
+            "",
+            DecisionOutcome::Denied,
+        )
+        .unwrap();
+        assert_eq!(next.stage, None);
+        assert!(next.what.contains("42 CFR 422.592"));
+        // An employer plan: the second level where it has two, else external review.
+        let insurer = "insurer: { name: B, plan_type: employer-self-funded, appeal_levels: 2 }";
+        let text = format!(
+            "id: T-1\nstage: internal-appeal\nprepared_on: 2026-01-01\npatient: {{ name: A }}\n\
+             {insurer}\nprovider: {{ name: C }}\nrequest: {{ treatment: D }}\n\
+             decision: {{ date: 2026-03-02, received: 2026-03-06, outcome: denied }}\n"
+        );
+        let next = next_level(
+            &Case::parse(std::path::Path::new("t.yaml"), &text).unwrap(),
+            date("2026-03-10"),
+        )
+        .unwrap();
+        assert_eq!(next.stage, Some(Stage::SecondLevelAppeal));
+        assert_eq!(next.deadline.unwrap().date, date("2026-09-02"), "180 days");
+        let next = decided(
+            "employer-self-funded",
+            "internal-appeal",
+            "",
+            DecisionOutcome::Denied,
+        )
+        .unwrap();
+        assert_eq!(next.stage, None, "the levels are asked for");
+        assert!(next.what.contains("insurer.appeal_levels"));
+        // Medicaid managed care: the State fair hearing, 90 days from the notice date.
+        let next = decided(
+            "medicaid-managed-care",
+            "internal-appeal",
+            "",
+            DecisionOutcome::Denied,
+        )
+        .unwrap();
+        assert_eq!(next.stage, Some(Stage::ExternalReview));
+        assert_eq!(next.deadline.unwrap().date, date("2026-05-31"));
+    }
+}
