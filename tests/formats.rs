@@ -177,7 +177,7 @@ fn markdown_table_rows_keep_their_columns_whatever_the_text() {
     assert!(rows.len() > 2);
     for row in rows {
         let cells = row.replace("\\|", "").matches('|').count() - 1;
-        assert_eq!(cells, 9, "{row}");
+        assert_eq!(cells, 10, "{row}");
     }
     assert!(md.contains("id\\|with\\*stars\\_and\\<html\\>"), "{md}");
     assert!(md.contains("odd\\|rule\\`x"), "{md}");
@@ -372,5 +372,71 @@ fn markdown_stays_under_githubs_limit_with_the_most_urgent_cases_first() {
     assert!(
         first_row.contains("KET-BULK-12345"),
         "the overdue case leads: {first_row}"
+    );
+}
+
+#[test]
+fn sent_appeals_are_counted_by_outcome_and_awaited_by_due_date() {
+    let mut json = serde_json::to_value(summary()).unwrap();
+    let cases = json["cases"].as_array_mut().unwrap();
+    let decided = |case: &mut serde_json::Value, plan: &str, reason: &str, outcome: &str| {
+        case["phase"] = "decided".into();
+        case["plan_type"] = plan.into();
+        case["denial_reason"] = reason.into();
+        case["decision"] = serde_json::json!({ "outcome": outcome, "date": "2026-11-01" });
+    };
+    decided(
+        &mut cases[0],
+        "aca-marketplace",
+        "experimental-investigational",
+        "approved",
+    );
+    decided(
+        &mut cases[1],
+        "aca-marketplace",
+        "not-medically-necessary",
+        "denied",
+    );
+    decided(
+        &mut cases[3],
+        "medicare-advantage",
+        "experimental-investigational",
+        "partially-approved",
+    );
+    cases[2]["phase"] = "awaiting-decision".into();
+    cases[2]["decision_due"] = serde_json::json!({
+        "date": "2026-11-10", "days_left": -10, "basis": "30 days from receipt",
+        "if_late": "the plan's internal appeals are deemed exhausted"
+    });
+    let summary: Summary = serde_json::from_value(json).unwrap();
+    let md = formats::markdown(&summary, None);
+    assert!(md.contains("## Appeals sent"), "{md}");
+    assert!(
+        md.contains("3 appeals: 1 approved, 1 partially approved, 1 denied; approved in full or in part: 67%."),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `aca-marketplace` | 2 | 1 | 0 | 1 | 50% |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `experimental-investigational` | 2 | 1 | 1 | 0 | 100% |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `KET-2026-0019` | Request for external review | 2026-11-10 | 🔴 overdue -10 | the plan's internal appeals are deemed exhausted |"),
+        "{md}"
+    );
+    let html = formats::html(&summary, None);
+    assert!(html.contains("<h2>Appeals sent</h2>"));
+    assert!(
+        html.contains("<td>aca-marketplace</td><td class=\"num\">2</td>"),
+        "{html}"
+    );
+    assert!(html.contains("-10 (overdue)"));
+    let junit = formats::junit(&summary);
+    assert!(
+        junit.contains("<property name=\"phase\" value=\"awaiting-decision\"/>"),
+        "{junit}"
     );
 }

@@ -18,6 +18,7 @@ pub fn html(summary: &Summary, names: Option<&Names>) -> String {
     out.push_str(&html_totals(summary));
     out.push_str(&html_toolbar(summary));
     out.push_str(&html_table(summary, names));
+    out.push_str(&html_outcomes(&outcomes(summary)));
     out.push_str(&format!(
         "<footer>Made by appealpack {}. Packet links are relative to this page; keep it in the output folder.</footer>\n",
         xml_escape(&summary.appealpack)
@@ -155,6 +156,7 @@ fn html_table(summary: &Summary, names: Option<&Names>) -> String {
     }
     out.push_str(concat!(
         "<th scope=\"col\" data-numeric>Status</th>",
+        "<th scope=\"col\">Phase</th>",
         "<th scope=\"col\">Stage</th>",
         "<th scope=\"col\">Deadline</th>",
         "<th scope=\"col\" class=\"num\" data-numeric aria-sort=\"ascending\">Days left</th>",
@@ -166,7 +168,7 @@ fn html_table(summary: &Summary, names: Option<&Names>) -> String {
         out.push_str(&html_row(case, names));
     }
     if summary.cases.is_empty() {
-        let columns = if names.is_some() { 9 } else { 8 };
+        let columns = if names.is_some() { 10 } else { 9 };
         out.push_str(&format!(
             "<tr class=\"empty\"><td colspan=\"{columns}\">No cases found.</td></tr>\n"
         ));
@@ -198,6 +200,11 @@ fn html_row(case: &CaseOutcome, names: Option<&Names>) -> String {
     ));
     out.push_str(&format!(
         "<td>{}</td>\n",
+        case.phase
+            .map_or("<span class=\"muted\">—</span>", |p| p.as_str())
+    ));
+    out.push_str(&format!(
+        "<td>{}</td>\n",
         case.stage
             .map_or("<span class=\"muted\">—</span>", |s| s.title())
     ));
@@ -211,6 +218,78 @@ fn html_row(case: &CaseOutcome, names: Option<&Names>) -> String {
     out.push_str(&html_findings_cell(case));
     out.push_str(&html_packet_cell(case.packet.as_deref()));
     out.push_str("</tr>\n");
+    out
+}
+
+/// Renders the appeals after sending: those awaiting a decision by due date, then the
+/// decided ones by outcome, with their breakdowns.
+fn html_outcomes(outcomes: &Outcomes) -> String {
+    if outcomes.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<section id=\"outcomes\">\n<h2>Appeals sent</h2>\n");
+    if !outcomes.awaiting.is_empty() {
+        out.push_str(concat!(
+            "<h3>Awaiting a decision</h3>\n<div class=\"scroll\">\n<table>\n<thead>\n<tr>",
+            "<th scope=\"col\">Case</th><th scope=\"col\">Stage</th>",
+            "<th scope=\"col\">Decision due</th><th scope=\"col\" class=\"num\">Days left</th>",
+            "<th scope=\"col\">If it is late</th></tr>\n</thead>\n<tbody>\n"
+        ));
+        for case in &outcomes.awaiting {
+            let (class, due, days, late) = match &case.decision_due {
+                Some(due) => (
+                    if due.days_left < 0 {
+                        "overdue"
+                    } else {
+                        "later"
+                    },
+                    due.date.to_string(),
+                    if due.days_left < 0 {
+                        format!("{} (overdue)", due.days_left)
+                    } else {
+                        due.days_left.to_string()
+                    },
+                    xml_escape(&due.if_late),
+                ),
+                None => ("none", "unknown".to_owned(), "—".to_owned(), "—".to_owned()),
+            };
+            out.push_str(&format!(
+                "<tr class=\"{class}\"><td><span class=\"id\">{}</span></td><td>{}</td><td>{due}</td><td class=\"num\">{days}</td><td>{late}</td></tr>\n",
+                xml_escape(label(case)),
+                case.stage.map_or("—", |s| s.title())
+            ));
+        }
+        out.push_str("</tbody>\n</table>\n</div>\n");
+    }
+    let total = &outcomes.total;
+    if total.decided() > 0 {
+        out.push_str(&format!(
+            "<h3>Decided</h3>\n<p>{}: {} approved, {} partially approved, {} denied; approved in full or in part: {}.</p>\n",
+            plural(total.decided(), "appeal"),
+            total.approved,
+            total.partially,
+            total.denied,
+            total.rate()
+        ));
+        for (heading, groups) in &outcomes.breakdowns {
+            out.push_str(&format!(
+                "<div class=\"scroll\">\n<table>\n<thead>\n<tr><th scope=\"col\">{heading}</th><th scope=\"col\" class=\"num\">Decided</th><th scope=\"col\" class=\"num\">Approved</th><th scope=\"col\" class=\"num\">Partially</th><th scope=\"col\" class=\"num\">Denied</th><th scope=\"col\" class=\"num\">Approval rate</th></tr>\n</thead>\n<tbody>\n"
+            ));
+            for g in groups {
+                out.push_str(&format!(
+                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                    xml_escape(&g.label),
+                    g.decided(),
+                    g.approved,
+                    g.partially,
+                    g.denied,
+                    g.rate()
+                ));
+            }
+            out.push_str("</tbody>\n</table>\n</div>\n");
+        }
+    }
+    out.push_str("</section>\n");
     out
 }
 

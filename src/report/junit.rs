@@ -59,12 +59,23 @@ fn junit_case(case: &CaseOutcome) -> String {
         xml_escape(label(case)),
         xml_escape(&case.file)
     );
-    match case.status {
-        Status::Ready => format!("{open}/>\n"),
-        Status::NeedsWork => format!("{open}>\n{}    </testcase>\n", junit_failure(case)),
-        Status::Invalid | Status::Failed => {
-            format!("{open}>\n{}    </testcase>\n", junit_error(case))
-        }
+    // The phase rides along as a property, so a CI view can tell a sent case from one
+    // still being prepared.
+    let phase = case.phase.map_or_else(String::new, |p| {
+        format!(
+            "      <properties>\n        <property name=\"phase\" value=\"{}\"/>\n      </properties>\n",
+            p.as_str()
+        )
+    });
+    let body = match case.status {
+        Status::Ready => String::new(),
+        Status::NeedsWork => junit_failure(case),
+        Status::Invalid | Status::Failed => junit_error(case),
+    };
+    if phase.is_empty() && body.is_empty() {
+        format!("{open}/>\n")
+    } else {
+        format!("{open}>\n{phase}{body}    </testcase>\n")
     }
 }
 

@@ -21,6 +21,7 @@ pub fn markdown(summary: &Summary, names: Option<&Names>) -> String {
             "\n🔴 overdue · 🟠 {CLOSE_DAYS} days or fewer · 🟢 later\n"
         ));
     }
+    out.push_str(&md_outcomes(&outcomes(summary)));
     let ready = summary.cases.iter().filter(|c| c.status == Status::Ready);
     let noted: Vec<&CaseOutcome> = attention
         .into_iter()
@@ -71,6 +72,7 @@ fn md_table(cases: &[&CaseOutcome], names: Option<&Names>, budget: usize) -> Str
     }
     head.extend([
         "Status",
+        "Phase",
         "Stage",
         "Deadline",
         "Days left",
@@ -109,6 +111,7 @@ fn md_row(case: &CaseOutcome, names: Option<&Names>, owners: bool) -> Vec<String
         );
     }
     cells.push(case.status.as_str().to_string());
+    cells.push(case.phase.map_or("—", |p| p.as_str()).to_string());
     cells.push(case.stage.map_or("—", |s| s.title()).to_string());
     cells.push(
         case.deadline
@@ -137,6 +140,70 @@ fn md_row(case: &CaseOutcome, names: Option<&Names>, owners: bool) -> Vec<String
             .map_or("—".to_string(), |p| format!("[packet]({})", href(p))),
     );
     cells
+}
+
+/// Renders the appeals after sending: those awaiting a decision by due date, then the
+/// decided ones by outcome, with their breakdowns.
+fn md_outcomes(outcomes: &Outcomes) -> String {
+    if outcomes.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n## Appeals sent\n");
+    if !outcomes.awaiting.is_empty() {
+        out.push_str("\n### Awaiting a decision\n\n");
+        out.push_str("| Case | Stage | Decision due | Days left | If it is late |\n");
+        out.push_str("| --- | --- | --- | --: | --- |\n");
+        for case in &outcomes.awaiting {
+            let (due, days, late) = match &case.decision_due {
+                Some(due) => {
+                    let marker = if due.days_left < 0 {
+                        "🔴 overdue "
+                    } else {
+                        ""
+                    };
+                    (
+                        due.date.to_string(),
+                        format!("{marker}{}", due.days_left),
+                        md_escape(&due.if_late),
+                    )
+                }
+                None => ("unknown".to_owned(), "—".to_owned(), "—".to_owned()),
+            };
+            out.push_str(&format!(
+                "| {} | {} | {due} | {days} | {late} |\n",
+                md_code(label(case)),
+                case.stage.map_or("—", |s| s.title())
+            ));
+        }
+    }
+    let total = &outcomes.total;
+    if total.decided() > 0 {
+        out.push_str(&format!(
+            "\n### Decided\n\n{}: {} approved, {} partially approved, {} denied; approved in full or in part: {}.\n",
+            plural(total.decided(), "appeal"),
+            total.approved,
+            total.partially,
+            total.denied,
+            total.rate()
+        ));
+        for (heading, groups) in &outcomes.breakdowns {
+            out.push_str(&format!(
+                "\n| {heading} | Decided | Approved | Partially | Denied | Approval rate |\n| --- | --: | --: | --: | --: | --: |\n"
+            ));
+            for g in groups {
+                out.push_str(&format!(
+                    "| {} | {} | {} | {} | {} | {} |\n",
+                    md_code(&g.label),
+                    g.decided(),
+                    g.approved,
+                    g.partially,
+                    g.denied,
+                    g.rate()
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Renders the days-left cell: a coloured marker and the number of days.

@@ -4,6 +4,7 @@
 mod html;
 mod junit;
 mod markdown;
+mod outcomes;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,6 +15,7 @@ use crate::checklist::{CLOSE_DAYS, Deadline, Severity};
 use crate::fsutil;
 use crate::model::case::{INDEX_HTML, SUMMARY_JSON, SUMMARY_MD};
 use crate::outcome::{CaseOutcome, Status, Summary};
+use outcomes::{Outcomes, outcomes};
 
 pub use html::html;
 pub use junit::junit;
