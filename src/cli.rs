@@ -194,8 +194,14 @@ pub struct MergeArgs {
 /// Arguments of `new`.
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// The new case's id (letters, digits, '.', '_', '-').
-    pub id: String,
+    /// The new case's id (letters, digits, '.', '_', '-'); with --next, it defaults to the
+    /// decided case's id and a suffix for the next level (-L2, -ER).
+    #[arg(required_unless_present = "next")]
+    pub id: Option<String>,
+    /// Writes the next level of a decided case instead, beside its case file: the
+    /// decision becomes the denial appealed, and the level joins the history.
+    #[arg(long, value_name = "CASE")]
+    pub next: Option<String>,
     /// The folder to write the case file in.
     #[arg(long, default_value = "cases", value_name = "CASES")]
     pub dir: PathBuf,

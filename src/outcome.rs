@@ -165,7 +165,10 @@ impl CaseOutcome {
             phase: Some(phase),
             plan_type: case.insurer.plan_type,
             denial_reason: case.denial.as_ref().and_then(|d| d.reason),
-            decision_due: checked.decision_due.clone(),
+            decision_due: checked
+                .decision_due
+                .clone()
+                .filter(|_| phase == Phase::AwaitingDecision),
             decision: case.decision.as_ref().map(|d| Decided {
                 outcome: d.outcome,
                 date: d.date,
@@ -253,7 +256,9 @@ fn awaiting_step(case: &Case, checked: &CheckedCase) -> String {
         return finding.message.clone();
     }
     match &checked.decision_due {
-        Some(due) if due.days_left < 0 => format!("the plan is late: {}", due.if_late),
+        Some(due) if due.days_left < 0 => {
+            format!("the decision was due on {}: {}", due.date, due.if_late)
+        }
         Some(due) => format!(
             "wait for the decision, due by {}; call if nothing has come by then",
             due.date

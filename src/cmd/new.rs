@@ -2,38 +2,35 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use super::{Exit, print};
+use crate::attachments::{self, MAX_ATTACHMENT_BYTES};
 use crate::cli::NewArgs;
 use crate::fsutil;
-use crate::load;
-use crate::model::case::validate_id;
+use crate::law::decision;
+use crate::load::{self, Loaded};
+use crate::model::case::{Case, MAX_CASE_BYTES, Stage, validate_id};
 use crate::model::fields::Date;
 
 /// Runs `new`: writes `CASES/ID/case.yaml`, so the case's files have a folder of their
 /// own beside it, and refuses an id any case under the cases folder already has.
 pub fn run(args: &NewArgs) -> Result<Exit> {
-    validate_id(&args.id).map_err(|e| anyhow::anyhow!("invalid case id: {e}"))?;
-    if args.dir.is_dir() {
-        let taken = load::load_all(&args.dir)?
-            .into_iter()
-            .find(|l| l.id.as_deref() == Some(args.id.as_str()));
-        if let Some(taken) = taken {
-            bail!(
-                "{} already has the id {}; choose another",
-                taken.path.display(),
-                args.id
-            );
-        }
+    if let Some(current) = &args.next {
+        return next(args, current);
     }
-    let folder = args.dir.join(&args.id);
+    let id = args.id.as_deref().unwrap_or_default();
+    validate_id(id).map_err(|e| anyhow::anyhow!("invalid case id: {e}"))?;
+    if args.dir.is_dir() {
+        refuse_taken(&load::load_all(&args.dir)?, id)?;
+    }
+    let folder = args.dir.join(id);
     if folder.exists() {
         bail!("{} already exists; choose another id", folder.display());
     }
     fsutil::create_dir_all(&folder)?;
     let path: PathBuf = folder.join("case.yaml");
-    let text = case_skeleton(&args.id, Date::today(), &schema_path_from(&folder));
+    let text = case_skeleton(id, Date::today(), &schema_path_from(&folder));
     fsutil::create_new(&path, text.as_bytes())?;
     print(&format!(
         "wrote {}; fill it in, put the case's files (the denial notice, the signed letter) \
@@ -41,6 +38,165 @@ pub fn run(args: &NewArgs) -> Result<Exit> {
         path.display()
     ))?;
     Ok(Exit::Ok)
+}
+
+/// Refuses an id a loaded case already has.
+fn refuse_taken(loaded: &[Loaded], id: &str) -> Result<()> {
+    if let Some(taken) = loaded.iter().find(|l| l.id.as_deref() == Some(id)) {
+        bail!(
+            "{} already has the id {id}; choose another",
+            taken.path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Runs `new --next CASE`: writes the next level of a decided case beside its file.
+fn next(args: &NewArgs, current: &str) -> Result<Exit> {
+    let loaded = load::load_all(&args.dir)?;
+    let found = loaded
+        .iter()
+        .find(|l| l.id.as_deref() == Some(current))
+        .with_context(|| format!("no case under {} has the id {current}", args.dir.display()))?;
+    let case = found.case.as_ref().map_err(|error| {
+        anyhow::anyhow!("{current} does not load, so its next level cannot be written: {error}")
+    })?;
+    let today = Date::today();
+    let Some(next) = decision::next_level(case, today) else {
+        bail!(match &case.decision {
+            None => format!(
+                "{current} has no decision yet: record it (decision: date, received, outcome) first"
+            ),
+            Some(_) => format!("{current} was approved: there is no next level to file"),
+        });
+    };
+    let Some(stage) = next.stage else {
+        bail!("{current}: {}", next.what);
+    };
+    let suffix = match stage {
+        Stage::InternalAppeal => "IA",
+        Stage::SecondLevelAppeal => "L2",
+        _ => "ER",
+    };
+    let id = match &args.id {
+        Some(id) => id.clone(),
+        None => format!("{current}-{suffix}"),
+    };
+    validate_id(&id).map_err(|e| anyhow::anyhow!("invalid case id: {e}"))?;
+    refuse_taken(&loaded, &id)?;
+    let source = fsutil::read_text(&found.path, MAX_CASE_BYTES, "the case file")?;
+    // A case keeps its files in a folder of its own, so the next level gets one beside
+    // the decided case's, with a copy of every file it names.
+    let old_folder = found.path.parent().unwrap_or(Path::new("."));
+    let parent = if found.path.file_name() == Some("case.yaml".as_ref()) {
+        old_folder.parent().unwrap_or(Path::new("."))
+    } else {
+        old_folder
+    };
+    let folder = parent.join(&id);
+    if folder.exists() {
+        bail!("{} already exists; choose another id", folder.display());
+    }
+    let text = next_level_text(&source, &id, stage, today, &schema_path_from(&folder))
+        .with_context(|| {
+            format!(
+                "{}: the next level could not be written",
+                found.path.display()
+            )
+        })?;
+    let path = folder.join("case.yaml");
+    Case::parse(&path, &text).map_err(|e| anyhow::anyhow!("the next level does not load: {e}"))?;
+    let mut named: Vec<&str> = case.attachments.iter().map(|a| a.file.as_str()).collect();
+    named.extend(
+        case.letter_of_medical_necessity
+            .as_ref()
+            .and_then(|l| l.file.as_deref()),
+    );
+    named.extend(case.representative_authorization.as_deref());
+    let mut copies = Vec::new();
+    for name in named {
+        let (from, _) = attachments::resolve(&found.path, name)
+            .map_err(|why| anyhow::anyhow!("{}: the file it names {why}", found.path.display()))?;
+        let bytes = fsutil::read_regular(&from, MAX_ATTACHMENT_BYTES)
+            .with_context(|| format!("cannot read {}", from.display()))?;
+        copies.push((name, bytes));
+    }
+    fsutil::create_dir_all(&folder)?;
+    for (name, bytes) in copies {
+        let to = folder.join(name);
+        if let Some(dir) = to.parent() {
+            fsutil::create_dir_all(dir)?;
+        }
+        fsutil::create_new(&to, &bytes)?;
+    }
+    fsutil::create_new(&path, text.as_bytes())?;
+    let by = next
+        .deadline
+        .map(|d| format!(" by {}", d.date))
+        .unwrap_or_default();
+    print(&format!(
+        "wrote {}: the {} of {current}, to file{by}; update the letter and the denial's reason \
+         for the new decision, then run `appealpack check`\n",
+        path.display(),
+        stage.as_str()
+    ))?;
+    Ok(Exit::Ok)
+}
+
+/// Returns the next level's case file from the decided level's YAML: the decision becomes
+/// the denial appealed, the level joins the history, and the sending is cleared.
+fn next_level_text(
+    source: &str,
+    id: &str,
+    stage: Stage,
+    today: Date,
+    schema_path: &str,
+) -> Result<String> {
+    use serde_yaml::{Mapping, Value};
+    let mut doc: Mapping = serde_yaml::from_str(source)?;
+    let get = |map: &Mapping, key: &str| map.get(key).cloned().unwrap_or(Value::Null);
+    let decision = get(&doc, "decision");
+    let submission = get(&doc, "submission");
+    let mut past = Mapping::new();
+    past.insert("stage".into(), get(&doc, "stage"));
+    if let Value::Mapping(s) = &submission {
+        past.insert("filed_on".into(), get(s, "sent_on"));
+    }
+    let mut denial = match get(&doc, "denial") {
+        Value::Mapping(d) => d,
+        _ => Mapping::new(),
+    };
+    if let Value::Mapping(d) = &decision {
+        past.insert("decided_on".into(), get(d, "date"));
+        past.insert("outcome".into(), get(d, "outcome"));
+        past.insert("reference".into(), get(d, "reference"));
+        denial.insert("date".into(), get(d, "date"));
+        denial.insert("received".into(), get(d, "received"));
+        denial.insert("reference".into(), get(d, "reference"));
+    }
+    // The old notice's words and deadline belong to the old level.
+    denial.remove("reason_text");
+    denial.remove("deadline");
+    past.retain(|_, v| !v.is_null());
+    denial.retain(|_, v| !v.is_null());
+    let mut history = match get(&doc, "history") {
+        Value::Sequence(h) => h,
+        _ => Vec::new(),
+    };
+    history.push(Value::Mapping(past));
+    doc.insert("id".into(), id.into());
+    doc.insert("stage".into(), stage.as_str().into());
+    doc.insert("prepared_on".into(), today.to_string().into());
+    doc.insert("denial".into(), Value::Mapping(denial));
+    doc.insert("history".into(), Value::Sequence(history));
+    doc.remove("submission");
+    doc.remove("decision");
+    Ok(format!(
+        "# yaml-language-server: $schema={schema_path}\n# The {} that follows a decided level, written by `appealpack new --next`.\n\
+         # Check the denial's reason against the new decision notice and update the letter.\n{}",
+        stage.as_str(),
+        serde_yaml::to_string(&doc)?
+    ))
 }
 
 /// Returns the relative path from a cases folder to the repository's schema, for the modeline.

@@ -1,0 +1,113 @@
+//! Follows appeals after they are sent: the bundled cases show every phase, a late plan
+//! is named with what the law gives, and `new --next` starts the level after a denial.
+
+mod common;
+
+use common::{check_json, copy_tree, root, run_in};
+
+/// Returns a case's entry in a summary.
+fn case<'a>(summary: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    summary["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("{id} is in the summary"))
+}
+
+#[test]
+fn the_bundled_cases_show_every_phase() {
+    let (_, summary) = check_json(&root().join("cases"));
+    let phases: Vec<&str> = summary["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["phase"].as_str())
+        .collect();
+    for phase in ["preparing", "awaiting-decision", "decided"] {
+        assert!(phases.contains(&phase), "no bundled case is {phase}");
+    }
+    // Awaiting, within the reviewer's 45 days (45 CFR 147.136(d)(2)(iii)(B)(6)).
+    let waiting = case(&summary, "KET-2026-0103");
+    assert_eq!(waiting["decision_due"]["date"], "2026-12-24");
+    assert!(
+        waiting["deadline"].is_null(),
+        "a sent level has no filing deadline left"
+    );
+    // Overdue: a one-level employer plan's 30 days ran out, so internal appeals are
+    // deemed exhausted (29 CFR 2560.503-1(l)).
+    let late = case(&summary, "KET-2026-0101");
+    assert_eq!(late["decision_due"]["date"], "2026-11-18");
+    assert!(late["decision_due"]["days_left"].as_i64().unwrap() < 0);
+    let step = late["next_step"].as_str().unwrap();
+    assert!(
+        step.contains("deemed exhausted") && step.contains("external review"),
+        "{step}"
+    );
+    // Denied, with the next level and its deadline: four months from receipt, moved off
+    // a Sunday (2027-03-21) to Monday.
+    let denied = case(&summary, "KET-2026-0107");
+    assert_eq!(denied["decision"]["outcome"], "denied");
+    assert_eq!(denied["next_level"]["stage"], "external-review");
+    assert_eq!(denied["deadline"]["date"], "2027-03-22");
+    assert!(
+        denied["next_step"]
+            .as_str()
+            .unwrap()
+            .contains("new --next KET-2026-0107")
+    );
+    // Approved.
+    let approved = case(&summary, "KET-2026-0110");
+    assert_eq!(approved["decision"]["outcome"], "approved");
+    assert_eq!(approved["status"], "ready");
+    assert!(approved["deadline"].is_null());
+}
+
+#[test]
+fn next_starts_the_level_after_a_denial_with_its_files_and_history() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("cases"), &dir.path().join("cases"));
+    copy_tree(&root().join("schema"), &dir.path().join("schema"));
+    let run = run_in(dir.path(), &["new", "--next", "KET-2026-0107"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("KET-2026-0107-ER/case.yaml"),
+        "{}",
+        run.stdout
+    );
+    let folder = dir.path().join("cases/KET-2026-0107-ER");
+    let text = std::fs::read_to_string(folder.join("case.yaml")).unwrap();
+    let next: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    assert_eq!(next["stage"], "external-review");
+    assert_eq!(
+        next["denial"]["date"], "2026-11-21",
+        "the decision is the denial appealed"
+    );
+    assert!(next.get("submission").is_none() && next.get("decision").is_none());
+    let history = next["history"].as_sequence().unwrap();
+    assert_eq!(history.len(), 2, "the earlier level and the decided one");
+    assert_eq!(history[1]["stage"], "second-level-appeal");
+    assert_eq!(history[1]["outcome"], "denied");
+    assert!(
+        folder
+            .join("letter-of-medical-necessity-signed.pdf")
+            .is_file()
+    );
+    // The new case loads, in a folder of its own, and can be filed.
+    let (_, summary) = check_json(&dir.path().join("cases"));
+    let started = case(&summary, "KET-2026-0107-ER");
+    assert_eq!(started["status"], "ready", "{started}");
+    assert_eq!(started["phase"], "preparing");
+    assert_eq!(started["deadline"]["date"], "2027-03-22");
+    // Never overwritten: a second run refuses, and an approval has nothing next.
+    let again = run_in(dir.path(), &["new", "--next", "KET-2026-0107"], &[]);
+    assert_eq!(again.code, 2);
+    assert!(
+        again.stderr.contains("already has the id"),
+        "{}",
+        again.stderr
+    );
+    let approved = run_in(dir.path(), &["new", "--next", "KET-2026-0110"], &[]);
+    assert_eq!(approved.code, 2);
+    assert!(approved.stderr.contains("approved"), "{}", approved.stderr);
+}
