@@ -1,10 +1,10 @@
 //! The `new` command: a commented case file to fill in.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
-use super::{Exit, print};
+use super::{Exit, print, schema_modeline};
 use crate::cli::NewArgs;
 use crate::fsutil;
 use crate::load;
@@ -33,7 +33,7 @@ pub fn run(args: &NewArgs) -> Result<Exit> {
     }
     fsutil::create_dir_all(&folder)?;
     let path: PathBuf = folder.join("case.yaml");
-    let text = case_skeleton(&args.id, Date::today(), &schema_path_from(&folder));
+    let text = case_skeleton(&args.id, Date::today(), &schema_modeline(&folder));
     fsutil::create_new(&path, text.as_bytes())?;
     print(&format!(
         "wrote {}; fill it in, put the case's files (the denial notice, the signed letter) \
@@ -43,24 +43,10 @@ pub fn run(args: &NewArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// Returns the relative path from a cases folder to the repository's schema, for the modeline.
-fn schema_path_from(dir: &Path) -> String {
-    if dir.is_absolute() {
-        return std::env::current_dir()
-            .map(|cwd| cwd.join("schema/case.schema.json").display().to_string())
-            .unwrap_or_else(|_| "schema/case.schema.json".into());
-    }
-    let depth = dir
-        .components()
-        .filter(|c| matches!(c, Component::Normal(_)))
-        .count();
-    format!("{}schema/case.schema.json", "../".repeat(depth))
-}
-
 /// Returns the commented skeleton of a new case file.
-pub(crate) fn case_skeleton(id: &str, today: Date, schema_path: &str) -> String {
+pub(crate) fn case_skeleton(id: &str, today: Date, modeline: &str) -> String {
     include_str!("skeleton.yaml")
-        .replace("{schema}", schema_path)
+        .replace("{modeline}", modeline)
         .replace("{id}", id)
         .replace("{today}", &today.to_string())
 }
