@@ -15,6 +15,15 @@ Exit codes:
   2  usage or environment error (bad arguments, unreadable cases or templates folder,
      unwritable output)";
 
+const IMPORT_EXIT_CODES: &str = "\
+Exit codes:
+  0  every row was imported
+  1  some row has problems and was not written (the others were)
+  2  usage or environment error (unreadable or oversized file, no `id` column,
+     unwritable cases folder)
+
+Columns and what each cell holds: README, \"Importing an intake spreadsheet\".";
+
 /// Checks ketamine-therapy insurance appeal cases and renders ready-to-send appeal packets.
 #[derive(Debug, Parser)]
 #[command(name = "appealpack", version, about, after_help = EXIT_CODES)]
@@ -35,6 +44,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Writes a commented case file to fill in.
     New(NewArgs),
+    /// Writes a case file for each row of an intake spreadsheet saved as CSV.
+    #[command(after_help = IMPORT_EXIT_CODES)]
+    Import(ImportArgs),
     /// Prints the JSON Schema (draft-07) of the case file.
     Schema(SchemaArgs),
     /// Prints the appeal checklist as a table.
@@ -203,6 +215,18 @@ pub struct NewArgs {
     #[arg(long, value_name = "CASE")]
     pub next: Option<String>,
     /// The folder to write the case file in.
+    #[arg(long, default_value = "cases", value_name = "CASES")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The spreadsheet saved as CSV (UTF-8, comma-separated), its first row naming the
+    /// columns.
+    #[arg(value_name = "FILE.csv")]
+    pub file: PathBuf,
+    /// The folder to write the case files in, one folder per case.
     #[arg(long, default_value = "cases", value_name = "CASES")]
     pub dir: PathBuf,
 }

@@ -67,15 +67,18 @@ pub(crate) fn read_text(path: &Path, limit: u64, what: &str) -> Result<String> {
         .map_err(|_| anyhow::anyhow!("{what} {} is not UTF-8 text", path.display()))
 }
 
-/// Writes a new file, refusing to replace one that exists.
+/// Writes a new file atomically, refusing to replace one that exists: the bytes go to a
+/// synced temporary file beside it, which is then moved into place only if nothing is
+/// there, so a killed run leaves no half-written file and never an overwritten one. The
+/// file gets the mode a plain create gives (on Unix, 0666 less the umask): case files,
+/// settings and templates are the team's to share, unlike packets and reports.
 pub(crate) fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
+    let temp = synced_temp_beside(path, bytes, Mode::Plain)?;
+    temp.persist_noclobber(path)
+        .map_err(|e| e.error)
         .with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))
+    sync_folder_of(path);
+    Ok(())
 }
 
 /// Creates a folder and its parents.
@@ -89,24 +92,57 @@ pub fn create_dir_all(path: &Path) -> Result<()> {
 ///
 /// A run killed half-way leaves either the old file or the new one, never half of one.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".appealpack-")
-        .suffix(".tmp")
+    let temp = synced_temp_beside(path, bytes, Mode::OwnerOnly)?;
+    temp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    sync_folder_of(path);
+    Ok(())
+}
+
+/// Who may read a file written through a temporary file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Its owner only (a temporary file's mode, 0600 on Unix).
+    OwnerOnly,
+    /// As a plain create makes it: 0666 less the umask on Unix.
+    Plain,
+}
+
+/// Writes bytes to a temporary file in `path`'s folder and syncs them, so that a rename
+/// that follows leaves the old file or the new one after a power loss, never an empty one.
+fn synced_temp_beside(path: &Path, bytes: &[u8], mode: Mode) -> Result<tempfile::NamedTempFile> {
+    let dir = folder_of(path);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".appealpack-").suffix(".tmp");
+    #[cfg(unix)]
+    if mode == Mode::Plain {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut temp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    // The bytes reach the disk before the rename, and the rename before we return, so a
-    // power loss leaves the old file or the new one, never an empty one.
     temp.write_all(bytes)
         .and_then(|()| temp.flush())
         .and_then(|()| temp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", temp.path().display()))?;
-    temp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    // Not every file system can sync a folder; the file itself is safe either way.
-    let _ = std::fs::File::open(dir).and_then(|folder| folder.sync_all());
-    Ok(())
+    Ok(temp)
+}
+
+/// Syncs the folder of a file just renamed into place; not every file system can sync a
+/// folder, and the file itself is safe either way.
+fn sync_folder_of(path: &Path) {
+    let _ = std::fs::File::open(folder_of(path)).and_then(|folder| folder.sync_all());
+}
+
+/// Returns the folder a file is in; a bare file name is in the working directory.
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// Removes a file; a file that is already gone is not an error.
@@ -161,6 +197,21 @@ mod tests {
         ));
         assert_eq!(size(4 << 20), "4 MiB");
         assert_eq!(size(100), "100 bytes");
+    }
+
+    #[test]
+    fn create_new_never_replaces_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("case.yaml");
+        create_new(&target, b"first").unwrap();
+        let error = create_new(&target, b"second").unwrap_err();
+        assert!(format!("{error:#}").contains("case.yaml"), "{error:#}");
+        assert_eq!(std::fs::read(&target).unwrap(), b"first");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["case.yaml"]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod import;
 pub mod init;
 pub mod merge;
 pub mod new;
@@ -11,6 +12,7 @@ pub mod schema;
 pub mod templates;
 
 use std::io::Write;
+use std::path::{Component, Path};
 
 use anstyle::{AnsiColor, Style};
 use anyhow::{Context as _, Result};
@@ -51,6 +53,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
         Command::New(args) => new::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Schema(args) => {
             let text = if args.markdown {
                 schema::field_reference()
@@ -131,6 +134,31 @@ pub(crate) fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
         })
         .collect::<String>()
         .into()
+}
+
+/// Returns the first line of a case file written in `folder`: the modeline that points
+/// editors (yaml-language-server) at the repository's case schema, so they complete and
+/// check fields. `new` and `import` both start their case files with it.
+pub(crate) fn schema_modeline(folder: &Path) -> String {
+    format!(
+        "# yaml-language-server: $schema={}",
+        schema_path_from(folder)
+    )
+}
+
+/// Returns the path from a case's folder to the repository's schema: relative for a
+/// relative folder (the repository is the working directory), absolute otherwise.
+fn schema_path_from(dir: &Path) -> String {
+    if dir.is_absolute() {
+        return std::env::current_dir()
+            .map(|cwd| cwd.join("schema/case.schema.json").display().to_string())
+            .unwrap_or_else(|_| "schema/case.schema.json".into());
+    }
+    let depth = dir
+        .components()
+        .filter(|c| matches!(c, Component::Normal(_)))
+        .count();
+    format!("{}schema/case.schema.json", "../".repeat(depth))
 }
 
 /// Returns the day to count deadlines from: `--today`, or the system date.

@@ -1,10 +1,10 @@
 //! The `new` command: a commented case file to fill in.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::{Exit, print};
+use super::{Exit, print, schema_modeline};
 use crate::attachments::{self, MAX_ATTACHMENT_BYTES};
 use crate::cli::NewArgs;
 use crate::fsutil;
@@ -30,7 +30,7 @@ pub fn run(args: &NewArgs) -> Result<Exit> {
     }
     fsutil::create_dir_all(&folder)?;
     let path: PathBuf = folder.join("case.yaml");
-    let text = case_skeleton(id, Date::today(), &schema_path_from(&folder));
+    let text = case_skeleton(id, Date::today(), &schema_modeline(&folder));
     fsutil::create_new(&path, text.as_bytes())?;
     print(&format!(
         "wrote {}; fill it in, put the case's files (the denial notice, the signed letter) \
@@ -97,7 +97,7 @@ fn next(args: &NewArgs, current: &str) -> Result<Exit> {
     if folder.exists() {
         bail!("{} already exists; choose another id", folder.display());
     }
-    let text = next_level_text(&source, &id, stage, today, &schema_path_from(&folder))
+    let text = next_level_text(&source, &id, stage, today, &schema_modeline(&folder))
         .with_context(|| {
             format!(
                 "{}: the next level could not be written",
@@ -150,7 +150,7 @@ fn next_level_text(
     id: &str,
     stage: Stage,
     today: Date,
-    schema_path: &str,
+    modeline: &str,
 ) -> Result<String> {
     use serde_yaml::{Mapping, Value};
     let mut doc: Mapping = serde_yaml::from_str(source)?;
@@ -192,31 +192,17 @@ fn next_level_text(
     doc.remove("submission");
     doc.remove("decision");
     Ok(format!(
-        "# yaml-language-server: $schema={schema_path}\n# The {} that follows a decided level, written by `appealpack new --next`.\n\
+        "{modeline}\n# The {} that follows a decided level, written by `appealpack new --next`.\n\
          # Check the denial's reason against the new decision notice and update the letter.\n{}",
         stage.as_str(),
         serde_yaml::to_string(&doc)?
     ))
 }
 
-/// Returns the relative path from a cases folder to the repository's schema, for the modeline.
-fn schema_path_from(dir: &Path) -> String {
-    if dir.is_absolute() {
-        return std::env::current_dir()
-            .map(|cwd| cwd.join("schema/case.schema.json").display().to_string())
-            .unwrap_or_else(|_| "schema/case.schema.json".into());
-    }
-    let depth = dir
-        .components()
-        .filter(|c| matches!(c, Component::Normal(_)))
-        .count();
-    format!("{}schema/case.schema.json", "../".repeat(depth))
-}
-
 /// Returns the commented skeleton of a new case file.
-pub(crate) fn case_skeleton(id: &str, today: Date, schema_path: &str) -> String {
+pub(crate) fn case_skeleton(id: &str, today: Date, modeline: &str) -> String {
     include_str!("skeleton.yaml")
-        .replace("{schema}", schema_path)
+        .replace("{modeline}", modeline)
         .replace("{id}", id)
         .replace("{today}", &today.to_string())
 }
