@@ -178,7 +178,7 @@ pub struct BuildArgs {
     /// Also writes a JUnit XML report for CI test views.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// Shows patient names in index.html and summary.md (never in JSON or JUnit).
+    /// Shows patient names in index.html, summary.md and deadlines.ics (not JSON, CSV, JUnit).
     #[arg(long)]
     pub show_names: bool,
     /// Prints nothing but errors.

@@ -438,7 +438,13 @@ fn the_output_folder_is_the_builds_own() {
 fn a_case_may_not_take_a_reports_name() {
     let s = Scratch::new();
     let text = std::fs::read_to_string(s.path("cases/drafts/KET-2026-0102.yaml")).unwrap();
-    for (file, id) in [("a.yaml", "summary.json"), ("b.yaml", "junit.xml")] {
+    let taken = [
+        ("a.yaml", "summary.json"),
+        ("b.yaml", "junit.xml"),
+        ("c.yaml", "deadlines.ics"),
+        ("d.yaml", "cases.csv"),
+    ];
+    for (file, id) in taken {
         std::fs::write(
             s.path("cases").join(file),
             text.replace("KET-2026-0102", id),
@@ -449,7 +455,7 @@ fn a_case_may_not_take_a_reports_name() {
     let run = s.build("out", &["--junit", junit.to_str().unwrap()]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let summary = s.summary("out");
-    for file in ["a.yaml", "b.yaml"] {
+    for (file, _) in taken {
         let case = summary["cases"]
             .as_array()
             .unwrap()
@@ -459,6 +465,7 @@ fn a_case_may_not_take_a_reports_name() {
         assert_eq!(case["status"], "invalid", "{case}");
     }
     assert!(s.path("out/summary.json").is_file() && junit.is_file());
+    assert!(s.path("out/deadlines.ics").is_file() && s.path("out/cases.csv").is_file());
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! Checks the report formats (summary.md, index.html, JUnit XML) on a fixture summary that
+//! Checks the report formats (summary.md, index.html, JUnit XML, deadlines.ics, cases.csv)
+//! on a fixture summary that
 //! holds every status: ready, needs-work overdue, needs-work within 14 days, needs-work
 //! without a deadline, invalid and failed.
 
@@ -439,4 +440,59 @@ fn sent_appeals_are_counted_by_outcome_and_awaited_by_due_date() {
         junit.contains("<property name=\"phase\" value=\"awaiting-decision\"/>"),
         "{junit}"
     );
+}
+
+#[test]
+fn the_calendar_holds_the_deadlines_of_cases_that_loaded() {
+    let summary = summary();
+    let ics = formats::ics(&summary, None);
+    let calendar = ical::IcalParser::new(ics.as_bytes())
+        .next()
+        .expect("a calendar")
+        .expect("a calendar the ical crate reads");
+    let uid = |e: &ical::parser::ical::component::IcalEvent| {
+        e.properties
+            .iter()
+            .find(|p| p.name == "UID")
+            .and_then(|p| p.value.clone())
+            .expect("a UID")
+    };
+    let uids: Vec<String> = calendar.events.iter().map(uid).collect();
+    // The failed case's deadline and the invalid case give no event; the rest by date.
+    assert_eq!(
+        uids,
+        [
+            "KET-2026-0003.filing.internal-appeal@appealpack",
+            "KET-2026-0011.filing.second-level-appeal@appealpack",
+            "KET-2026-0019.filing.external-review@appealpack",
+        ]
+    );
+    for event in &calendar.events {
+        assert_eq!(event.alarms.len(), 2);
+    }
+    for name in names().values() {
+        assert!(!ics.contains(name.as_str()), "{name}");
+    }
+    let named = formats::ics(&summary, Some(&names()));
+    assert!(named.contains("SUMMARY:KET-2026-0003: Dana Whitfield — file internal appeal by"));
+    assert_eq!(ics, formats::ics(&summary, None), "deterministic output");
+}
+
+#[test]
+fn the_csv_has_a_row_per_case_and_no_names() {
+    let summary = summary();
+    let text = formats::cases_csv(&summary);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(reader.headers().unwrap(), formats::CSV_HEADER.as_slice());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), summary.cases.len());
+    for (row, case) in rows.iter().zip(&summary.cases) {
+        assert_eq!(&row[0], case.id.as_deref().unwrap_or(&case.file));
+        assert_eq!(&row[1], case.status.as_str());
+    }
+    assert_eq!(&rows[0][8], "deadline;denial");
+    assert_eq!(&rows[0][6], "-8");
+    for name in names().values() {
+        assert!(!text.contains(name.as_str()), "{name}");
+    }
 }

@@ -240,6 +240,8 @@ fn no_marker_reaches_any_report() {
         "summary.json",
         "summary.md",
         "index.html",
+        "deadlines.ics",
+        "cases.csv",
         ".appealpack-manifest.json",
     ] {
         let text = std::fs::read_to_string(output.join(report)).unwrap();

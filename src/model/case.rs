@@ -1078,13 +1078,23 @@ pub(crate) const SUMMARY_JSON: &str = "summary.json";
 pub(crate) const SUMMARY_MD: &str = "summary.md";
 /// The HTML dashboard's name at the top of the output folder.
 pub(crate) const INDEX_HTML: &str = "index.html";
+/// The calendar of filing deadlines and decision due dates at the top of the output folder.
+pub(crate) const DEADLINES_ICS: &str = "deadlines.ics";
+/// The one-row-per-case spreadsheet at the top of the output folder.
+pub(crate) const CASES_CSV: &str = "cases.csv";
 
 /// Checks that an id can name an output folder: `[A-Za-z0-9._-]{1,64}`, not starting
 /// with a dot, and not the name of a report beside the packet folders.
 pub(crate) fn validate_id(id: &str) -> Result<(), String> {
-    if let Some(report) = [SUMMARY_JSON, SUMMARY_MD, INDEX_HTML]
-        .iter()
-        .find(|r| r.eq_ignore_ascii_case(id))
+    if let Some(report) = [
+        SUMMARY_JSON,
+        SUMMARY_MD,
+        INDEX_HTML,
+        DEADLINES_ICS,
+        CASES_CSV,
+    ]
+    .iter()
+    .find(|r| r.eq_ignore_ascii_case(id))
     {
         return Err(format!(
             "it is the name of the report {report} in the output folder; choose another id"
@@ -1316,7 +1326,13 @@ request: { treatment: IV ketamine, codes: [96365, 96366, J3490], sessions: 6, sc
         assert!(validate_id("a/b").is_err());
         assert!(validate_id(&"x".repeat(65)).is_err());
         assert!(validate_id(&"x".repeat(64)).is_ok());
-        for report in ["summary.json", "Summary.MD", "index.html"] {
+        for report in [
+            "summary.json",
+            "Summary.MD",
+            "index.html",
+            "deadlines.ics",
+            "CASES.csv",
+        ] {
             assert!(
                 validate_id(report).unwrap_err().contains("report"),
                 "{report}"

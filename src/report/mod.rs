@@ -1,7 +1,9 @@
 //! The reports of a run, all made from its summary: `summary.json`, `summary.md`,
-//! `index.html` and JUnit XML.
+//! `index.html`, `deadlines.ics`, `cases.csv` and JUnit XML.
 
+mod csv;
 mod html;
+mod ics;
 mod junit;
 mod markdown;
 mod outcomes;
@@ -13,15 +15,17 @@ use anyhow::Result;
 
 use crate::checklist::{CLOSE_DAYS, Deadline, Severity};
 use crate::fsutil;
-use crate::model::case::{INDEX_HTML, SUMMARY_JSON, SUMMARY_MD};
+use crate::model::case::{CASES_CSV, DEADLINES_ICS, INDEX_HTML, SUMMARY_JSON, SUMMARY_MD};
 use crate::outcome::{CaseOutcome, Status, Summary};
 use outcomes::{Outcomes, outcomes};
 
+pub use self::csv::{CSV_HEADER, cases_csv};
 pub use html::html;
+pub use ics::ics;
 pub use junit::junit;
 pub use markdown::markdown;
 
-/// Patient names by case id, shown in Markdown and HTML only when given.
+/// Patient names by case id, shown in Markdown, HTML and the calendar only when given.
 pub type Names = BTreeMap<String, String>;
 
 /// How close a deadline is, which sets its colour.
@@ -151,7 +155,8 @@ fn href(path: &str) -> String {
     encoded
 }
 
-/// Writes summary.json, summary.md, index.html and, if asked, the JUnit file.
+/// Writes summary.json, summary.md, index.html, deadlines.ics, cases.csv and, if asked,
+/// the JUnit file.
 pub(crate) fn write_reports(
     summary: &Summary,
     output: &Path,
@@ -164,6 +169,8 @@ pub(crate) fn write_reports(
         markdown(summary, names).as_bytes(),
     )?;
     fsutil::write_atomic(&output.join(INDEX_HTML), html(summary, names).as_bytes())?;
+    fsutil::write_atomic(&output.join(DEADLINES_ICS), ics(summary, names).as_bytes())?;
+    fsutil::write_atomic(&output.join(CASES_CSV), cases_csv(summary).as_bytes())?;
     if let Some(path) = junit {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             fsutil::create_dir_all(parent)?;

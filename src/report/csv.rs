@@ -1,0 +1,162 @@
+//! `cases.csv`: one RFC 4180 row per case, for a spreadsheet or a case-management system.
+//!
+//! Only codes, dates and numbers: the id (the file when a case has none), status, phase,
+//! plan type, stage, deadline, days left, decision due date and the blocking rules. No
+//! patient name and no free text, whatever the run was given. `appealpack import` reads
+//! the `id`, `stage` and `plan_type` columns back by name, so the header is fixed.
+
+use ::csv::{Terminator, WriterBuilder};
+
+use super::*;
+use crate::model::fields::Date;
+
+/// The header row; `import` reads its columns by these names.
+pub const CSV_HEADER: [&str; 9] = [
+    "id",
+    "status",
+    "phase",
+    "plan_type",
+    "stage",
+    "deadline",
+    "days_left",
+    "decision_due",
+    "blockers",
+];
+
+/// Renders `cases.csv`: the header, then one row per case in the summary's order.
+pub fn cases_csv(summary: &Summary) -> String {
+    let mut writer = WriterBuilder::new()
+        .terminator(Terminator::CRLF)
+        .from_writer(Vec::new());
+    writer
+        .write_record(CSV_HEADER)
+        .expect("writing to memory cannot fail");
+    for case in &summary.cases {
+        writer
+            .write_record(row(case))
+            .expect("writing to memory cannot fail");
+    }
+    let bytes = writer.into_inner().expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("every field is UTF-8")
+}
+
+/// Returns a case's row, in the order of [`CSV_HEADER`].
+fn row(case: &CaseOutcome) -> [String; 9] {
+    let id = match &case.id {
+        Some(id) => id.clone(),
+        None => inert(&case.file),
+    };
+    let date = |d: Option<Date>| d.map_or_else(String::new, |d| d.to_string());
+    [
+        id,
+        case.status.as_str().to_owned(),
+        case.phase.map_or("", |p| p.as_str()).to_owned(),
+        case.plan_type.map_or("", |p| p.as_str()).to_owned(),
+        case.stage.map_or("", |s| s.as_str()).to_owned(),
+        date(case.deadline.as_ref().map(|d| d.date)),
+        case.deadline
+            .as_ref()
+            .map_or_else(String::new, |d| d.days_left.to_string()),
+        date(case.decision_due.as_ref().map(|d| d.date)),
+        case.blocker_rules().join(";"),
+    ]
+}
+
+/// Keeps a file path from being read as a formula by a spreadsheet: one that starts with
+/// `=`, `+`, `-`, `@` or a tab gets a leading `'` (ids cannot start with those but `-`).
+fn inert(path: &str) -> String {
+    if path.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{path}")
+    } else {
+        path.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::{DecisionDue, Finding};
+    use crate::model::case::{Phase, PlanType, Stage};
+
+    fn date(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    fn finding(rule: &str, severity: Severity) -> Finding {
+        Finding {
+            rule: rule.to_owned().into(),
+            severity,
+            message: "Ann Example, said \"no\"\nthen left".to_owned(),
+        }
+    }
+
+    fn summary() -> Summary {
+        let mut preparing = CaseOutcome::invalid("b/ket-1.yaml".into(), String::new());
+        preparing.id = Some("KET-1".into());
+        preparing.status = Status::NeedsWork;
+        preparing.error = None;
+        preparing.stage = Some(Stage::InternalAppeal);
+        preparing.phase = Some(Phase::Preparing);
+        preparing.plan_type = Some(PlanType::EmployerSelfFunded);
+        preparing.next_step = Some("call Ann Example, then fax".into());
+        preparing.deadline = Some(Deadline {
+            date: date("2026-11-12"),
+            days_left: -8,
+            basis: "x, y".into(),
+        });
+        preparing.findings = vec![
+            finding("deadline", Severity::Blocker),
+            finding("denial", Severity::Blocker),
+            finding("deadline", Severity::Blocker),
+            finding("testimonials", Severity::Warning),
+        ];
+
+        let mut awaiting = preparing.clone();
+        awaiting.id = Some("KET-2".into());
+        awaiting.file = "b/ket-2.yaml".into();
+        awaiting.status = Status::Ready;
+        awaiting.phase = Some(Phase::AwaitingDecision);
+        awaiting.deadline = None;
+        awaiting.findings.clear();
+        awaiting.decision_due = Some(DecisionDue {
+            date: date("2026-12-01"),
+            days_left: 11,
+            basis: "30 days".into(),
+            if_late: "external review".into(),
+        });
+
+        let invalid = CaseOutcome::invalid("=cmd|' /C calc'!A0, x.yaml".into(), "bad".into());
+        Summary::new(date("2026-11-20"), vec![preparing, awaiting, invalid])
+    }
+
+    #[test]
+    fn header_and_one_row_per_case_in_order() {
+        let csv = cases_csv(&summary());
+        assert_eq!(
+            csv,
+            "id,status,phase,plan_type,stage,deadline,days_left,decision_due,blockers\r\n\
+             \"'=cmd|' /C calc'!A0, x.yaml\",invalid,,,,,,,\r\n\
+             KET-1,needs-work,preparing,employer-self-funded,internal-appeal,2026-11-12,-8,,deadline;denial\r\n\
+             KET-2,ready,awaiting-decision,employer-self-funded,internal-appeal,,,2026-12-01,\r\n"
+        );
+    }
+
+    #[test]
+    fn no_free_text_reaches_the_file() {
+        let csv = cases_csv(&summary());
+        for text in ["Ann", "fax", "30 days", "external review", "x, y"] {
+            assert!(!csv.contains(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn rows_read_back_with_the_header_columns() {
+        let csv = cases_csv(&summary());
+        let mut reader = ::csv::Reader::from_reader(csv.as_bytes());
+        assert_eq!(reader.headers().unwrap(), CSV_HEADER.as_slice());
+        let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 3);
+        assert!(rows.iter().all(|r| r.len() == CSV_HEADER.len()));
+        assert_eq!(&rows[0][0], "'=cmd|' /C calc'!A0, x.yaml");
+    }
+}
