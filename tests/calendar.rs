@@ -191,7 +191,7 @@ fn the_calendar_has_complete_events_with_stable_uids() {
     let ready = event(&calendar, "KET-2026-0101.filing.internal-appeal@appealpack");
     assert_eq!(
         value(&ready.properties, "SUMMARY"),
-        Some("KET-2026-0101: file internal appeal by")
+        Some("KET-2026-0101: last day to file internal appeal")
     );
     assert!(
         value(&ready.properties, "DESCRIPTION")

@@ -474,7 +474,9 @@ fn the_calendar_holds_the_deadlines_of_cases_that_loaded() {
         assert!(!ics.contains(name.as_str()), "{name}");
     }
     let named = formats::ics(&summary, Some(&names()));
-    assert!(named.contains("SUMMARY:KET-2026-0003: Dana Whitfield — file internal appeal by"));
+    assert!(
+        named.contains("SUMMARY:KET-2026-0003: Dana Whitfield — last day to file internal appeal")
+    );
     assert_eq!(ics, formats::ics(&summary, None), "deterministic output");
 }
 

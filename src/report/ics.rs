@@ -132,7 +132,7 @@ fn case_events(case: &CaseOutcome, names: Option<&Names>) -> Vec<Event> {
         events.push(Event {
             uid: uid(id, Kind::Filing, stage),
             date: deadline.date,
-            summary: format!("{who}{what} by"),
+            summary: format!("{who}last day to {what}"),
             description: format!("Filing deadline: {}.", deadline.basis),
             reminder: format!("{who}{what} by {}", deadline.date),
         });
@@ -319,9 +319,9 @@ mod tests {
                 "KET-3.filing.external-review@appealpack",
             ]
         );
-        assert!(ics.contains("SUMMARY:KET-1: file internal appeal by\r\n"));
+        assert!(ics.contains("SUMMARY:KET-1: last day to file internal appeal\r\n"));
         assert!(ics.contains("SUMMARY:KET-2: decision due (internal appeal)\r\n"));
-        assert!(ics.contains("SUMMARY:KET-3: file external review by\r\n"));
+        assert!(ics.contains("SUMMARY:KET-3: last day to file external review\r\n"));
         assert!(ics.contains("DTSTART;VALUE=DATE:20261201\r\nDTEND;VALUE=DATE:20261202\r\n"));
         assert!(ics.contains("DTSTAMP:20261126T000000Z\r\n"));
         assert_eq!(ics.matches("BEGIN:VALARM").count(), 6);
@@ -359,7 +359,9 @@ mod tests {
         let names = Names::from([("KET-1".to_owned(), "Ann Example".to_owned())]);
         assert!(!ics(&summary(), None).contains("Ann"));
         let named = ics(&summary(), Some(&names));
-        assert!(named.contains("SUMMARY:KET-1: Ann Example — file internal appeal by\r\n"));
+        assert!(
+            named.contains("SUMMARY:KET-1: Ann Example — last day to file internal appeal\r\n")
+        );
     }
 
     #[test]
