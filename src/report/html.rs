@@ -264,12 +264,8 @@ fn html_outcomes(outcomes: &Outcomes) -> String {
     let total = &outcomes.total;
     if total.decided() > 0 {
         out.push_str(&format!(
-            "<h3>Decided</h3>\n<p>{}: {} approved, {} partially approved, {} denied; approved in full or in part: {}.</p>\n",
-            plural(total.decided(), "appeal"),
-            total.approved,
-            total.partially,
-            total.denied,
-            total.rate()
+            "<h3>Decided</h3>\n<p>{}</p>\n",
+            xml_escape(&total.sentence())
         ));
         for (heading, groups) in &outcomes.breakdowns {
             out.push_str(&format!(

@@ -178,14 +178,7 @@ fn md_outcomes(outcomes: &Outcomes) -> String {
     }
     let total = &outcomes.total;
     if total.decided() > 0 {
-        out.push_str(&format!(
-            "\n### Decided\n\n{}: {} approved, {} partially approved, {} denied; approved in full or in part: {}.\n",
-            plural(total.decided(), "appeal"),
-            total.approved,
-            total.partially,
-            total.denied,
-            total.rate()
-        ));
+        out.push_str(&format!("\n### Decided\n\n{}\n", total.sentence()));
         for (heading, groups) in &outcomes.breakdowns {
             out.push_str(&format!(
                 "\n| {heading} | Decided | Approved | Partially | Denied | Approval rate |\n| --- | --: | --: | --: | --: | --: |\n"

@@ -32,6 +32,19 @@ impl Tally {
         }
     }
 
+    /// Describes the tally in one sentence: "3 appeals: 1 approved, 1 partially approved,
+    /// 1 denied; approved in full or in part: 67%."
+    pub fn sentence(&self) -> String {
+        format!(
+            "{}: {} approved, {} partially approved, {} denied; approved in full or in part: {}.",
+            plural(self.decided(), "appeal"),
+            self.approved,
+            self.partially,
+            self.denied,
+            self.rate()
+        )
+    }
+
     fn add(&mut self, outcome: DecisionOutcome) {
         match outcome {
             DecisionOutcome::Approved => self.approved += 1,
