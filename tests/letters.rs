@@ -4,55 +4,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-use common::{TODAY, collapse, pdf_pages, root, run};
-
-/// The output folder of one build of the bundled cases, shared by the tests of this file.
-fn built() -> &'static Path {
-    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, out) = OUT.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let cases = root().join("cases");
-        let out = dir.path().join("output");
-        let run = run(&[
-            "build",
-            cases.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--today",
-            TODAY,
-        ]);
-        // Some bundled cases need work by design (exit code 1); none may fail.
-        assert!(
-            run.code <= 1,
-            "build failed: {}\n{}",
-            run.stdout,
-            run.stderr
-        );
-        (dir, out)
-    });
-    out
-}
-
-/// Every case folder the build wrote, by id.
-fn case_dirs() -> Vec<(String, PathBuf)> {
-    let mut dirs: Vec<_> = std::fs::read_dir(built())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("packet.pdf").is_file())
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
-        .collect();
-    dirs.sort();
-    assert!(dirs.len() >= 8, "only {} packets built", dirs.len());
-    dirs
-}
-
-/// The text of each page of a PDF.
-fn pages_of(pdf: &Path) -> Vec<String> {
-    pdf_pages(&std::fs::read(pdf).unwrap())
-}
+use common::{built, case_dirs, collapse, pages_of};
 
 /// The text of a case's packet, whitespace collapsed.
 fn packet(id: &str) -> String {

@@ -134,9 +134,6 @@ pub(super) fn check_diagnosis(case: &Case, _: &Context, f: &mut Findings) {
     }
 }
 
-/// The shortest trial the checklist counts as adequate, in days (6 weeks).
-const ADEQUATE_TRIAL_DAYS: i64 = 42;
-
 pub(super) fn check_prior_treatments(case: &Case, _: &Context, f: &mut Findings) {
     for (i, t) in case.prior_treatments.iter().enumerate() {
         if let Some(ended) = t.ended
@@ -149,18 +146,10 @@ pub(super) fn check_prior_treatments(case: &Case, _: &Context, f: &mut Findings)
     }
     let conditions: Vec<Condition> = case.diagnosis_codes().filter_map(condition).collect();
     let completed = |t: &&PriorTreatment| t.outcome != Outcome::Ongoing;
-    // Plans accept "failure or intolerance": a trial stopped early for side effects has
-    // failed, whatever its length.
     let adequate = |kinds: &[TreatmentKind]| {
         case.prior_treatments
             .iter()
-            .filter(completed)
-            .filter(|t| kinds.contains(&t.kind))
-            .filter(|t| {
-                t.outcome == Outcome::SideEffects
-                    || t.ended
-                        .is_some_and(|e| t.started.days_until(e) >= ADEQUATE_TRIAL_DAYS)
-            })
+            .filter(|t| kinds.contains(&t.kind) && t.failed_adequate_trial())
             .count()
     };
     let trials = |n: usize| if n == 1 { "trial" } else { "trials" };

@@ -440,7 +440,23 @@ pub struct PriorTreatment {
     pub notes: Option<String>,
 }
 
+/// The shortest trial counted as adequate, in days (6 weeks).
+pub(crate) const ADEQUATE_TRIAL_DAYS: i64 = 42;
+
 impl PriorTreatment {
+    /// Returns whether the treatment was an adequate trial that failed: finished, and either
+    /// 6 weeks or longer or stopped for side effects (plans accept "failure or
+    /// intolerance", whatever the length of a trial stopped for side effects).
+    pub fn failed_adequate_trial(&self) -> bool {
+        match self.outcome {
+            Outcome::Ongoing | Outcome::Contraindicated => false,
+            Outcome::SideEffects => true,
+            Outcome::InadequateResponse | Outcome::PartialResponse => self
+                .ended
+                .is_some_and(|e| self.started.days_until(e) >= ADEQUATE_TRIAL_DAYS),
+        }
+    }
+
     /// Returns the trial's length in whole weeks, where both ends are known.
     pub fn weeks(&self) -> Option<i64> {
         self.ended

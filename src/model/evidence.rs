@@ -40,6 +40,19 @@ pub struct Reference {
     pub doi: Option<String>,
     /// The finding, in one line.
     pub finding: String,
+    /// The kind of study, which ranks the references a reviewer sees first.
+    #[serde(default)]
+    pub design: Option<Design>,
+}
+
+/// The kind of study a reference reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Design {
+    /// A randomized controlled trial.
+    RandomizedTrial,
+    /// A consensus statement or expert synthesis of the evidence.
+    ExpertConsensus,
 }
 
 impl Reference {

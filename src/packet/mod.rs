@@ -14,8 +14,11 @@ use serde::Serialize;
 use crate::attachments::{Enclosure, Role};
 use crate::checklist::{self, CheckedCase, Condition, Deadline, Finding, Severity};
 use crate::law::Program;
-use crate::model::case::{Case, FiledBy, MAX_MARKDOWN_BYTES, Stage};
-use crate::model::evidence::EvidenceLibrary;
+use crate::model::case::{
+    Case, DenialReason, ExtraEvidence, FiledBy, MAX_MARKDOWN_BYTES, PriorTreatment, Score, Stage,
+    TreatmentKind,
+};
+use crate::model::evidence::{Design, EvidenceLibrary, Reference};
 use crate::model::fields::{Code, Date};
 use crate::model::organisation::Organisation;
 
@@ -113,6 +116,40 @@ pub struct PacketData {
     pub enclosures: Vec<Enclosure>,
     /// What the law of the case's program lets the letter say.
     pub program: ProgramData,
+    /// The one-page reviewer summary that follows the cover.
+    pub reviewer: ReviewerData,
+}
+
+/// The one-page summary a medical reviewer reads first: the request, the failed trials,
+/// the scores, the strongest evidence, and the answer to the plan's reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewerData {
+    /// Adequate trials that failed: 6 weeks or longer, or stopped for side effects.
+    pub failed_trials: usize,
+    /// Their kinds with counts, most first: "antidepressant (3)".
+    pub failed_kinds: Vec<String>,
+    /// Each instrument's first and latest score.
+    pub scores: Vec<ScoreChange>,
+    /// The three strongest references: randomized trials first, the newest first, then
+    /// expert consensus, then the rest in the case's order.
+    pub references: Vec<EvidenceData>,
+    /// The plan's reason for the denial, in words.
+    pub reason: Option<&'static str>,
+    /// The one-sentence answer to that reason.
+    pub answer: Option<String>,
+}
+
+/// An instrument's first and latest score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScoreChange {
+    /// The instrument, e.g. PHQ-9.
+    pub instrument: &'static str,
+    /// The scale's maximum.
+    pub max: u32,
+    /// The first score and its date written out, where there are two or more.
+    pub baseline: Option<(u32, String)>,
+    /// The latest score and its date written out.
+    pub latest: (u32, String),
 }
 
 /// What the law of the case's program lets the letter say, each right with the rule that
@@ -473,19 +510,9 @@ impl PacketData {
             .evidence
             .iter()
             .filter_map(|key| library.get(key))
-            .map(|r| EvidenceData {
-                key: Some(r.key.clone()),
-                citation: r.citation(),
-                short: Some(r.short()),
-                finding: Some(r.finding.clone()),
-            })
+            .map(evidence_data)
             .collect();
-        evidence.extend(case.extra_evidence.iter().map(|e| EvidenceData {
-            key: None,
-            citation: plain(&e.citation),
-            short: None,
-            finding: text(e.finding.as_deref()),
-        }));
+        evidence.extend(case.extra_evidence.iter().map(extra_evidence_data));
         let p = &case.patient;
         let i = &case.insurer;
         let v = &case.provider;
@@ -627,6 +654,7 @@ impl PacketData {
                 .cloned()
                 .collect(),
             program: program_data(case),
+            reviewer: reviewer_data(case, library, conditions),
         }
     }
 
@@ -638,6 +666,193 @@ impl PacketData {
     /// Returns every enclosed file, the signed letter first.
     pub fn files(&self) -> impl Iterator<Item = &Enclosure> {
         self.letter.signed.iter().chain(&self.enclosures)
+    }
+}
+
+/// Works out the reviewer summary of a case.
+fn reviewer_data(case: &Case, library: &EvidenceLibrary, conditions: Conditions) -> ReviewerData {
+    let failed: Vec<&PriorTreatment> = case
+        .prior_treatments
+        .iter()
+        .filter(|t| t.failed_adequate_trial())
+        .collect();
+    let mut kinds: Vec<(TreatmentKind, usize)> = Vec::new();
+    for t in &failed {
+        match kinds.iter_mut().find(|(k, _)| *k == t.kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((t.kind, 1)),
+        }
+    }
+    kinds.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let mut scores: Vec<ScoreChange> = Vec::new();
+    let mut by_date: Vec<&Score> = case.scores.iter().collect();
+    by_date.sort_by_key(|s| s.date);
+    for score in by_date {
+        let dated = (score.score, long_date(score.date));
+        match scores
+            .iter_mut()
+            .find(|c| c.instrument == score.instrument.as_str())
+        {
+            Some(change) => {
+                if change.baseline.is_none() {
+                    change.baseline = Some(change.latest.clone());
+                }
+                change.latest = dated;
+            }
+            None => scores.push(ScoreChange {
+                instrument: score.instrument.as_str(),
+                max: score.instrument.max_score(),
+                baseline: None,
+                latest: dated,
+            }),
+        }
+    }
+    let reason = case.denial.as_ref().and_then(|d| d.reason);
+    ReviewerData {
+        failed_trials: failed.len(),
+        failed_kinds: kinds
+            .iter()
+            .map(|(kind, n)| format!("{} ({n})", kind_words(*kind)))
+            .collect(),
+        scores,
+        references: strongest(case, library),
+        reason: reason.map(reason_words),
+        answer: reason.map(|r| answer(case, r, conditions, failed.len())),
+    }
+}
+
+/// Returns the three strongest references a case cites: randomized trials first, the
+/// newest first, then expert consensus, then the rest in the case's order.
+fn strongest(case: &Case, library: &EvidenceLibrary) -> Vec<EvidenceData> {
+    let mut cited: Vec<&Reference> = case
+        .evidence
+        .iter()
+        .filter_map(|k| library.get(k))
+        .collect();
+    // A stable sort keeps the case's order among equals.
+    cited.sort_by_key(|r| {
+        let rank = match r.design {
+            Some(Design::RandomizedTrial) => 0,
+            Some(Design::ExpertConsensus) => 1,
+            None => 2,
+        };
+        (rank, std::cmp::Reverse(r.year))
+    });
+    let mut out: Vec<EvidenceData> = cited.into_iter().map(evidence_data).collect();
+    out.extend(case.extra_evidence.iter().map(extra_evidence_data));
+    out.truncate(3);
+    out
+}
+
+/// Returns a treatment kind in words for a sentence: lower case, acronyms kept.
+fn kind_words(kind: TreatmentKind) -> String {
+    match kind {
+        TreatmentKind::Ect | TreatmentKind::Tms => kind.title().to_owned(),
+        _ => kind.title().to_lowercase(),
+    }
+}
+
+/// Returns a denial reason in words.
+fn reason_words(reason: DenialReason) -> &'static str {
+    match reason {
+        DenialReason::ExperimentalInvestigational => "experimental or investigational",
+        DenialReason::NotMedicallyNecessary => "not medically necessary",
+        DenialReason::NotACoveredBenefit => "not a covered benefit",
+        DenialReason::MissingInformation => "information missing",
+        DenialReason::OutOfNetwork => "provider out of network",
+        DenialReason::Other => "another reason (see the notice)",
+    }
+}
+
+/// Returns the one-sentence answer to a denial reason, in the terms of the domain guide
+/// ("What answers each denial reason"); it claims nothing the case does not show.
+fn answer(case: &Case, reason: DenialReason, conditions: Conditions, failed: usize) -> String {
+    let trials = if failed == 1 { "trial" } else { "trials" };
+    match reason {
+        DenialReason::ExperimentalInvestigational => {
+            let mut words = Vec::new();
+            if conditions.depression {
+                words.push("depression");
+            }
+            if conditions.anxiety {
+                words.push("anxiety");
+            }
+            if conditions.ptsd {
+                words.push("post-traumatic stress disorder");
+            }
+            let condition = match words.as_slice() {
+                [] => "this condition".to_owned(),
+                [one] => (*one).to_owned(),
+                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+            };
+            let esketamine = if conditions.unipolar {
+                "; esketamine, which acts on the same NMDA receptor, has been FDA-approved for \
+                 treatment-resistant depression since March 2019"
+            } else {
+                ""
+            };
+            format!(
+                "The published trials and expert consensus below support ketamine for {condition} \
+                 that has not responded to standard treatment{esketamine}."
+            )
+        }
+        DenialReason::NotMedicallyNecessary => {
+            let criteria = if case.insurer.criteria.is_empty() {
+                ""
+            } else {
+                "; the letter answers the plan's own criteria point by point"
+            };
+            format!(
+                "{failed} adequate {trials} of standard treatment failed, and the scores show the \
+                 symptoms that remain{criteria}."
+            )
+        }
+        DenialReason::NotACoveredBenefit => {
+            let parity = case
+                .insurer
+                .plan_type
+                .and_then(|p| Program::of(p).parity())
+                .map(|cite| {
+                    format!(
+                        ", and to show that the limit is applied to mental-health treatment no \
+                         more strictly than to medical and surgical treatment ({cite})"
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "The letter asks the plan for the plan document and the provision the decision \
+                 relied on{parity}."
+            )
+        }
+        DenialReason::MissingInformation => {
+            "What the plan said was missing is enclosed now; the letter lists it.".to_owned()
+        }
+        DenialReason::OutOfNetwork => "The letter asks for a network-gap exception and, if \
+            the plan knows an in-network provider of this treatment, for its name."
+            .to_owned(),
+        DenialReason::Other => {
+            "The letter of medical necessity sets out why the treatment is necessary.".to_owned()
+        }
+    }
+}
+
+/// Returns a library reference as printed.
+fn evidence_data(r: &Reference) -> EvidenceData {
+    EvidenceData {
+        key: Some(r.key.clone()),
+        citation: r.citation(),
+        short: Some(r.short()),
+        finding: Some(r.finding.clone()),
+    }
+}
+
+/// Returns a citation the library does not hold, as printed.
+fn extra_evidence_data(e: &ExtraEvidence) -> EvidenceData {
+    EvidenceData {
+        key: None,
+        citation: plain(&e.citation),
+        short: None,
+        finding: text(e.finding.as_deref()),
     }
 }
 
@@ -854,5 +1069,135 @@ mod tests {
         assert_eq!(code_label("S0013"), "HCPCS S0013");
         assert_eq!(code_label("F33.2"), "F33.2");
         assert_eq!(code_label("123"), "123");
+    }
+}
+
+#[cfg(test)]
+mod reviewer_tests {
+    use super::*;
+    use std::path::Path;
+
+    fn library() -> EvidenceLibrary {
+        EvidenceLibrary::from_file(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/evidence.yaml"),
+        )
+        .unwrap()
+    }
+
+    fn case(extra: &str) -> Case {
+        let text = format!(
+            "id: T-1\nstage: internal-appeal\nprepared_on: 2026-11-20\npatient: {{ name: A }}\n\
+             insurer: {{ name: B, plan_type: employer-self-funded }}\nprovider: {{ name: C }}\n\
+             request: {{ treatment: D }}\ndiagnoses: [{{ code: F33.2, description: MDD }}]\n{extra}"
+        );
+        Case::parse(Path::new("t.yaml"), &text).unwrap()
+    }
+
+    fn depression() -> Conditions {
+        Conditions {
+            depression: true,
+            unipolar: true,
+            ..Conditions::default()
+        }
+    }
+
+    #[test]
+    fn failed_trials_count_six_weeks_or_side_effects() {
+        let c = case(
+            "prior_treatments:\n\
+             - { name: S, kind: antidepressant, started: 2024-01-01, ended: 2024-03-01, outcome: inadequate-response }\n\
+             - { name: V, kind: antidepressant, started: 2024-04-01, ended: 2024-04-20, outcome: inadequate-response }\n\
+             - { name: A, kind: augmentation, started: 2024-05-01, ended: 2024-05-10, outcome: side-effects }\n\
+             - { name: T, kind: tms, started: 2024-06-01, ended: 2024-08-01, outcome: partial-response }\n\
+             - { name: B, kind: antidepressant, started: 2024-09-01, outcome: ongoing }\n",
+        );
+        let r = reviewer_data(&c, &library(), depression());
+        // Three weeks of V is not an adequate trial; the ongoing one has not failed.
+        assert_eq!(r.failed_trials, 3);
+        assert_eq!(
+            r.failed_kinds,
+            ["antidepressant (1)", "augmentation (1)", "TMS (1)"]
+        );
+    }
+
+    #[test]
+    fn scores_compare_the_latest_with_the_first_of_each_instrument() {
+        let c = case(
+            "scores:\n\
+             - { instrument: PHQ-9, score: 19, date: 2026-06-01 }\n\
+             - { instrument: PHQ-9, score: 24, date: 2025-10-01 }\n\
+             - { instrument: PHQ-9, score: 21, date: 2026-11-01 }\n\
+             - { instrument: MADRS, score: 33, date: 2026-11-10 }\n",
+        );
+        let r = reviewer_data(&c, &library(), depression());
+        assert_eq!(r.scores[0].instrument, "PHQ-9");
+        assert_eq!(r.scores[0].baseline, Some((24, "October 1, 2025".into())));
+        assert_eq!(r.scores[0].latest, (21, "November 1, 2026".into()));
+        assert_eq!(r.scores[1].baseline, None, "one MADRS score: no baseline");
+    }
+
+    #[test]
+    fn the_strongest_references_are_trials_newest_first_then_consensus() {
+        let c = case(
+            "evidence: [sanacora-2017, murrough-2013, mcintyre-2021, anand-2023, zarate-2006]\n",
+        );
+        let r = reviewer_data(&c, &library(), depression());
+        let keys: Vec<&str> = r
+            .references
+            .iter()
+            .map(|e| e.key.as_deref().unwrap())
+            .collect();
+        assert_eq!(keys, ["anand-2023", "murrough-2013", "zarate-2006"]);
+        let c =
+            case("evidence: [sanacora-2017, mcintyre-2021]\nextra_evidence: [{ citation: X }]\n");
+        let keys: Vec<Option<String>> = reviewer_data(&c, &library(), depression())
+            .references
+            .into_iter()
+            .map(|e| e.key)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                Some("mcintyre-2021".into()),
+                Some("sanacora-2017".into()),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn the_answer_fits_the_reason_and_claims_only_what_applies() {
+        let c = case("denial: { date: 2026-11-01, reason: experimental-investigational }\n");
+        let r = reviewer_data(&c, &library(), depression());
+        assert_eq!(r.reason, Some("experimental or investigational"));
+        assert!(r.answer.as_deref().unwrap().contains("esketamine"));
+        // Esketamine is approved for major depressive disorder only.
+        let ptsd = Conditions {
+            ptsd: true,
+            ..Conditions::default()
+        };
+        let answer = reviewer_data(&c, &library(), ptsd).answer.unwrap();
+        assert!(!answer.contains("esketamine"), "{answer}");
+        assert!(
+            answer.contains("post-traumatic stress disorder"),
+            "{answer}"
+        );
+        // Parity is claimed only where a program has it.
+        let covered = |plan: &str| {
+            let text = format!(
+                "id: T-1\nstage: internal-appeal\nprepared_on: 2026-11-20\npatient: {{ name: A }}\n\
+                 insurer: {{ name: B, plan_type: {plan} }}\nprovider: {{ name: C }}\n\
+                 request: {{ treatment: D }}\ndenial: {{ reason: not-a-covered-benefit }}\n"
+            );
+            let c = Case::parse(Path::new("t.yaml"), &text).unwrap();
+            reviewer_data(&c, &library(), depression()).answer.unwrap()
+        };
+        assert!(covered("employer-self-funded").contains("29 U.S.C. 1185a"));
+        assert!(!covered("medicare").contains("U.S.C."));
+        // A prior authorization has no denial to answer.
+        assert_eq!(
+            reviewer_data(&case(""), &library(), depression()).answer,
+            None
+        );
     }
 }

@@ -47,6 +47,7 @@ pub const BUILT_IN: &[(&str, &[u8])] = &[
         "statements.typ",
         include_bytes!("../../templates/statements.typ"),
     ),
+    ("summary.typ", include_bytes!("../../templates/summary.typ")),
 ];
 
 /// The hidden file an exported templates folder records its appealpack version in.

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 /// The repository root.
 pub fn root() -> &'static Path {
@@ -176,4 +177,49 @@ pub fn collapse(text: &str) -> String {
 /// Asserts that `text` contains `needle`, showing the text when it does not.
 pub fn assert_has(text: &str, needle: &str) {
     assert!(text.contains(needle), "{needle:?} not found in:\n{text}");
+}
+
+/// The output folder of one build of the bundled cases, shared by the tests of one test file.
+pub fn built() -> &'static Path {
+    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, out) = OUT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = root().join("cases");
+        let out = dir.path().join("output");
+        let run = run(&[
+            "build",
+            cases.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--today",
+            TODAY,
+        ]);
+        // Some bundled cases need work by design (exit code 1); none may fail.
+        assert!(
+            run.code <= 1,
+            "build failed: {}\n{}",
+            run.stdout,
+            run.stderr
+        );
+        (dir, out)
+    });
+    out
+}
+
+/// Every case folder the build wrote, by id.
+pub fn case_dirs() -> Vec<(String, PathBuf)> {
+    let mut dirs: Vec<_> = std::fs::read_dir(built())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("packet.pdf").is_file())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 8, "only {} packets built", dirs.len());
+    dirs
+}
+
+/// The text of each page of a PDF.
+pub fn pages_of(pdf: &Path) -> Vec<String> {
+    pdf_pages(&std::fs::read(pdf).unwrap())
 }

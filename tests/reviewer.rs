@@ -1,0 +1,106 @@
+//! Reads every bundled packet back as a medical reviewer meets it: the reviewer summary on
+//! page 2 and on one page, an exhibit (Bates) number on every page, enclosures included,
+//! and the cover, contents and letter citing those numbers.
+
+mod common;
+
+use common::{built, case_dirs, collapse, pages_of};
+
+#[test]
+fn every_page_carries_its_exhibit_number() {
+    for (id, dir) in case_dirs() {
+        let pages = pages_of(&dir.join("packet.pdf"));
+        assert!(pages.len() >= 4, "{id}: {} pages", pages.len());
+        for (i, page) in pages.iter().enumerate() {
+            let number = format!("{id}-{:04}", i + 1);
+            assert!(
+                page.contains(&number),
+                "{id}: page {} lacks {number}:\n{page}",
+                i + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn the_reviewer_summary_is_page_two_and_fits_it() {
+    for (id, dir) in case_dirs() {
+        let pages: Vec<String> = pages_of(&dir.join("packet.pdf"))
+            .iter()
+            .map(|p| collapse(p))
+            .collect();
+        let summary = &pages[1];
+        assert!(
+            summary.contains("Reviewer summary"),
+            "{id}: page 2 is\n{summary}"
+        );
+        // Its last part is on the same page, and the letter starts on the next.
+        assert!(
+            summary.contains("Where to find it"),
+            "{id}: the summary runs over:\n{summary}"
+        );
+        for heading in ["Asked", "Diagnosis", "Failed trials", "Scores"] {
+            assert!(summary.contains(heading), "{id}: no {heading}");
+        }
+        let next = &pages[2];
+        assert!(
+            next.contains("Dear reviewer") || next.contains("Dear "),
+            "{id}: page 3 is not the letter:\n{next}"
+        );
+        assert_eq!(
+            pages
+                .iter()
+                .filter(|p| p.contains("Where to find it"))
+                .count(),
+            1,
+            "{id}: one summary page"
+        );
+    }
+}
+
+#[test]
+fn the_cover_and_the_letter_cite_exhibit_numbers() {
+    for (id, dir) in case_dirs() {
+        let pages = pages_of(&dir.join("packet.pdf"));
+        let cover = collapse(&pages[0]);
+        let total = pages.len();
+        assert!(
+            cover.contains(&format!("exhibits {id}-0001 to -{total:04}")),
+            "{id}: {cover}"
+        );
+        assert!(
+            cover.contains("Reviewer summary") && cover.contains(&format!("{id}-0002")),
+            "{id}: the contents cite the summary's exhibit"
+        );
+    }
+    // The letter and the enclosures list point to the pages where the parts are.
+    let pages = pages_of(&built().join("KET-2026-0107/packet.pdf"));
+    let page_of = |needle: &str| {
+        pages
+            .iter()
+            .position(|p| collapse(p).contains(needle))
+            .unwrap_or_else(|| panic!("no page has {needle}"))
+            + 1
+    };
+    // pdf-extract spaces text around parentheses unevenly: compare without spaces.
+    let text = collapse(&pages.join("\n")).replace(' ', "");
+    let history = page_of("has tried before the treatment requested");
+    assert!(
+        text.contains(&format!("treatmenthistory(KET-2026-0107-{history:04}")),
+        "{text}"
+    );
+    let evidence = page_of("Published research on ketamine");
+    assert!(
+        text.contains(&format!("Theevidencelist(KET-2026-0107-{evidence:04}")),
+        "{text}"
+    );
+    let appointment = page_of("I, Alejandro Ruiz-Fenwick, appoint");
+    assert!(
+        text.contains(&format!(
+            "Appointmentofrepresentative(1page),KET-2026-0107-{appointment:04}"
+        )),
+        "{text}"
+    );
+    // A part over two pages is cited as a range: the letter, pages 3 and 4.
+    assert!(text.contains("KET-2026-0107-0003to-0004"), "{text}");
+}
