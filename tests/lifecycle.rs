@@ -111,3 +111,20 @@ fn next_starts_the_level_after_a_denial_with_its_files_and_history() {
     assert_eq!(approved.code, 2);
     assert!(approved.stderr.contains("approved"), "{}", approved.stderr);
 }
+
+#[test]
+fn check_shows_each_sent_case_where_it_stands() {
+    let cases = root().join("cases");
+    let run = common::run(&["check", cases.to_str().unwrap(), "--today", common::TODAY]);
+    let line = |id: &str| {
+        run.stdout
+            .lines()
+            .find(|l| l.contains(id) && !l.starts_with(' '))
+            .unwrap_or_else(|| panic!("no line for {id}:\n{}", run.stdout))
+            .to_owned()
+    };
+    assert!(line("KET-2026-0101").contains("awaiting decision, overdue since 2026-11-18"));
+    assert!(line("KET-2026-0103").contains("awaiting decision, due 2026-12-24"));
+    assert!(line("KET-2026-0107").contains("decided: denied  deadline 2027-03-22"));
+    assert!(line("KET-2026-0110").contains("decided: approved"));
+}

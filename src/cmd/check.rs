@@ -11,6 +11,7 @@ use super::{Exit, exit_for, guard_case, load_library, print, terminal_safe, toda
 use crate::checklist::{self, Severity};
 use crate::cli::{CheckArgs, Format};
 use crate::load::{self, Loaded};
+use crate::model::case::Phase;
 use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::Date;
 use crate::outcome::{CaseOutcome, Status, Summary};
@@ -89,6 +90,20 @@ fn print_human(summary: &Summary) -> std::io::Result<()> {
             case.status.as_str(),
             terminal_safe(&case.file)
         )?;
+        // A sent case says so, with the day its decision is due.
+        match (case.phase, &case.decision_due, &case.decision) {
+            (Some(Phase::AwaitingDecision), Some(due), _) if due.days_left < 0 => {
+                write!(out, "  awaiting decision, overdue since {}", due.date)?
+            }
+            (Some(Phase::AwaitingDecision), Some(due), _) => {
+                write!(out, "  awaiting decision, due {}", due.date)?
+            }
+            (Some(Phase::AwaitingDecision), None, _) => write!(out, "  awaiting decision")?,
+            (Some(Phase::Decided), _, Some(decided)) => {
+                write!(out, "  decided: {}", decided.outcome.as_str())?
+            }
+            _ => {}
+        }
         if let Some(deadline) = &case.deadline {
             match deadline.days_left {
                 days if days < 0 => write!(
