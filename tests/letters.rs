@@ -231,7 +231,9 @@ fn the_close_stays_with_the_signature_and_treatments_are_oldest_first() {
     }
     // Typed out of order in the case file; printed oldest first.
     let text = packet("KET-2026-0101");
+    // The table, after the timeline (which groups the treatments by kind).
     let history = &text[text.rfind("Treatment history").unwrap()..];
+    let history = &history[history.find("Started Ended Weeks Outcome").unwrap()..];
     let order = [
         "Escitalopram",
         "Sertraline",

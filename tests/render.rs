@@ -99,6 +99,11 @@ fn ready_packet_shows_what_a_reader_needs() {
     // The treatment history table, row by row: each row's cells in order, before the
     // next row's.
     let text = collapse(&common::pdf_pages(&pdf).join(" "));
+    // The table follows the timeline, which names the treatments too.
+    let table = text
+        .find("Started Ended Weeks Outcome")
+        .unwrap_or_else(|| panic!("no treatment table in:\n{text}"));
+    let text = &text[table..];
     for row in [
         [
             "Sertraline",
@@ -666,4 +671,118 @@ fn esketamine_is_not_named_for_bipolar_depression() {
         &all,
         "non-competitive antagonist of the NMDA glutamate receptor",
     );
+}
+
+/// Finds the page that holds a needle.
+fn page_with<'a>(pages: &'a [String], needle: &str) -> &'a str {
+    pages
+        .iter()
+        .find(|p| p.contains(needle))
+        .unwrap_or_else(|| panic!("no page has {needle:?}:\n{}", pages.join("\n---\n")))
+}
+
+#[test]
+fn charts_draw_the_scores_and_the_treatments() {
+    let (dir, text) = fixture("ready");
+    let text = text.replace(
+        "  - { instrument: PHQ-9, score: 22, date: 2026-10-15 }\n",
+        "  - { instrument: PHQ-9, score: 24, date: 2026-02-02 }\n  \
+         - { instrument: PHQ-9, score: 17, date: 2026-06-01 }\n  \
+         - { instrument: PHQ-9, score: 22, date: 2026-10-15 }\n  \
+         - { instrument: MADRS, score: 38, date: 2026-05-04 }\n",
+    );
+    let data = packet_data(&dir, &text);
+    let trend = data.trend.as_ref().expect("a trend");
+    assert_eq!(trend.panels.len(), 2);
+    let pdf = render_pdf(&data);
+    let pages = pages(&pdf);
+    let clinical = page_with(&pages, "Rating-scale scores");
+    for needle in [
+        // Each panel's y axis: the instrument and its scale.
+        "PHQ-9 score (0–27)",
+        "MADRS score (0–60)",
+        // The shared time axis, every other month.
+        "Mar 2026 May 2026 Jul 2026 Sep 2026 Nov 2026",
+        // PHQ-9's published bands, and the dashed lines.
+        "mild",
+        "moderately",
+        "severe",
+        "denial",
+        "request",
+        "Kroenke, Spitzer and Williams, J Gen Intern Med 2001",
+        // Each score by its marker.
+        "24",
+        "17",
+    ] {
+        assert_has(clinical, needle);
+    }
+    // MADRS has no published bands here; only PHQ-9's source is cited.
+    assert!(!clinical.contains("GAD-7 bands"), "{clinical}");
+    // Each panel is a figure whose alt text states the scores in words.
+    let raw = String::from_utf8_lossy(&pdf);
+    for alt in [
+        "/Alt(PHQ-9 scores from 2026-02-02 to 2026-10-15: 24, 17, 22 (of 27); severity bands at 5, 10, 15 and 20",
+        "/Alt(MADRS scores from 2026-05-04 to 2026-10-15: 38, 34 (of 60). Dashed lines mark the denial (2026-10-01) and the request (2026-11-20).)",
+        "/Alt(Timeline of 4 prior treatments from 2022 to 2023, by kind. Psychotherapy: Cognitive behavioural therapy (2022-09-01 to 2023-06-01, inadequate response).",
+    ] {
+        assert!(raw.contains(alt), "no {alt:?} in the PDF");
+    }
+    // The chart comes before the score table, which stays as it was.
+    let all = pages.join(" ");
+    let chart = all.find("PHQ-9 score (0–27)").unwrap();
+    let table = all.find("Instrument Score Date").expect("the score table");
+    assert!(chart < table, "{all}");
+    assert_has(&all[table..], "PHQ-9 24 of 27 2026-02-02");
+
+    // The timeline heads the treatment history: kinds on the left, names by their bars,
+    // years along the bottom, the legend under it, then the table.
+    let history = page_with(&pages, "Treatment history Treatments");
+    let table = history
+        .find("Started Ended Weeks Outcome")
+        .expect("the treatment table");
+    let timeline = &history[..table];
+    for needle in [
+        "Antidepressant",
+        "Psychotherapy",
+        "Augmentation",
+        "Sertraline",
+        "Venlafaxine XR",
+        "Aripiprazole",
+        "Cognitive behavioural therapy",
+        "2022",
+        "2023",
+        "Inadequate response",
+        "Partial response",
+        "Stopped: side effects",
+    ] {
+        assert_has(timeline, needle);
+    }
+    // The two antidepressants are in consecutive rows, under one label.
+    assert_eq!(timeline.matches("Antidepressant").count(), 1, "{timeline}");
+}
+
+#[test]
+fn one_score_per_instrument_draws_no_trend() {
+    let (dir, text) = fixture("ready");
+    let data = packet_data(&dir, &text);
+    assert!(data.trend.is_none());
+    let pages = pages(&render_pdf(&data));
+    let clinical = page_with(&pages, "Rating-scale scores");
+    for absent in [
+        "score (0–27)",
+        "score (0–60)",
+        "mild",
+        "moderately",
+        "denial",
+        "Dashed lines",
+        "Oct 2026",
+        "Kroenke",
+    ] {
+        assert!(
+            !clinical.contains(absent),
+            "{absent:?} without a trend:\n{clinical}"
+        );
+    }
+    // The score table is all there is.
+    assert_has(clinical, "PHQ-9 22 of 27 2026-10-15");
 }

@@ -5,6 +5,7 @@
 //! preformatted, Markdown fields are converted to [`Document`] trees, evidence keys are
 //! resolved to full references, and enclosures carry their virtual paths and page counts.
 
+pub mod charts;
 pub mod markdown;
 
 use std::borrow::Cow;
@@ -22,6 +23,7 @@ use crate::model::evidence::{Design, EvidenceLibrary, Reference};
 use crate::model::fields::{Code, Date};
 use crate::model::organisation::Organisation;
 
+use charts::{TimelineData, TrendData};
 use markdown::Document;
 
 /// Prepares the packet data of a checked case, or `None` for a case that did not load.
@@ -104,6 +106,10 @@ pub struct PacketData {
     pub clinical_summary: Option<Document>,
     /// Rating-scale scores.
     pub scores: Vec<ScoreData>,
+    /// The rating-scale trend chart, where an instrument has scores on two or more days.
+    pub trend: Option<TrendData>,
+    /// The treatment timeline chart, where there are prior treatments (up to 30).
+    pub timeline: Option<TimelineData>,
     /// The patient's own words.
     pub patient_statement: Option<Document>,
     /// Testimonials.
@@ -513,6 +519,7 @@ impl PacketData {
             .map(evidence_data)
             .collect();
         evidence.extend(case.extra_evidence.iter().map(extra_evidence_data));
+        let treatments = prior_treatments(case);
         let p = &case.patient;
         let i = &case.insurer;
         let v = &case.provider;
@@ -597,8 +604,8 @@ impl PacketData {
                 cost_per_session: case.request.cost_per_session.map(dollars),
                 facility: text(case.request.facility.as_deref()),
             },
-            prior_treatments: prior_treatments(case)
-                .into_iter()
+            prior_treatments: treatments
+                .iter()
                 .map(|t| TreatmentData {
                     name: plain(&t.name),
                     kind: t.kind.title(),
@@ -632,6 +639,8 @@ impl PacketData {
                     written: long_date(s.date),
                 })
                 .collect(),
+            trend: charts::trend(case),
+            timeline: charts::timeline(&treatments, case.prepared_on),
             patient_statement: markdown_field(case.patient_statement.as_deref()),
             testimonials: case
                 .testimonials

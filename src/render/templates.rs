@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 
 /// The templates and evidence library built into the binary, by file name.
 pub const BUILT_IN: &[(&str, &[u8])] = &[
+    ("charts.typ", include_bytes!("../../templates/charts.typ")),
     (
         "clinical.typ",
         include_bytes!("../../templates/clinical.typ"),
