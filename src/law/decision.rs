@@ -613,5 +613,42 @@ mod tests {
         .unwrap();
         assert_eq!(next.stage, Some(Stage::ExternalReview));
         assert_eq!(next.deadline.unwrap().date, date("2026-05-31"));
+        // The last levels: an external review binds the plan; after the QIC, a hearing
+        // before an administrative law judge (42 CFR 405.1002), which is not prepared here.
+        let last = decided(
+            "aca-marketplace",
+            "external-review",
+            "",
+            DecisionOutcome::Denied,
+        )
+        .unwrap();
+        assert_eq!((last.stage, last.deadline), (None, None));
+        assert!(last.what.contains("binds the plan"), "{}", last.what);
+        let qic = decided(
+            "medicare",
+            "second-level-appeal",
+            "",
+            DecisionOutcome::Denied,
+        )
+        .unwrap();
+        assert_eq!(qic.stage, None);
+        assert!(qic.what.contains("42 CFR 405.1002"), "{}", qic.what);
+        // A denied prior authorization is appealed.
+        let pa = decided(
+            "employer-self-funded",
+            "prior-authorization",
+            "",
+            DecisionOutcome::Denied,
+        )
+        .unwrap();
+        assert_eq!(pa.stage, Some(Stage::InternalAppeal));
+    }
+
+    #[test]
+    fn a_late_qic_can_be_escalated() {
+        // 42 CFR 405.970(d) and 405.1002(b): escalation to an administrative law judge.
+        let qic = case("medicare", "second-level-appeal", "");
+        assert!(if_late(&qic).contains("405.970(d)"));
+        assert!(if_late(&qic).contains("405.1002(b)"));
     }
 }
