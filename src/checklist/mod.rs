@@ -173,7 +173,7 @@ pub(crate) static RULES: &[Rule] = &[
         id: "decision",
         severity: Severity::Warning,
         item: "The right to appeal, in time",
-        checks: "once sent: the plan's decision date can be worked out, and is not past (the law's remedy named); once decided: the next level and its deadline",
+        checks: "once sent: the plan's decision date can be worked out, and is not past (the law's remedy named); once decided: the next level and its deadline; lifecycle dates in order",
         check: check_decision,
     },
     Rule {

@@ -363,6 +363,31 @@ pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
 }
 
 pub(super) fn check_decision(case: &Case, context: &Context, f: &mut Findings) {
+    // Dates out of order are typos that would move every clock.
+    for (i, past) in case.history.iter().enumerate() {
+        if let (Some(filed), Some(decided)) = (past.filed_on, past.decided_on)
+            && decided < filed
+        {
+            f.warning(format!(
+                "history[{i}].decided_on is before its filed_on; check the dates"
+            ));
+        }
+    }
+    if let Some(submission) = &case.submission {
+        if submission.sent_on > context.today {
+            f.warning("submission.sent_on is after today; check the date");
+        }
+        if submission.received.is_some_and(|r| r < submission.sent_on) {
+            f.warning("submission.received is before submission.sent_on; check the dates");
+        }
+        if case
+            .decision
+            .as_ref()
+            .is_some_and(|d| d.date < submission.sent_on)
+        {
+            f.warning("decision.date is before submission.sent_on; check the dates");
+        }
+    }
     let Some(submission) = &case.submission else {
         if case.decision.is_some() {
             f.warning("a decision is recorded but not the submission: add submission (sent_on, method) so the record is whole");

@@ -695,3 +695,24 @@ fn decision_rule() {
     );
     assert!(of(&run(GOOD), "decision").is_empty());
 }
+
+#[test]
+fn lifecycle_dates_out_of_order_are_named() {
+    let odd = format!(
+        "{GOOD}submission: {{ sent_on: 2026-11-30, method: fax, received: 2026-11-29 }}\n\
+         decision: {{ date: 2026-11-20, outcome: denied }}\n\
+         history: [{{ stage: internal-appeal, filed_on: 2026-09-01, decided_on: 2026-08-01 }}]\n"
+    );
+    let found = of(&run(&odd), "decision");
+    for expected in [
+        "warning: history[0].decided_on is before its filed_on; check the dates",
+        "warning: submission.sent_on is after today; check the date",
+        "warning: submission.received is before submission.sent_on; check the dates",
+        "warning: decision.date is before submission.sent_on; check the dates",
+    ] {
+        assert!(
+            found.iter().any(|f| f == expected),
+            "{expected} not in {found:?}"
+        );
+    }
+}
