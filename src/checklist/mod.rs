@@ -166,7 +166,7 @@ pub(crate) static RULES: &[Rule] = &[
         id: "deadline",
         severity: Severity::Blocker,
         item: "The right to appeal, in time",
-        checks: "the filing deadline has not passed (blocker), 14 days or fewer left (warning); urgent denials flagged for expedited review",
+        checks: "the filing deadline has not passed (blocker), 14 days or fewer left (warning); urgent denials flagged for expedited review; once sent, judged against the day it was sent",
         check: check_deadline,
     },
     Rule {
