@@ -128,3 +128,29 @@ fn check_shows_each_sent_case_where_it_stands() {
     assert!(line("KET-2026-0107").contains("decided: denied  deadline 2027-03-22"));
     assert!(line("KET-2026-0110").contains("decided: approved"));
 }
+
+#[test]
+fn next_copies_nothing_from_outside_the_case_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("cases"), &dir.path().join("cases"));
+    std::fs::write(dir.path().join("secret.pdf"), b"%PDF-1.4 another patient").unwrap();
+    let file = dir.path().join("cases/KET-2026-0107/case.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let hostile = text.replace(
+        "attachments:\n",
+        "attachments:\n  - { file: ../../secret.pdf, title: Another patient's file }\n",
+    );
+    assert_ne!(text, hostile, "the case has attachments");
+    std::fs::write(&file, hostile).unwrap();
+    let run = run_in(dir.path(), &["new", "--next", "KET-2026-0107"], &[]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("leaves the case folder"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !dir.path().join("cases/KET-2026-0107-ER").exists(),
+        "nothing written"
+    );
+}
