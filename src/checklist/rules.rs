@@ -394,6 +394,23 @@ pub(super) fn check_decision(case: &Case, context: &Context, f: &mut Findings) {
         }
         return;
     };
+    if let (Some(to), Ok(due)) = (submission.extended_to, &context.decision_due)
+        && case.decision.is_none()
+    {
+        match decision::extension(case) {
+            None => f.warning(format!(
+                "submission.extended_to: this plan may not extend its time to decide this \
+                 level; the decision is due by {}",
+                due.date
+            )),
+            Some((days, cite)) if to > due.date => f.warning(format!(
+                "submission.extended_to is later than the {days} days {cite} allows; the \
+                 decision is due by {}",
+                due.date
+            )),
+            Some(_) => {}
+        }
+    }
     match (&case.decision, &context.decision_due) {
         (None, Ok(due)) if due.days_left < 0 => f.warning(format!(
             "overdue: the decision was due on {} ({}) and has not come; {}",

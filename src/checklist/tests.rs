@@ -716,3 +716,17 @@ fn lifecycle_dates_out_of_order_are_named() {
         );
     }
 }
+
+#[test]
+fn an_extension_the_plan_may_not_give_is_named() {
+    // An employer plan's appeal clock cannot be extended (29 CFR 2560.503-1(i)(2)).
+    let extended = format!(
+        "{GOOD}submission: {{ sent_on: 2026-11-20, method: fax, extended_to: 2026-12-20 }}\n"
+    );
+    let found = of(&run(&extended), "decision");
+    assert!(
+        found.iter().any(|f| f
+            == "warning: submission.extended_to: this plan may not extend its time to decide this level; the decision is due by 2026-12-05"),
+        "{found:?}"
+    );
+}

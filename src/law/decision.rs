@@ -196,22 +196,65 @@ pub fn due(case: &Case, today: Date) -> Result<DecisionDue, NoClock> {
         }
     };
     let date = Date(start.0 + chrono::Days::new(clock.days.into()));
+    let mut basis = format!(
+        "{} from {counted_from} on {start} ({})",
+        clock.time, clock.cite
+    );
+    // A written extension moves the day, never past what the law allows; where the
+    // plan may not extend, the notice changes nothing (the `decision` rule says so).
+    let date = match (submission.extended_to, extension(case)) {
+        (Some(to), Some((days, cite))) if to > date => {
+            let limit = Date(date.0 + chrono::Days::new(days.into()));
+            let moved = to.min(limit);
+            basis.push_str(&format!(
+                ", extended by the plan's written notice to {moved} (at most {days} days, {cite})"
+            ));
+            moved
+        }
+        _ => date,
+    };
     Ok(DecisionDue {
         date,
         days_left: today.days_until(date),
-        basis: format!(
-            "{} from {counted_from} on {start} ({})",
-            clock.time, clock.cite
-        ),
-        if_late: if_late(case).to_owned(),
+        basis,
+        if_late: if_late(case),
     })
+}
+
+/// Returns how many days a plan may extend the clock of the level a case filed by
+/// written notice, and the rule that allows it; `None` where it may not.
+pub fn extension(case: &Case) -> Option<(u32, &'static str)> {
+    let program = case.insurer.plan_type.map(Program::of)?;
+    let post_service = !case.request.dates_of_service.is_empty();
+    match (program, case.stage) {
+        // Service requests only: neither a payment nor a Part B drug (422.590(c)(1)).
+        (Program::MedicareAdvantage, Stage::InternalAppeal)
+            if !post_service && case.request.part_b_drug != Some(true) =>
+        {
+            Some((14, "42 CFR 422.590(f)"))
+        }
+        (Program::MedicaidManagedCare, Stage::InternalAppeal) => Some((14, "42 CFR 438.408(c)(1)")),
+        _ => None,
+    }
 }
 
 /// Returns what the law gives the patient when the plan or reviewer has not decided the
 /// level a case filed in time.
-pub fn if_late(case: &Case) -> &'static str {
+pub fn if_late(case: &Case) -> String {
     let program = case.insurer.plan_type.map(Program::of);
-    match (program, case.stage) {
+    // Once an extension is recorded, the due date already has it.
+    let extended = case
+        .submission
+        .as_ref()
+        .is_some_and(|s| s.extended_to.is_some());
+    let unless = |cite: &str| {
+        if extended {
+            String::new()
+        } else {
+            format!("unless the plan extended it in writing ({cite}), ")
+        }
+    };
+    let words = match (program, case.stage) {
         (
             Some(Program::Employer { .. } | Program::Marketplace),
             Stage::InternalAppeal | Stage::SecondLevelAppeal,
@@ -220,21 +263,27 @@ pub fn if_late(case: &Case) -> &'static str {
              (29 CFR 2560.503-1(l); 45 CFR 147.136(b)(2)(ii)(F))"
         }
         (Some(Program::MedicareAdvantage), Stage::InternalAppeal) => {
-            "unless the plan extended it in writing (42 CFR 422.590(f)), a late \
-             reconsideration counts as an affirmation of the denial: the plan must forward the \
-             case to the independent review entity (42 CFR 422.590(d); within 24 hours when \
-             expedited, (g)); ask it to confirm it did"
+            return format!(
+                "{}a late reconsideration counts as an affirmation of the denial: the plan must \
+                 forward the case to the independent review entity (42 CFR 422.590(d); within \
+                 24 hours when expedited, (g)); ask it to confirm it did",
+                unless("42 CFR 422.590(f)")
+            );
         }
         (Some(Program::MedicaidManagedCare), Stage::InternalAppeal) => {
-            "unless the plan extended it in writing (42 CFR 438.408(c)(1)), its appeal process \
-             is deemed exhausted: request a State fair hearing now (42 CFR 438.408(c)(3))"
+            return format!(
+                "{}its appeal process is deemed exhausted: request a State fair hearing now \
+                 (42 CFR 438.408(c)(3))",
+                unless("42 CFR 438.408(c)(1)")
+            );
         }
         (Some(Program::OriginalMedicare), Stage::SecondLevelAppeal) => {
             "the appeal may be escalated to an administrative law judge: ask the QIC in \
              writing to escalate it (42 CFR 405.970(d), 405.1002(b))"
         }
         _ => "ask in writing for the decision, citing the time the law allows",
-    }
+    };
+    words.to_owned()
 }
 
 /// Returns the level that follows a denial of the level a case filed, with its filing
@@ -355,6 +404,7 @@ mod tests {
             method,
             received: None,
             confirmation: None,
+            extended_to: None,
         });
     }
 
@@ -509,6 +559,48 @@ mod tests {
         assert_eq!(
             due(&c, date("2026-02-10")).unwrap().date,
             date("2026-03-07")
+        );
+    }
+
+    #[test]
+    fn a_written_extension_moves_the_day_at_most_14_days_where_the_law_allows_one() {
+        // 42 CFR 438.408(c)(1): a Medicaid managed-care plan may extend by up to 14 days.
+        let mut c = case("medicaid-managed-care", "internal-appeal", "");
+        sent(&mut c, "2026-02-02", SubmissionMethod::Fax);
+        assert_eq!(
+            due(&c, date("2026-02-10")).unwrap().date,
+            date("2026-03-04")
+        );
+        assert!(if_late(&c).starts_with("unless the plan extended it in writing"));
+        c.submission.as_mut().unwrap().extended_to = Some(date("2026-03-12"));
+        let d = due(&c, date("2026-02-10")).unwrap();
+        assert_eq!(d.date, date("2026-03-12"));
+        assert!(d.basis.contains("42 CFR 438.408(c)(1)"), "{}", d.basis);
+        assert!(
+            d.if_late
+                .starts_with("its appeal process is deemed exhausted")
+        );
+        // Never past the 14 days.
+        c.submission.as_mut().unwrap().extended_to = Some(date("2026-04-30"));
+        assert_eq!(
+            due(&c, date("2026-02-10")).unwrap().date,
+            date("2026-03-18")
+        );
+        // 42 CFR 422.590(f): Medicare Advantage, for a service; not for a Part B drug
+        // (422.590(c)(1)) or a payment.
+        let ma = case("medicare-advantage", "internal-appeal", "");
+        assert_eq!(extension(&ma), Some((14, "42 CFR 422.590(f)")));
+        let mut drug = ma.clone();
+        drug.request.part_b_drug = Some(true);
+        assert_eq!(extension(&drug), None);
+        // A group health plan may not extend an appeal's clock (29 CFR 2560.503-1(i)(2)).
+        let mut group = case("aca-marketplace", "internal-appeal", "");
+        sent(&mut group, "2026-02-02", SubmissionMethod::Fax);
+        group.submission.as_mut().unwrap().extended_to = Some(date("2026-03-12"));
+        assert_eq!(extension(&group), None);
+        assert_eq!(
+            due(&group, date("2026-02-10")).unwrap().date,
+            date("2026-03-04")
         );
     }
 

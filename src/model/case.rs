@@ -651,6 +651,11 @@ pub struct Submission {
     /// The fax confirmation, tracking or portal reference.
     #[serde(default)]
     pub confirmation: Option<Code>,
+    /// The later decision date a plan's written extension notice gave: Medicare Advantage
+    /// (service requests) and Medicaid managed-care plans may extend by up to 14 days (42
+    /// CFR 422.590(f), 438.408(c)); other plans may not extend an appeal's clock.
+    #[serde(default)]
+    pub extended_to: Option<Date>,
 }
 
 /// How a packet was sent.
