@@ -2,6 +2,7 @@
 //! style sheet and script are the files beside this one, built in.
 
 use super::*;
+use crate::model::case::Phase;
 
 /// The page's style sheet: system fonts only, light and dark, nothing fetched.
 const STYLE: &str = include_str!("style.css");
@@ -129,6 +130,26 @@ fn html_filters(summary: &Summary) -> String {
         }
         out.push_str("</select>\n");
     }
+    // Once any appeal was sent, the coordinator can list the cases of one phase.
+    if summary
+        .cases
+        .iter()
+        .any(|c| c.phase.is_some_and(|p| p != Phase::Preparing))
+    {
+        out.push_str("<label class=\"label\" for=\"phase\">Phase</label>\n<select id=\"phase\">\n<option value=\"\">All</option>\n");
+        for phase in [Phase::Preparing, Phase::AwaitingDecision, Phase::Decided] {
+            let count = summary
+                .cases
+                .iter()
+                .filter(|c| c.phase == Some(phase))
+                .count();
+            out.push_str(&format!(
+                "<option value=\"{0}\">{0} ({count})</option>\n",
+                phase.as_str()
+            ));
+        }
+        out.push_str("</select>\n");
+    }
     out.push_str("</div>\n");
     out
 }
@@ -181,10 +202,11 @@ fn html_table(summary: &Summary, names: Option<&Names>) -> String {
 fn html_row(case: &CaseOutcome, names: Option<&Names>) -> String {
     let urgency = Urgency::of(case.deadline.as_ref());
     let mut out = format!(
-        "<tr class=\"{}\" data-status=\"{}\" data-owner=\"{}\">\n",
+        "<tr class=\"{}\" data-status=\"{}\" data-owner=\"{}\" data-phase=\"{}\">\n",
         urgency.class(),
         case.status.as_str(),
-        xml_escape(case.owner.as_deref().unwrap_or(""))
+        xml_escape(case.owner.as_deref().unwrap_or("")),
+        case.phase.map_or("", |p| p.as_str())
     );
     out.push_str(&html_case_cell(case));
     if names.is_some() {

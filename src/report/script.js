@@ -32,12 +32,15 @@
   var bar = document.getElementById("filters");
   var filters = Array.prototype.slice.call(bar.querySelectorAll("button[data-status]"));
   var owner = document.getElementById("owner");
+  var phase = document.getElementById("phase");
   var status = "";
   function apply() {
     var who = owner ? owner.value : "";
+    var stage = phase ? phase.value : "";
     Array.prototype.forEach.call(body.rows, function (row) {
       row.hidden = (status !== "" && row.getAttribute("data-status") !== status) ||
-        (who !== "" && row.getAttribute("data-owner") !== who);
+        (who !== "" && row.getAttribute("data-owner") !== who) ||
+        (stage !== "" && row.getAttribute("data-phase") !== stage);
     });
   }
   filters.forEach(function (button) {
@@ -48,5 +51,6 @@
     });
   });
   if (owner) { owner.addEventListener("change", apply); }
+  if (phase) { phase.addEventListener("change", apply); }
   bar.hidden = false;
 })();
