@@ -432,7 +432,10 @@ fn sent_appeals_are_counted_by_outcome_and_awaited_by_due_date() {
     assert!(html.contains("<h2>Appeals sent</h2>"));
     // The dashboard filters by phase once an appeal was sent.
     assert!(html.contains("<select id=\"phase\">"), "{html}");
-    assert!(html.contains("<option value=\"decided\">decided (3)</option>"), "{html}");
+    assert!(
+        html.contains("<option value=\"decided\">decided (3)</option>"),
+        "{html}"
+    );
     assert!(html.contains("data-phase=\"awaiting-decision\""), "{html}");
     assert!(
         html.contains("<td>aca-marketplace</td><td class=\"num\">2</td>"),
