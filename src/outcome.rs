@@ -80,6 +80,9 @@ pub struct CaseOutcome {
     /// The level after a denial, with its filing deadline.
     #[serde(default)]
     pub next_level: Option<NextLevel>,
+    /// The id of the case whose next level this case files, from its history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continues: Option<String>,
 }
 
 /// A decision as the reports show it.
@@ -112,6 +115,7 @@ impl CaseOutcome {
             decision_due: None,
             decision: None,
             next_level: None,
+            continues: None,
         }
     }
 
@@ -174,6 +178,7 @@ impl CaseOutcome {
                 date: d.date,
             }),
             next_level: checked.next_level.clone(),
+            continues: case.history.iter().rev().find_map(|p| p.case.clone()),
         }
     }
 
@@ -368,6 +373,25 @@ pub struct Summary {
     pub cases: Vec<CaseOutcome>,
 }
 
+/// Marks each decided case whose next level another case files: its next step points
+/// there, and its deadline (the next level's) is left to that case, so no report or
+/// calendar shows the same deadline twice.
+fn mark_continued(cases: &mut [CaseOutcome]) {
+    let continued: std::collections::HashMap<String, String> = cases
+        .iter()
+        .filter_map(|c| Some((c.continues.clone()?, c.id.clone()?)))
+        .collect();
+    for case in cases.iter_mut() {
+        let Some(next) = case.id.as_ref().and_then(|id| continued.get(id)) else {
+            continue;
+        };
+        if case.phase == Some(Phase::Decided) {
+            case.next_step = Some(format!("continued in {next}, which files the next level"));
+            case.deadline = None;
+        }
+    }
+}
+
 /// How long a build took and what it did.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -390,6 +414,7 @@ impl Summary {
     /// Builds the summary of a run from its outcomes, sorting them by file path.
     pub fn new(today: Date, mut cases: Vec<CaseOutcome>) -> Summary {
         cases.sort_by(|a, b| a.file.cmp(&b.file));
+        mark_continued(&mut cases);
         Summary {
             appealpack: crate::VERSION.to_string(),
             today,

@@ -99,6 +99,18 @@ fn next_starts_the_level_after_a_denial_with_its_files_and_history() {
     assert_eq!(started["status"], "ready", "{started}");
     assert_eq!(started["phase"], "preparing");
     assert_eq!(started["deadline"]["date"], "2027-03-22");
+    assert_eq!(
+        history[1]["case"], "KET-2026-0107",
+        "the level names its case"
+    );
+    // The decided case points to its continuation and leaves the deadline to it, so the
+    // reports and the calendar show it once.
+    let decided = case(&summary, "KET-2026-0107");
+    assert_eq!(
+        decided["next_step"],
+        "continued in KET-2026-0107-ER, which files the next level"
+    );
+    assert!(decided["deadline"].is_null(), "{decided}");
     // Never overwritten: a second run refuses, and an approval has nothing next.
     let again = run_in(dir.path(), &["new", "--next", "KET-2026-0107"], &[]);
     assert_eq!(again.code, 2);

@@ -159,6 +159,7 @@ fn next_level_text(
     let submission = get(&doc, "submission");
     let mut past = Mapping::new();
     past.insert("stage".into(), get(&doc, "stage"));
+    past.insert("case".into(), get(&doc, "id"));
     if let Value::Mapping(s) = &submission {
         past.insert("filed_on".into(), get(s, "sent_on"));
     }

@@ -738,6 +738,10 @@ pub struct PastLevel {
     /// The decision's reference.
     #[serde(default)]
     pub reference: Option<Code>,
+    /// The id of the case file that filed this level, where it was a case of its own
+    /// (`new --next` records it), so reports show that case as continued here.
+    #[serde(default)]
+    pub case: Option<String>,
 }
 
 /// The letter of medical necessity.
