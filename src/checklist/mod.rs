@@ -84,6 +84,8 @@ pub struct Context<'a> {
     pub deadline: Result<Deadline, Unknown>,
     /// When the decision on a sent level is due, or why that cannot be worked out.
     pub decision_due: Result<DecisionDue, NoClock>,
+    /// The level after a denial, with its deadline, once a decision came.
+    pub next_level: Option<NextLevel>,
 }
 
 /// The findings of one rule, collected as it runs.
@@ -270,11 +272,12 @@ pub fn check_case(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> Che
             attachments: &files,
             deadline: deadline::filing_deadline(case, today),
             decision_due: decision::due(case, today),
+            next_level: decision::next_level(case, today),
         };
         checked.findings = check(case, &context);
         checked.deadline = context.deadline.ok();
         checked.decision_due = context.decision_due.ok();
-        checked.next_level = decision::next_level(case, today);
+        checked.next_level = context.next_level;
         checked.enclosures = files.enclosures;
     }
     checked

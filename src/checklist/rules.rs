@@ -427,7 +427,7 @@ pub(super) fn check_decision(case: &Case, context: &Context, f: &mut Findings) {
             f.info(format!("sent on {}; {why}", submission.sent_on))
         }
         (Some(decision), _) => {
-            let Some(next) = decision::next_level(case, context.today) else {
+            let Some(next) = &context.next_level else {
                 f.info(format!(
                     "{} on {}",
                     decision.outcome.as_str(),

@@ -61,6 +61,7 @@ fn run_in(yaml: &str, dir: &Path) -> Vec<Finding> {
             attachments: &files,
             deadline: deadline::filing_deadline(&case, today()),
             decision_due: decision::due(&case, today()),
+            next_level: decision::next_level(&case, today()),
         },
     )
 }
