@@ -634,6 +634,22 @@ impl Case {
             (None, None) => Phase::Preparing,
         }
     }
+
+    /// Returns the scores of each instrument, oldest first, the instruments in the order
+    /// the case first lists them.
+    pub fn scores_by_instrument(&self) -> Vec<(Instrument, Vec<&Score>)> {
+        let mut series: Vec<(Instrument, Vec<&Score>)> = Vec::new();
+        for score in &self.scores {
+            match series.iter_mut().find(|(i, _)| *i == score.instrument) {
+                Some((_, scores)) => scores.push(score),
+                None => series.push((score.instrument, vec![score])),
+            }
+        }
+        for (_, scores) in &mut series {
+            scores.sort_by_key(|s| s.date);
+        }
+        series
+    }
 }
 
 /// How a level's packet was sent.

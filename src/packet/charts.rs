@@ -180,25 +180,17 @@ pub(crate) fn cut_offs(instrument: Instrument) -> &'static [(u32, &'static str)]
 /// Returns the trend of a case's scores, or `None` when no instrument has scores on two
 /// different days.
 pub(crate) fn trend(case: &Case) -> Option<TrendData> {
-    let mut instruments: Vec<Instrument> = Vec::new();
-    for s in &case.scores {
-        if !instruments.contains(&s.instrument) {
-            instruments.push(s.instrument);
-        }
-    }
-    let series: Vec<(Instrument, Vec<PointData>)> = instruments
+    let series: Vec<(Instrument, Vec<PointData>)> = case
+        .scores_by_instrument()
         .into_iter()
-        .map(|instrument| {
-            let mut points: Vec<PointData> = case
-                .scores
+        .map(|(instrument, scores)| {
+            let points: Vec<PointData> = scores
                 .iter()
-                .filter(|s| s.instrument == instrument)
                 .map(|s| PointData {
                     day: day_number(s.date),
                     score: s.score,
                 })
                 .collect();
-            points.sort_by_key(|p| p.day);
             (instrument, points)
         })
         .filter(|(_, points)| points.first().map(|p| p.day) != points.last().map(|p| p.day))

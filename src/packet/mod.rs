@@ -693,29 +693,20 @@ fn reviewer_data(case: &Case, library: &EvidenceLibrary, conditions: Conditions)
         }
     }
     kinds.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
-    let mut scores: Vec<ScoreChange> = Vec::new();
-    let mut by_date: Vec<&Score> = case.scores.iter().collect();
-    by_date.sort_by_key(|s| s.date);
-    for score in by_date {
-        let dated = (score.score, long_date(score.date));
-        match scores
-            .iter_mut()
-            .find(|c| c.instrument == score.instrument.as_str())
-        {
-            Some(change) => {
-                if change.baseline.is_none() {
-                    change.baseline = Some(change.latest.clone());
-                }
-                change.latest = dated;
+    let scores: Vec<ScoreChange> = case
+        .scores_by_instrument()
+        .into_iter()
+        .map(|(instrument, scores)| {
+            let dated = |s: &Score| (s.score, long_date(s.date));
+            let latest = scores.last().expect("a series has a score");
+            ScoreChange {
+                instrument: instrument.as_str(),
+                max: instrument.max_score(),
+                baseline: (scores.len() > 1).then(|| dated(scores[0])),
+                latest: dated(latest),
             }
-            None => scores.push(ScoreChange {
-                instrument: score.instrument.as_str(),
-                max: score.instrument.max_score(),
-                baseline: None,
-                latest: dated,
-            }),
-        }
-    }
+        })
+        .collect();
     let reason = case.denial.as_ref().and_then(|d| d.reason);
     ReviewerData {
         failed_trials: failed.len(),
