@@ -1,7 +1,7 @@
 //! Keeps the code's shape what ARCHITECTURE.md says: imports point down the pipeline
 //! only, and the map names every file under `src/`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,11 +3,11 @@
 //! marker may appear in any machine report, the terminal output or the Markdown and
 //! HTML reports (which show names only with `--show-names`).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{TODAY, run};
+use crate::common::{TODAY, run};
 
 /// The marker values: a name, a member id and a date of birth no real output contains.
 const NAME: &str = "Zyxwa Markerson";

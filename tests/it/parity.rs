@@ -1,14 +1,14 @@
 //! `check` and `build` judge every case alike: the same status and the same blocker rules,
 //! over the bundled cases, every fixture folder, and cases whose files are damaged.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use common::{TODAY, check_json, copy_tree, run};
+use crate::common::{TODAY, check_json, copy_tree, run};
 
 /// Each case's status and blocker rules, by case file.
 type Verdicts = BTreeMap<String, (String, Vec<String>)>;

@@ -2,7 +2,7 @@
 //! it, `init`, `new`, `check` and `build` work from the built-in templates, `templates
 //! export` gives the same packets, and the CI examples' commands run as written.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use std::process::Command;
 
 use serde_yaml::Value;
 
-use common::{Run, run_in};
+use crate::common::{Run, run_in};
 
 fn run(dir: &Path, args: &[&str]) -> Run {
     run_in(dir, args, &[])

@@ -1,14 +1,14 @@
 //! Runs `appealpack build` and `merge` on a fixture folder and checks what a user finds in
 //! the output folder: packets, reports, kept and removed files, exit codes, privacy.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use serde_json::Value;
 
-use common::{Run, copy_tree, pdf_text, run};
+use crate::common::{Run, copy_tree, pdf_text, run};
 
 /// The fixture holds one ready case with attachments, one draft and one that does not load.
 fn fixture() -> PathBuf {

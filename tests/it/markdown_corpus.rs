@@ -6,7 +6,7 @@
 //! the example's reference HTML (tags stripped, entities decoded) must appear, whitespace
 //! ignored, in the text between the example's marker and the next.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::path::Path;

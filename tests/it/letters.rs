@@ -2,9 +2,9 @@
 //! dates, spelling, billing codes, the pre-service clock, the sign-off and the length of
 //! the letter for signature.
 
-mod common;
+use crate::common;
 
-use common::{built, case_dirs, collapse, pages_of};
+use crate::common::{built, case_dirs, collapse, pages_of};
 
 /// The text of a case's packet, whitespace collapsed.
 fn packet(id: &str) -> String {

@@ -1,6 +1,5 @@
 //! Helpers the integration tests share: paths, running the binary, reading PDFs back.
 
-#![allow(dead_code, reason = "each test crate uses a different part")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -3,7 +3,7 @@
 //! `ical` crate) and `cases.csv` with the `csv` crate: every event is complete, UIDs are
 //! unique and survive a rebuild, and neither file names a patient unless asked.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -12,7 +12,7 @@ use ical::parser::ical::component::{IcalCalendar, IcalEvent};
 use ical::property::Property;
 use serde_json::Value;
 
-use common::{TODAY, copy_tree, run};
+use crate::common::{TODAY, copy_tree, run};
 
 /// Patient names and member ids of the cases; none may appear without `--show-names`.
 const PRIVATE: &[&str] = &[

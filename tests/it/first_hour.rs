@@ -2,11 +2,11 @@
 //! usual mistakes, `check` listing every one in plain words, the fixes, a `build` that
 //! asks for the provider's signature, and the signed letter that makes the case ready.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{Run, run_in};
+use crate::common::{Run, run_in};
 
 fn run(dir: &Path, args: &[&str]) -> Run {
     run_in(dir, args, &[])

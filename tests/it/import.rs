@@ -2,7 +2,7 @@
 //! rows are reported by row, column and field without their cells, and nothing that
 //! exists is overwritten. Every value here is fictional.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! end under an 8 GB address-space limit: every report is written, the good cases get
 //! their packets, and each hostile one is reported, not fatal.
 
-mod common;
+use crate::common;
 
 use std::io::Write as _;
 use std::path::Path;

@@ -1,9 +1,9 @@
 //! Follows appeals after they are sent: the bundled cases show every phase, a late plan
 //! is named with what the law gives, and `new --next` starts the level after a denial.
 
-mod common;
+use crate::common;
 
-use common::{check_json, copy_tree, root, run_in};
+use crate::common::{check_json, copy_tree, root, run_in};
 
 /// Returns a case's entry in a summary.
 fn case<'a>(summary: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {

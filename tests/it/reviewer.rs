@@ -2,9 +2,9 @@
 //! page 2 and on one page, an exhibit (Bates) number on every page, enclosures included,
 //! and the cover, contents and letter citing those numbers.
 
-mod common;
+use crate::common;
 
-use common::{built, case_dirs, collapse, pages_of};
+use crate::common::{built, case_dirs, collapse, pages_of};
 
 #[test]
 fn every_page_carries_its_exhibit_number() {

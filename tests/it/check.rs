@@ -1,12 +1,12 @@
 //! Runs `appealpack check` on fixture folders and asserts the summary document and exit codes.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 
 use serde_json::Value;
 
-use common::run as appealpack;
+use crate::common::run as appealpack;
 
 fn fixtures(name: &str) -> PathBuf {
     common::fixture("check").join(name)

@@ -1,6 +1,6 @@
 //! Renders fixture cases to PDF and checks what a reader of the packet sees.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -13,7 +13,7 @@ use appealpack::model::organisation::Organisation;
 use appealpack::packet::{self, PacketData};
 use appealpack::render::{self, Renderer};
 
-use common::{assert_has, collapse, pages, root};
+use crate::common::{assert_has, collapse, pages, root};
 
 fn renderer() -> &'static Renderer {
     static RENDERER: OnceLock<Renderer> = OnceLock::new();
