@@ -127,7 +127,10 @@ pub(crate) fn resolve(case_file: &Path, name: &str) -> Result<(PathBuf, FileKind
     }
     let path = case_dir.join(relative);
     let meta = std::fs::metadata(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "does not exist in the case folder".to_owned(),
+        std::io::ErrorKind::NotFound => match near_miss(&path) {
+            Some(hint) => format!("does not exist in the case folder; {hint}"),
+            None => "does not exist in the case folder".to_owned(),
+        },
         _ => format!("cannot be read: {e}"),
     })?;
     if !meta.is_file() {
@@ -169,6 +172,41 @@ pub(crate) fn resolve(case_file: &Path, name: &str) -> Result<(PathBuf, FileKind
     let kind =
         sniff(&head[..read]).ok_or_else(|| "is not a PDF, PNG, JPEG or GIF file".to_owned())?;
     Ok((real, kind))
+}
+
+/// Says how a missing file's name differs from one that is there: an ending Windows hid
+/// (`Denial Letter` for `Denial Letter.pdf`) or letter case. The file's own name is not
+/// repeated, as it may hold a patient's name; only the ending is.
+fn near_miss(path: &Path) -> Option<String> {
+    let wanted = path.file_name()?.to_str()?.to_lowercase();
+    let entries = std::fs::read_dir(path.parent()?).ok()?;
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    for name in names {
+        let lower = name.to_lowercase();
+        if lower == wanted {
+            return Some(
+                "a file whose name differs only in capital letters is there: write the name \
+                 exactly as the folder shows it"
+                    .into(),
+            );
+        }
+        if let Some(ending) = lower
+            .strip_prefix(&wanted)
+            .and_then(|e| e.strip_prefix('.'))
+            && !ending.is_empty()
+            && ending.len() <= 5
+            && ending.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Some(format!(
+                "did you mean the file with `.{ending}` at the end? Windows hides endings: \
+                 add `.{ending}` to the name in the case file"
+            ));
+        }
+    }
+    None
 }
 
 /// Returns whether a folder holds a case file (`*.yaml`, `*.yml`) other than `own`.

@@ -19,3 +19,4 @@ mod privacy;
 mod properties;
 mod render;
 mod reviewer;
+mod slips;
