@@ -194,3 +194,55 @@ fn a_file_named_without_its_ending_suggests_the_ending() {
         "the file name is quoted:\n{out}"
     );
 }
+
+/// A JPEG as a phone takes it: landscape pixels with an EXIF tag saying "turn it upright".
+fn phone_photo() -> Vec<u8> {
+    use image::ImageEncoder;
+    let pixels = image::RgbImage::from_fn(300, 200, |x, _| image::Rgb([(x % 256) as u8, 90, 90]));
+    let mut bytes = Vec::new();
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 80);
+    // A little-endian TIFF block with one entry: Orientation (0x0112) = 6, rotate 90°.
+    let exif = [
+        0x49, 0x49, 0x2a, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    encoder.set_exif_metadata(exif.to_vec()).unwrap();
+    encoder
+        .write_image(pixels.as_raw(), 300, 200, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    bytes
+}
+
+#[test]
+fn a_phone_photo_of_the_signed_letter_is_enclosed() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("cases/SLIP-0001");
+    std::fs::create_dir_all(&case).unwrap();
+    let text = format!("{GOOD}letter_of_medical_necessity:\n  file: signed letter.jpg\n");
+    std::fs::write(case.join("case.yaml"), text).unwrap();
+    std::fs::write(case.join("signed letter.jpg"), phone_photo()).unwrap();
+    let out = dir.path().join("output");
+    let build = run(&[
+        "build",
+        dir.path().join("cases").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--today",
+        TODAY,
+        "--config",
+        crate::common::root()
+            .join("appealpack.yaml")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert!(build.code <= 1, "{}", build.stderr);
+    assert!(
+        !build.stderr.contains("letter_of_medical_necessity"),
+        "{}",
+        build.stderr
+    );
+    let text = crate::common::pdf_text(&out.join("SLIP-0001/packet.pdf"));
+    assert!(
+        text.contains("Signed by the treating provider; 1 page follows."),
+        "{text}"
+    );
+}
