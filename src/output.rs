@@ -18,6 +18,9 @@ pub(crate) const PACKET_FILE: &str = "packet.pdf";
 /// case's packet.
 pub(crate) const LETTER_FILE: &str = "letter-for-signature.pdf";
 
+/// The appointment of representative written beside a packet whose plan needs one.
+pub(crate) const AUTHORIZATION_FILE: &str = "authorization-for-signature.pdf";
+
 /// An output folder, locked for as long as this value lives.
 #[derive(Debug)]
 pub(crate) struct OutputFolder {
@@ -113,7 +116,7 @@ impl OutputFolder {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
         }
-        for name in [PACKET_FILE, LETTER_FILE] {
+        for name in [PACKET_FILE, LETTER_FILE, AUTHORIZATION_FILE] {
             fsutil::remove_file(&dir.join(name)).map_err(|e| format!("{e:#}"))?;
         }
         // The case folder goes too if nothing else is in it.

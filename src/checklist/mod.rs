@@ -21,6 +21,7 @@ use crate::model::fields::Date;
 pub(crate) use crate::law::deadline::{self, CLOSE_DAYS, Deadline, Unknown};
 pub(crate) use crate::law::decision::{self, DecisionDue, NextLevel, NoClock};
 pub(crate) use codes::{Condition, condition};
+pub(crate) use rules::needs_authorization;
 
 use rules::*;
 

@@ -518,19 +518,28 @@ pub(super) fn check_peer_review(case: &Case, _: &Context, f: &mut Findings) {
     }
 }
 
+/// Returns whether the plan needs a signed appointment of representative that the case
+/// does not name: the organisation files, from the first appeal on.
+pub(crate) fn needs_authorization(case: &Case) -> bool {
+    case.stage >= Stage::InternalAppeal
+        && case.filed_by != FiledBy::Patient
+        && blank(case.representative_authorization.as_deref())
+}
+
 pub(super) fn check_representative(case: &Case, _: &Context, f: &mut Findings) {
-    if case.stage < Stage::InternalAppeal || case.filed_by == FiledBy::Patient {
-        return;
-    }
-    if blank(case.representative_authorization.as_deref()) {
+    if needs_authorization(case) {
+        let program = case.insurer.plan_type.map_or(Program::Other, Program::of);
         let rule = case
             .insurer
             .plan_type
-            .map_or("a signed authorization the plan accepts", |p| {
-                Program::of(p).representative_rule()
+            .map_or("a signed authorization the plan accepts", |_| {
+                program.representative_rule()
             });
         f.blocker(format!(
-            "the organisation files for the patient, so the plan needs {rule}; add representative_authorization (the signed file, beside the case file), or filed_by: patient if the patient signs and sends the appeal"
+            "the organisation files for the patient, so the plan needs {rule}; have \
+             authorization-for-signature.pdf signed (it holds the elements of {}) and name \
+             the scan in representative_authorization, or set filed_by: patient",
+            program.appointment().rule
         ));
     }
 }

@@ -492,8 +492,18 @@ fn representative_rule() {
     let found = of(&run(&organisation), "representative");
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("29 CFR 2560.503-1(b)(4)"), "{found:?}");
+    assert!(
+        found[0].contains("authorization-for-signature.pdf")
+            && found[0].contains("the elements of 29 CFR 2560.503-1(b)(4)"),
+        "{found:?}"
+    );
     let medicare = organisation.replace("plan_type: employer-self-funded", "plan_type: medicare");
-    assert!(of(&run(&medicare), "representative")[0].contains("CMS-1696"));
+    let found = of(&run(&medicare), "representative");
+    assert!(found[0].contains("CMS-1696"), "{found:?}");
+    assert!(
+        found[0].contains("the elements of 42 CFR 405.910(c)"),
+        "{found:?}"
+    );
     let named = format!("{organisation}representative_authorization: aor.pdf\n");
     assert!(of(&run(&named), "representative").is_empty());
 }

@@ -6,6 +6,7 @@
 //! resolved to full references, and enclosures carry their virtual paths and page counts.
 
 pub mod charts;
+pub mod forms;
 pub mod markdown;
 
 use std::borrow::Cow;
@@ -124,6 +125,9 @@ pub struct PacketData {
     pub program: ProgramData,
     /// The one-page reviewer summary that follows the cover.
     pub reviewer: ReviewerData,
+    /// The appointment of representative to sign, where the plan needs one the case
+    /// does not name.
+    pub authorization: Option<forms::AuthorizationData>,
 }
 
 /// The one-page summary a medical reviewer reads first: the request, the failed trials,
@@ -664,6 +668,7 @@ impl PacketData {
                 .collect(),
             program: program_data(case),
             reviewer: reviewer_data(case, library, conditions),
+            authorization: forms::authorization(case),
         }
     }
 

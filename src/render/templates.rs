@@ -13,6 +13,10 @@ use anyhow::{Context, Result, bail};
 
 /// The templates and evidence library built into the binary, by file name.
 pub const BUILT_IN: &[(&str, &[u8])] = &[
+    (
+        "authorization-for-signature.typ",
+        include_bytes!("../../templates/authorization-for-signature.typ"),
+    ),
     ("charts.typ", include_bytes!("../../templates/charts.typ")),
     (
         "clinical.typ",

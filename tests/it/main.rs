@@ -8,6 +8,7 @@ mod check;
 mod common;
 mod first_hour;
 mod formats;
+mod forms;
 mod hostile;
 mod import;
 mod installed;
