@@ -17,7 +17,7 @@ mod image;
 mod pdf;
 
 use crate::load::discover::{is_case_file, is_hidden};
-use crate::model::case::Case;
+use crate::model::case::{Case, Stage};
 
 /// The largest attachment appealpack encloses.
 pub(crate) const MAX_ATTACHMENT_BYTES: u64 = 50 * 1024 * 1024;
@@ -267,6 +267,26 @@ pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
             Err(why) => out
                 .problems
                 .push(format!("letter_of_medical_necessity.file: {why}")),
+        }
+    }
+    // The plan's notice comes first among the enclosures: it is what the appeal answers.
+    let notice = case
+        .denial
+        .as_ref()
+        .and_then(|d| d.notice.as_deref())
+        .filter(|name| !name.trim().is_empty());
+    if let Some(name) = notice {
+        let field = "denial.notice";
+        match resolve(case_file, name) {
+            Ok((file, kind)) => {
+                let title = if case.stage == Stage::ExternalReview {
+                    "The plan's final adverse determination"
+                } else {
+                    "The plan's denial notice"
+                };
+                push_attachment(&mut out, file, kind, title.to_owned(), field, &mut left);
+            }
+            Err(why) => out.problems.push(format!("{field}: {why}")),
         }
     }
     for (i, attachment) in case.attachments.iter().enumerate() {

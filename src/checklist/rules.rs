@@ -263,6 +263,11 @@ pub(super) fn check_denial(case: &Case, context: &Context, f: &mut Findings) {
     if denial.reason.is_none() {
         f.blocker("the denial's reason is missing; add denial.reason (experimental-investigational, not-medically-necessary...)");
     }
+    if case.stage == Stage::ExternalReview && blank(denial.notice.as_deref()) {
+        // The one notice an external reviewer must see: state and federal request forms
+        // ask for a copy of it, and a request without it may be returned as incomplete.
+        f.blocker("an external review needs the plan's final adverse determination enclosed: put the notice of the internal appeal's denial beside the case file and name it in denial.notice");
+    }
     if let (Some(date), Some(received)) = (denial.date, denial.received)
         && received < date
     {

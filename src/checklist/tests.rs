@@ -328,6 +328,34 @@ fn denial_rule() {
             "blocker: the case has a denial but stage prior-authorization: a denied prior authorization is appealed, so set stage: internal-appeal (the denial's deadline then counts)"
         ]
     );
+    // An external reviewer must see the final adverse determination: the notice is
+    // named, found and enclosed first.
+    let external = with("stage: second-level-appeal", "stage: external-review");
+    let found = of(&run(&external), "denial");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("needs the plan's final adverse determination enclosed")),
+        "{found:?}"
+    );
+    let named = external.replace(
+        "reason: experimental-investigational }",
+        "reason: experimental-investigational, notice: denial-notice.pdf }",
+    );
+    assert_ne!(named, external);
+    assert!(
+        !of(&run(&named), "denial")
+            .iter()
+            .any(|f| f.contains("final adverse determination")),
+    );
+    let case = Case::parse(Path::new("t.yaml"), &named).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cases/KET-2026-0101");
+    let files = attachments::read(&case, &fixture.join("case.yaml"));
+    assert_eq!(
+        files.enclosures[1].title, "The plan's final adverse determination",
+        "{:?}",
+        files.enclosures
+    );
     // A notice from the future is a typo, and its deadline would overstate the time left.
     let future = with(
         "date: 2026-10-01, received: 2026-10-05",

@@ -564,6 +564,11 @@ pub struct Denial {
     /// The filing deadline printed on the notice; it overrides the computed one.
     #[serde(default)]
     pub deadline: Option<Date>,
+    /// The notice itself (a PDF, scan or photo beside the case file), enclosed with the
+    /// packet; required for an external review, whose reviewer must see the plan's final
+    /// adverse determination.
+    #[serde(default)]
+    pub notice: Option<String>,
 }
 
 /// Why the plan denied the request.

@@ -93,7 +93,31 @@ fn next_starts_the_level_after_a_denial_with_its_files_and_history() {
             .join("letter-of-medical-necessity-signed.pdf")
             .is_file()
     );
-    // The new case loads, in a folder of its own, and can be filed.
+    // The new case loads, in a folder of its own, and cannot be filed until the final
+    // adverse determination is enclosed: the one notice the external reviewer must see.
+    let (_, summary) = check_json(&dir.path().join("cases"));
+    let started = case(&summary, "KET-2026-0107-ER");
+    assert_eq!(started["status"], "needs-work", "{started}");
+    assert_eq!(
+        crate::common::blocker_rules(started),
+        ["denial"],
+        "{started}"
+    );
+    assert!(
+        started["next_step"]
+            .as_str()
+            .unwrap()
+            .contains("final adverse determination"),
+        "{started}"
+    );
+    std::fs::copy(
+        root().join("tests/fixtures/cases/KET-2026-0101/denial-notice.pdf"),
+        folder.join("final-denial.pdf"),
+    )
+    .unwrap();
+    let named = text.replace("denial:\n", "denial:\n  notice: final-denial.pdf\n");
+    assert_ne!(named, text);
+    std::fs::write(folder.join("case.yaml"), named).unwrap();
     let (_, summary) = check_json(&dir.path().join("cases"));
     let started = case(&summary, "KET-2026-0107-ER");
     assert_eq!(started["status"], "ready", "{started}");
