@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::fsutil;
+use crate::cache;
+use crate::fsutil::{self, TEMP_PREFIX, TEMP_SUFFIX};
+use crate::model::case::{CASES_CSV, DEADLINES_ICS, INDEX_HTML, SUMMARY_JSON, SUMMARY_MD};
 
 /// The lock file inside the output folder.
 pub(crate) const LOCK_NAME: &str = ".appealpack.lock";
@@ -22,6 +24,8 @@ pub(crate) const LETTER_FILE: &str = "letter-for-signature.pdf";
 #[derive(Debug)]
 pub(crate) struct OutputFolder {
     path: PathBuf,
+    /// The folder with every link resolved, to compare paths named on the command line.
+    real: PathBuf,
     /// The open lock file; the operating system releases the lock when it is closed, so a
     /// killed run leaves no stale lock behind.
     _lock: File,
@@ -49,12 +53,7 @@ impl OutputFolder {
             }
         }
         let lock_path = path.join(LOCK_NAME);
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .with_context(|| format!("cannot create the lock file {}", lock_path.display()))?;
+        let lock = open_lock(&lock_path)?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => bail!(
@@ -67,15 +66,111 @@ impl OutputFolder {
                 return Err(e).with_context(|| format!("cannot lock {}", lock_path.display()));
             }
         }
-        Ok(OutputFolder {
+        let folder = OutputFolder {
             path: path.to_path_buf(),
+            real,
             _lock: lock,
-        })
+        };
+        folder.remove_leftover_temporary_files();
+        Ok(folder)
     }
 
     /// Returns the folder's path as given.
     pub(crate) fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Removes the temporary files a killed run left in the folder and its case folders
+    /// (each a whole packet or report, full of patient data); only regular files named as
+    /// [`fsutil::write_atomic`] names them, and never through a link. The lock is held, so
+    /// none belongs to a run still writing.
+    fn remove_leftover_temporary_files(&self) {
+        let leftover = |name: &str| name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
+        let Ok(entries) = std::fs::read_dir(&self.path) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let name = entry.file_name();
+            if kind.is_file() && leftover(&name.to_string_lossy()) {
+                let _ = std::fs::remove_file(entry.path());
+            } else if kind.is_dir() {
+                let Ok(inner) = std::fs::read_dir(entry.path()) else {
+                    continue;
+                };
+                for file in inner.flatten() {
+                    let name = file.file_name();
+                    let regular = file.file_type().is_ok_and(|k| k.is_file());
+                    if regular && leftover(&name.to_string_lossy()) {
+                        let _ = std::fs::remove_file(file.path());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Refuses a report path named on the command line (`--junit`) where writing it would
+    /// replace an input of the run or a file of this folder: inside one of `inputs`' folders
+    /// or on one of its files, on a report, the lock or the manifest here, or on a packet.
+    /// Links in the folders above the path are followed to where the file would land; a
+    /// link in the path's own place is replaced, never written through.
+    pub(crate) fn refuse_report_path(&self, path: &Path, inputs: &[Input]) -> Result<()> {
+        let real = real_location(path)?;
+        if std::fs::symlink_metadata(&real).is_ok_and(|m| m.is_dir()) {
+            bail!("{} is a folder; name a file for the report", path.display());
+        }
+        for input in inputs {
+            match input {
+                Input::Folder(folder, what) if real.starts_with(folder) => bail!(
+                    "{} is inside {what} {}, which the run reads; write the report \
+                     elsewhere (into the output folder, for example)",
+                    path.display(),
+                    folder.display()
+                ),
+                Input::File(file, what) if real == *file => bail!(
+                    "{} is {what}, which the run reads; write the report elsewhere",
+                    path.display()
+                ),
+                _ => {}
+            }
+        }
+        let name = real
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let reserved = [
+            SUMMARY_JSON,
+            SUMMARY_MD,
+            INDEX_HTML,
+            DEADLINES_ICS,
+            CASES_CSV,
+            LOCK_NAME,
+            cache::FILE_NAME,
+        ];
+        let here = real.parent() == Some(self.real.as_path());
+        // Case-insensitive, as the disks of macOS and Windows compare names.
+        let taken = reserved.iter().any(|r| r.eq_ignore_ascii_case(&name))
+            || name.to_ascii_lowercase().starts_with(TEMP_PREFIX);
+        if here && taken {
+            bail!(
+                "{} would replace the output folder's own {name}; name another file for the \
+                 report",
+                path.display()
+            );
+        }
+        let packet = [PACKET_FILE, LETTER_FILE]
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(&name));
+        if real.starts_with(&self.real) && packet {
+            bail!(
+                "{} would replace a packet in the output folder; name another file for the \
+                 report",
+                path.display()
+            );
+        }
+        Ok(())
     }
 
     /// Returns a case's folder in the output, created if needed; a link or a file in its
@@ -120,6 +215,96 @@ impl OutputFolder {
         let _ = std::fs::remove_dir(&dir);
         Ok(())
     }
+}
+
+/// Something a run reads, where no report may be written: a folder (the cases folder, a
+/// shard folder, a templates folder) or a file (the organisation file), with every link
+/// resolved, and what it is in words.
+#[derive(Debug, Clone)]
+pub(crate) enum Input {
+    /// A folder and everything in it.
+    Folder(PathBuf, &'static str),
+    /// One file.
+    File(PathBuf, &'static str),
+}
+
+impl Input {
+    /// Returns a folder the run reads, with its links resolved; `None` if it does not exist.
+    pub(crate) fn folder(path: &Path, what: &'static str) -> Option<Input> {
+        path.canonicalize()
+            .ok()
+            .map(|real| Input::Folder(real, what))
+    }
+
+    /// Returns a file the run reads, with its links resolved; `None` if it does not exist.
+    pub(crate) fn file(path: &Path, what: &'static str) -> Option<Input> {
+        path.canonicalize().ok().map(|real| Input::File(real, what))
+    }
+}
+
+/// Returns where a file would be written: the nearest folder above it that exists, with
+/// every link resolved, then the rest of the path as written. A link in the file's own
+/// place is not followed, since an atomic write replaces it.
+pub(crate) fn real_location(path: &Path) -> Result<PathBuf> {
+    let Some(name) = path.file_name() else {
+        bail!("{} names no file", path.display());
+    };
+    let mut folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut missing = Vec::new();
+    loop {
+        if let Ok(real) = folder.canonicalize() {
+            let mut location = real;
+            location.extend(missing.iter().rev());
+            location.push(name);
+            return Ok(location);
+        }
+        match (folder.file_name(), folder.parent()) {
+            (Some(last), Some(parent)) => {
+                missing.push(last.to_owned());
+                folder = if parent.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    parent
+                };
+            }
+            _ => bail!("cannot read the folder of {}", path.display()),
+        }
+    }
+}
+
+/// Opens (or creates) the lock file without following a link or blocking on a FIFO: a
+/// link, folder or FIFO in its place is refused, so the lock never creates or touches a
+/// file outside the output folder.
+fn open_lock(path: &Path) -> Result<File> {
+    let refuse = || {
+        anyhow::anyhow!(
+            "{} is not a regular file (a link, folder or FIFO); remove it",
+            path.display()
+        )
+    };
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if !meta.is_file() => return Err(refuse()),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+    let mut options = File::options();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let lock = options
+        .open(path)
+        .with_context(|| format!("cannot create the lock file {}", path.display()))?;
+    if !lock.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(refuse());
+    }
+    Ok(lock)
 }
 
 #[cfg(test)]

@@ -62,6 +62,7 @@ fn run_in(yaml: &str, dir: &Path) -> Vec<Finding> {
             deadline: deadline::filing_deadline(&case, today()),
             decision_due: decision::due(&case, today()),
             next_level: decision::next_level(&case, today()),
+            links: &Links::default(),
         },
     )
 }
@@ -105,6 +106,7 @@ fn rules_have_unique_ids_in_article_order() {
             "representative",
             "deadline",
             "decision",
+            "continuation",
             "evidence",
             "testimonials",
             "peer-review",

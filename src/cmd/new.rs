@@ -10,7 +10,7 @@ use crate::cli::NewArgs;
 use crate::fsutil;
 use crate::law::decision;
 use crate::load::{self, Loaded};
-use crate::model::case::{Case, MAX_CASE_BYTES, Stage, validate_id};
+use crate::model::case::{Case, MAX_CASE_BYTES, Stage, id_key, validate_id};
 use crate::model::fields::Date;
 
 /// Runs `new`: writes `CASES/ID/case.yaml`, so the case's files have a folder of their
@@ -40,9 +40,13 @@ pub fn run(args: &NewArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// Refuses an id a loaded case already has.
+/// Refuses an id a loaded case already has, in any letter case.
 fn refuse_taken(loaded: &[Loaded], id: &str) -> Result<()> {
-    if let Some(taken) = loaded.iter().find(|l| l.id.as_deref() == Some(id)) {
+    let key = id_key(id);
+    if let Some(taken) = loaded
+        .iter()
+        .find(|l| l.id.as_deref().is_some_and(|other| id_key(other) == key))
+    {
         bail!(
             "{} already has the id {id}; choose another",
             taken.path.display()
