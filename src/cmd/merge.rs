@@ -40,6 +40,10 @@ pub fn run(args: &MergeArgs) -> Result<Exit> {
             shard.display()
         );
     }
+    let folder = OutputFolder::open(&args.output, None)?;
+    if let Some(junit) = args.junit.as_deref() {
+        folder.refuse_report_path(junit, &shards)?;
+    }
     let mut parts = Vec::new();
     for (dir, input) in args.shards.iter().zip(&shards) {
         let path = dir.join(SUMMARY_JSON);
@@ -51,10 +55,6 @@ pub fn run(args: &MergeArgs) -> Result<Exit> {
             unreachable!("shards are folders");
         };
         parts.push((real.clone(), summary));
-    }
-    let folder = OutputFolder::open(&args.output, None)?;
-    if let Some(junit) = args.junit.as_deref() {
-        folder.refuse_report_path(junit, &shards)?;
     }
     let output = canonical(folder.path())?;
     let (merged, missing) = merge_summaries(&output, parts, args.partial)?;

@@ -285,6 +285,7 @@ fn merge_never_writes_into_a_shard_it_merges() {
             "--partial",
         ]);
         assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("shard folder"), "{}", run.stderr);
         assert_eq!(
             std::fs::read_to_string(shard.join("summary.json")).unwrap(),
             "the shard's summary"
