@@ -338,6 +338,89 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn the_lock_is_never_opened_through_a_link_or_as_a_fifo() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let target = dir.path().join("target");
+        std::os::unix::fs::symlink(&target, out.join(LOCK_NAME)).unwrap();
+        let error = OutputFolder::open(&out, None).unwrap_err().to_string();
+        assert!(error.contains("not a regular file"), "{error}");
+        assert!(!target.exists());
+        std::fs::remove_file(out.join(LOCK_NAME)).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(out.join(LOCK_NAME))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Opening the FIFO for writing would block this test forever.
+        assert!(OutputFolder::open(&out, None).is_err());
+    }
+
+    #[test]
+    fn a_killed_runs_temporary_files_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(out.join("KET-1")).unwrap();
+        for file in [
+            ".appealpack-a1.tmp",
+            "KET-1/.appealpack-b2.tmp",
+            "KET-1/packet.pdf",
+            "notes.tmp",
+        ] {
+            std::fs::write(out.join(file), "x").unwrap();
+        }
+        let _folder = OutputFolder::open(&out, None).unwrap();
+        assert!(!out.join(".appealpack-a1.tmp").exists());
+        assert!(!out.join("KET-1/.appealpack-b2.tmp").exists());
+        assert!(out.join("KET-1/packet.pdf").exists());
+        assert!(out.join("notes.tmp").exists());
+    }
+
+    #[test]
+    fn a_report_path_may_not_replace_an_input_or_the_folders_own_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = dir.path().join("cases");
+        std::fs::create_dir_all(cases.join("KET-1")).unwrap();
+        std::fs::write(dir.path().join("appealpack.yaml"), "x").unwrap();
+        let out = OutputFolder::open(&dir.path().join("out"), Some(&cases)).unwrap();
+        let inputs: Vec<Input> = [
+            Input::folder(&cases, "the cases folder"),
+            Input::file(&dir.path().join("appealpack.yaml"), "the organisation file"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let refused = [
+            "cases/KET-1/letter.pdf",
+            "cases/new/deeper/junit.xml",
+            "appealpack.yaml",
+            "out/summary.json",
+            "out/INDEX.HTML",
+            "out/.appealpack.lock",
+            "out/.appealpack-manifest.json",
+            "out/KET-1/packet.pdf",
+            "out",
+        ];
+        for path in refused {
+            let path = dir.path().join(path);
+            assert!(out.refuse_report_path(&path, &inputs).is_err(), "{path:?}");
+        }
+        for path in ["out/junit.xml", "reports/junit.xml", "junit.xml"] {
+            let path = dir.path().join(path);
+            out.refuse_report_path(&path, &inputs).unwrap();
+        }
+        // A link to the cases folder is followed to where the file would land.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&cases, dir.path().join("alias")).unwrap();
+            let path = dir.path().join("alias/KET-1/case.yaml");
+            assert!(out.refuse_report_path(&path, &inputs).is_err());
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn nothing_is_written_or_removed_through_a_link() {
         let dir = tempfile::tempdir().unwrap();
         let elsewhere = dir.path().join("elsewhere");
