@@ -88,6 +88,10 @@ fn next(args: &NewArgs, current: &str) -> Result<Exit> {
     };
     validate_id(&id).map_err(|e| anyhow::anyhow!("invalid case id: {e}"))?;
     refuse_taken(&loaded, &id)?;
+    // A second case claiming the same level would be a blocker of both.
+    if let Some(by) = &found.links.continued_by {
+        bail!("{current} is already continued by {by}, which files its next level");
+    }
     let source = fsutil::read_text(&found.path, MAX_CASE_BYTES, "the case file")?;
     // A case keeps its files in a folder of its own, so the next level gets one beside
     // the decided case's, with a copy of every file it names.
