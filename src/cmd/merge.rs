@@ -21,11 +21,15 @@ const MAX_SUMMARY_BYTES: u64 = 1 << 30;
 
 /// Runs `merge`: every shard summary is read and checked before anything is written.
 pub fn run(args: &MergeArgs) -> Result<Exit> {
-    let mut shards = Vec::new();
-    for dir in &args.shards {
-        let real = canonical(dir)?;
-        shards.push(Input::Folder(real, "the shard folder"));
-    }
+    let reals: Vec<PathBuf> = args
+        .shards
+        .iter()
+        .map(|dir| canonical(dir))
+        .collect::<Result<_>>()?;
+    let shards: Vec<Input> = reals
+        .iter()
+        .map(|real| Input::Folder(real.clone(), "the shard folder"))
+        .collect();
     // The output folder may not be a shard folder or lie inside one: its reports would
     // replace the shard's own before the shard is merged.
     let output_real = real_location(&args.output.join(SUMMARY_JSON))?;
@@ -45,16 +49,13 @@ pub fn run(args: &MergeArgs) -> Result<Exit> {
         folder.refuse_report_path(junit, &shards)?;
     }
     let mut parts = Vec::new();
-    for (dir, input) in args.shards.iter().zip(&shards) {
+    for (dir, real) in args.shards.iter().zip(reals) {
         let path = dir.join(SUMMARY_JSON);
         let text = fsutil::read_text(&path, MAX_SUMMARY_BYTES, "the shard summary")?;
         let summary: Summary = serde_json::from_str(&text)
             .with_context(|| format!("{} is not an appealpack summary", path.display()))?;
         validate_summary(&summary).map_err(|why| anyhow!("{}: {why}", path.display()))?;
-        let Input::Folder(real, _) = input else {
-            unreachable!("shards are folders");
-        };
-        parts.push((real.clone(), summary));
+        parts.push((real, summary));
     }
     let output = canonical(folder.path())?;
     let (merged, missing) = merge_summaries(&output, parts, args.partial)?;
