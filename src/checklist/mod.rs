@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::attachments::{self, Attachments, Enclosure};
-use crate::load::Loaded;
+use crate::load::{Links, Loaded};
 use crate::model::case::Case;
 use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::Date;
@@ -87,6 +87,8 @@ pub struct Context<'a> {
     pub decision_due: Result<DecisionDue, NoClock>,
     /// The level after a denial, with its deadline, once a decision came.
     pub next_level: Option<NextLevel>,
+    /// The cases this one files the next level of, or that file its next level.
+    pub links: &'a Links,
 }
 
 /// The findings of one rule, collected as it runs.
@@ -174,10 +176,17 @@ pub(crate) static RULES: &[Rule] = &[
     },
     Rule {
         id: "decision",
-        severity: Severity::Warning,
+        severity: Severity::Blocker,
         item: "The right to appeal, in time",
-        checks: "once sent: the plan's decision date can be worked out, and is not past (the law's remedy named); once decided: the next level and its deadline; lifecycle dates in order",
+        checks: "once sent: the plan's decision date can be worked out, and is not past (the law's remedy named); once decided: the next level and its deadline; lifecycle dates in order (warnings; blockers where a deadline counts from them: sent before the denial, a decision received before its date, dated or received after today)",
         check: check_decision,
+    },
+    Rule {
+        id: "continuation",
+        severity: Severity::Blocker,
+        item: "The right to appeal, in time",
+        checks: "a case that names another in history[].case files that case's next level for the same patient (same member id), names no case as itself, and is the only one to claim it; a continued case says where its deadline went (info)",
+        check: check_continuation,
     },
     Rule {
         id: "evidence",
@@ -274,6 +283,7 @@ pub fn check_case(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> Che
             deadline: deadline::filing_deadline(case, today),
             decision_due: decision::due(case, today),
             next_level: decision::next_level(case, today),
+            links: &checked.loaded.links,
         };
         checked.findings = check(case, &context);
         checked.deadline = context.deadline.ok();
@@ -303,7 +313,7 @@ pub fn check(case: &Case, context: &Context) -> Vec<Finding> {
     if case.submission.is_some() {
         for finding in &mut out {
             if finding.severity == Severity::Blocker
-                && !matches!(&*finding.rule, "deadline" | "decision")
+                && !matches!(&*finding.rule, "deadline" | "decision" | "continuation")
             {
                 finding.severity = Severity::Warning;
                 finding.message = format!(

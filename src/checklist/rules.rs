@@ -197,7 +197,7 @@ pub(super) fn check_prior_treatments(case: &Case, _: &Context, f: &mut Findings)
     }
 }
 
-pub(super) fn check_insurer_policy(case: &Case, _: &Context, f: &mut Findings) {
+pub(super) fn check_insurer_policy(case: &Case, context: &Context, f: &mut Findings) {
     let insurer = &case.insurer;
     if insurer.name.trim().is_empty() {
         f.blocker("the insurer is not named; add insurer.name");
@@ -205,8 +205,13 @@ pub(super) fn check_insurer_policy(case: &Case, _: &Context, f: &mut Findings) {
     if case.patient.name.trim().is_empty() {
         f.blocker("the patient is not named; add patient.name as on the insurance card");
     }
-    if case.patient.date_of_birth.is_none() {
-        f.blocker("the patient's date of birth is missing; add patient.date_of_birth");
+    match case.patient.date_of_birth {
+        None => f.blocker("the patient's date of birth is missing; add patient.date_of_birth"),
+        // The plan matches the member by it: a typo there gets the appeal set aside.
+        Some(born) if born > context.today => {
+            f.blocker("patient.date_of_birth is after today; copy it from the insurance card")
+        }
+        Some(_) => {}
     }
     if case
         .patient
@@ -367,6 +372,64 @@ pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
     }
 }
 
+/// Finds the lifecycle dates that cannot be right and that a deadline counts from: an
+/// appeal sent before the denial it appeals (the filing window is judged from the day it
+/// was sent), and a decision received before its date, dated after today or received
+/// after today (the next level's window counts from them).
+fn lifecycle_blockers(case: &Case, context: &Context, f: &mut Findings) {
+    let denied_on = case.denial.as_ref().and_then(|d| d.date);
+    if let (Some(submission), Some(denied)) = (&case.submission, denied_on)
+        && case.stage != Stage::PriorAuthorization
+        && submission.sent_on < denied
+    {
+        f.blocker(
+            "submission.sent_on is before denial.date: an appeal is sent after the denial it \
+             appeals, and whether it was in time depends on both; check the dates",
+        );
+    }
+    let Some(decision) = &case.decision else {
+        return;
+    };
+    if decision.date > context.today {
+        f.blocker(
+            "decision.date is after today; copy it from the decision notice (the next level's \
+             deadline counts from it)",
+        );
+    }
+    if let Some(received) = decision.received {
+        if received < decision.date {
+            f.blocker(
+                "decision.received is before decision.date: a notice arrives after it is \
+                 dated, and the next level's deadline counts from its receipt; check the dates",
+            );
+        }
+        if received > context.today {
+            f.blocker(
+                "decision.received is after today; record the day the notice arrived (the \
+                 next level's deadline counts from it)",
+            );
+        }
+    }
+}
+
+pub(super) fn check_continuation(_: &Case, context: &Context, f: &mut Findings) {
+    for problem in &context.links.problems {
+        f.blocker(problem.clone());
+    }
+    if let Some(by) = &context.links.continued_by {
+        let date = context
+            .next_level
+            .as_ref()
+            .and_then(|n| n.deadline.as_ref())
+            .map(|d| format!(" (file by {})", d.date))
+            .unwrap_or_default();
+        f.info(format!(
+            "continued in {by}, which files the next level: its deadline{date} is followed \
+             there, not here"
+        ));
+    }
+}
+
 pub(super) fn check_decision(case: &Case, context: &Context, f: &mut Findings) {
     // Dates out of order are typos that would move every clock.
     for (i, past) in case.history.iter().enumerate() {
@@ -378,6 +441,20 @@ pub(super) fn check_decision(case: &Case, context: &Context, f: &mut Findings) {
             ));
         }
     }
+    let first_date = |past: &crate::model::case::PastLevel| past.filed_on.or(past.decided_on);
+    let dated: Vec<(usize, crate::model::fields::Date)> = case
+        .history
+        .iter()
+        .enumerate()
+        .filter_map(|(i, past)| Some((i, first_date(past)?)))
+        .collect();
+    if let Some(pair) = dated.windows(2).find(|w| w[1].1 < w[0].1) {
+        f.warning(format!(
+            "history[{}] is dated before history[{}]: list the earlier levels oldest first",
+            pair[1].0, pair[0].0
+        ));
+    }
+    lifecycle_blockers(case, context, f);
     if let Some(submission) = &case.submission {
         if submission.sent_on > context.today {
             f.warning("submission.sent_on is after today; check the date");

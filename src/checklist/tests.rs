@@ -62,6 +62,7 @@ fn run_in(yaml: &str, dir: &Path) -> Vec<Finding> {
             deadline: deadline::filing_deadline(&case, today()),
             decision_due: decision::due(&case, today()),
             next_level: decision::next_level(&case, today()),
+            links: &Links::default(),
         },
     )
 }
@@ -105,6 +106,7 @@ fn rules_have_unique_ids_in_article_order() {
             "representative",
             "deadline",
             "decision",
+            "continuation",
             "evidence",
             "testimonials",
             "peer-review",
@@ -779,5 +781,113 @@ fn an_extension_the_plan_may_not_give_is_named() {
         found.iter().any(|f| f
             == "warning: submission.extended_to: this plan may not extend its time to decide this level; the decision is due by 2026-12-05"),
         "{found:?}"
+    );
+}
+
+#[test]
+fn lifecycle_dates_a_deadline_counts_from_must_be_possible() {
+    let sent_early = format!("{GOOD}submission: {{ sent_on: 2026-09-30, method: fax }}\n");
+    let findings = run(&sent_early);
+    assert!(
+        of(&findings, "decision")
+            .iter()
+            .any(|f| f.starts_with("blocker: submission.sent_on is before denial.date")),
+        "{findings:#?}"
+    );
+    let decided = |date: &str, received: &str| {
+        format!(
+            "{GOOD}submission: {{ sent_on: 2026-10-10, method: fax }}\n\
+             decision: {{ date: {date}, received: {received}, outcome: denied }}\n"
+        )
+    };
+    let early = run(&decided("2026-11-20", "2026-11-18"));
+    assert!(
+        of(&early, "decision")
+            .iter()
+            .any(|f| f.starts_with("blocker: decision.received is before decision.date")),
+        "{early:#?}"
+    );
+    let future = run(&decided("2026-11-27", "2026-11-28"));
+    let blockers = of(&future, "decision");
+    assert!(
+        blockers
+            .iter()
+            .any(|f| f.starts_with("blocker: decision.date is after today")),
+        "{blockers:#?}"
+    );
+    assert!(
+        blockers
+            .iter()
+            .any(|f| f.starts_with("blocker: decision.received is after today")),
+        "{blockers:#?}"
+    );
+    let fine = run(&decided("2026-11-20", "2026-11-23"));
+    assert!(
+        of(&fine, "decision")
+            .iter()
+            .all(|f| !f.starts_with("blocker")),
+        "{fine:#?}"
+    );
+}
+
+#[test]
+fn history_newest_first_is_a_warning() {
+    let history = format!(
+        "{GOOD}history:\n  - {{ stage: internal-appeal, filed_on: 2026-08-01 }}\n  \
+         - {{ stage: prior-authorization, filed_on: 2026-05-01 }}\n"
+    );
+    let findings = of(&run(&history), "decision");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.starts_with("warning: history[1] is dated before history[0]")),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn a_date_of_birth_after_today_is_a_blocker() {
+    let born = GOOD.replace("date_of_birth: 1986-02-03", "date_of_birth: 2027-02-03");
+    let findings = of(&run(&born), "insurer-policy");
+    assert!(
+        findings.iter().any(|f| f
+            == "blocker: patient.date_of_birth is after today; copy it from the insurance card"),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn a_continued_case_says_where_its_deadline_went_and_problems_block() {
+    let links = Links {
+        continues: None,
+        continued_by: Some("KET-T-1-ER".into()),
+        problems: vec!["history[0].case: KET-T-1 claims ... KET-T-0".into()],
+    };
+    let case = Case::parse(Path::new("t.yaml"), GOOD).unwrap();
+    let library = EvidenceLibrary::from_file(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/evidence.yaml"),
+    )
+    .unwrap();
+    let files = attachments::read(&case, Path::new("t.yaml"));
+    let findings = check(
+        &case,
+        &Context {
+            today: today(),
+            library: &library,
+            attachments: &files,
+            deadline: deadline::filing_deadline(&case, today()),
+            decision_due: decision::due(&case, today()),
+            next_level: None,
+            links: &links,
+        },
+    );
+    let found = of(&findings, "continuation");
+    assert_eq!(
+        found,
+        [
+            "blocker: history[0].case: KET-T-1 claims ... KET-T-0",
+            "info: continued in KET-T-1-ER, which files the next level: its deadline is \
+             followed there, not here"
+        ]
     );
 }

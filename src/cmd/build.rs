@@ -21,7 +21,7 @@ use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::Date;
 use crate::model::organisation::Organisation;
 use crate::outcome::{CaseOutcome, Status, Summary, Timing};
-use crate::output::{AUTHORIZATION_FILE, LETTER_FILE, OutputFolder, PACKET_FILE};
+use crate::output::{AUTHORIZATION_FILE, Input, LETTER_FILE, OutputFolder, PACKET_FILE};
 use crate::packet::{self, PacketData};
 use crate::progress::Progress;
 use crate::render::{self, Renderer, templates};
@@ -128,6 +128,21 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
     }
     let fingerprint = cache::inputs_fingerprint(renderer.fingerprint());
     let output = OutputFolder::open(&args.output, Some(&args.common.cases))?;
+    if let Some(junit) = args.junit.as_deref() {
+        let templates_folder = match &templates {
+            templates::Source::Folder(dir) => Input::folder(dir, "the templates folder"),
+            templates::Source::BuiltIn => None,
+        };
+        let inputs: Vec<Input> = [
+            Input::folder(&args.common.cases, "the cases folder"),
+            Input::file(&args.config, "the organisation file"),
+            templates_folder,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        output.refuse_report_path(junit, &inputs)?;
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = args.jobs.unwrap_or(cores).clamp(1, cores);
     if args.jobs.is_some_and(|j| j > cores) && !args.quiet {
@@ -146,7 +161,7 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
         .build_global();
 
     let today = today(&args.common);
-    let mut loaded = load::load_all(&args.common.cases)?;
+    let mut loaded = load::load_run(&args.common.cases)?;
     refuse_the_junit_name(&mut loaded, args.junit.as_deref(), &output);
     // Every case that still exists, in any shard: packets of the others are kept.
     let existing: HashSet<String> = loaded.iter().filter_map(|l| l.id.clone()).collect();

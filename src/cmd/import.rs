@@ -21,7 +21,7 @@ use super::{Exit, print, schema_modeline, terminal_safe};
 use crate::cli::ImportArgs;
 use crate::fsutil::{self, ReadError};
 use crate::load;
-use crate::model::case::{Case, MAX_CASE_BYTES};
+use crate::model::case::{Case, MAX_CASE_BYTES, id_key};
 use crate::model::fields::Date;
 use crate::model::validate::closest;
 use crate::report::CSV_HEADER;
@@ -229,8 +229,8 @@ impl RowProblem {
 
 /// Reads a spreadsheet's CSV text: the header row names the columns, and every other
 /// row that has a cell becomes a case file's YAML or its problems. `taken` holds the ids
-/// of the cases that exist already. An error is about the whole file (no `id` column, a
-/// column twice, too many rows) and never quotes a cell.
+/// of the cases that exist already, as [`id_key`] gives them. An error is about the whole
+/// file (no `id` column, a column twice, too many rows) and never quotes a cell.
 pub(crate) fn read_sheet(
     text: &str,
     today: Date,
@@ -283,14 +283,14 @@ pub(crate) fn read_sheet(
         }
         if let Some(id) = cells.get("id") {
             let id_problem = |message: String| RowProblem::new(id_column(), message);
-            if let Some(first) = seen.get(id) {
+            if let Some(first) = seen.get(&id_key(id)) {
                 problems_of(&mut outcome).push(id_problem(format!(
                     "the same id as row {first}; each case needs an id of its own"
                 )));
             } else {
-                seen.insert(id.to_owned(), line);
+                seen.insert(id_key(id), line);
             }
-            if taken.contains(id) {
+            if taken.contains(&id_key(id)) {
                 problems_of(&mut outcome).push(id_problem(
                     "a case in the cases folder already has this id; choose another".into(),
                 ));
@@ -566,7 +566,7 @@ pub fn run(args: &ImportArgs) -> Result<Exit> {
     let taken: HashSet<String> = if args.dir.is_dir() {
         load::load_all(&args.dir)?
             .into_iter()
-            .filter_map(|loaded| loaded.id)
+            .filter_map(|loaded| loaded.id.as_deref().map(id_key))
             .collect()
     } else {
         HashSet::new()
@@ -816,8 +816,8 @@ KET-1,internal-appeal,employer-self-funded,Ann Example,1986-02-03,Example Health
 
     #[test]
     fn ids_are_required_unique_and_not_taken() {
-        let taken: HashSet<String> = ["KET-OLD".to_owned()].into();
-        let text = "id,stage\n,internal-appeal\nKET-6,internal-appeal\nKET-6,internal-appeal\nKET-OLD,internal-appeal\nbad/id,internal-appeal\n";
+        let taken: HashSet<String> = [id_key("KET-OLD")].into();
+        let text = "id,stage\n,internal-appeal\nKET-6,internal-appeal\nket-6,internal-appeal\nKET-OLD,internal-appeal\nbad/id,internal-appeal\n";
         let sheet = read_sheet(text, today(), &taken).unwrap();
         let rows = &sheet.rows;
         assert_eq!(rows.len(), 5);

@@ -10,7 +10,7 @@ use crate::cli::NewArgs;
 use crate::fsutil;
 use crate::law::decision;
 use crate::load::{self, Loaded};
-use crate::model::case::{Case, MAX_CASE_BYTES, Stage, validate_id};
+use crate::model::case::{Case, MAX_CASE_BYTES, Stage, id_key, validate_id};
 use crate::model::fields::Date;
 
 /// Runs `new`: writes `CASES/ID/case.yaml`, so the case's files have a folder of their
@@ -40,9 +40,13 @@ pub fn run(args: &NewArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// Refuses an id a loaded case already has.
+/// Refuses an id a loaded case already has, in any letter case.
 fn refuse_taken(loaded: &[Loaded], id: &str) -> Result<()> {
-    if let Some(taken) = loaded.iter().find(|l| l.id.as_deref() == Some(id)) {
+    let key = id_key(id);
+    if let Some(taken) = loaded
+        .iter()
+        .find(|l| l.id.as_deref().is_some_and(|other| id_key(other) == key))
+    {
         bail!(
             "{} already has the id {id}; choose another",
             taken.path.display()
@@ -84,6 +88,10 @@ fn next(args: &NewArgs, current: &str) -> Result<Exit> {
     };
     validate_id(&id).map_err(|e| anyhow::anyhow!("invalid case id: {e}"))?;
     refuse_taken(&loaded, &id)?;
+    // A second case claiming the same level would be a blocker of both.
+    if let Some(by) = &found.links.continued_by {
+        bail!("{current} is already continued by {by}, which files its next level");
+    }
     let source = fsutil::read_text(&found.path, MAX_CASE_BYTES, "the case file")?;
     // A case keeps its files in a folder of its own, so the next level gets one beside
     // the decided case's, with a copy of every file it names.

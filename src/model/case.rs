@@ -307,8 +307,9 @@ pub struct Request {
     /// Billing codes the provider uses (CPT/HCPCS).
     #[serde(default)]
     pub codes: Vec<Code>,
-    /// Number of sessions requested.
+    /// Number of sessions requested, 1 to 100.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 100))]
     pub sessions: Option<u32>,
     /// The schedule, e.g. "twice weekly for three weeks".
     #[serde(default)]
@@ -330,6 +331,15 @@ pub struct Request {
     pub facility: Option<String>,
 }
 
+/// Returns whether text is staff initials: 1 to 8 letters, digits, dots and hyphens.
+pub(crate) fn is_initials(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 8
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+}
+
 /// Reads staff initials: up to 8 letters, digits, dots and hyphens, so that a name (a
 /// patient's, by mistake) cannot reach the reports through it.
 fn initials<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
@@ -343,12 +353,7 @@ fn initials<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<
             f.write_str("staff initials: up to 8 letters, digits, dots and hyphens, e.g. JA")
         }
         fn visit_str<E: Error>(self, text: &str) -> Result<Option<String>, E> {
-            let fits = !text.is_empty()
-                && text.len() <= 8
-                && text
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
-            if fits {
+            if is_initials(text) {
                 Ok(Some(text.to_owned()))
             } else {
                 Err(E::invalid_value(Unexpected::Other("other text"), &self))
@@ -1050,6 +1055,21 @@ impl Case {
             error.location = locate_key(text, "id");
             return Err(error);
         }
+        if case
+            .request
+            .sessions
+            .is_some_and(|n| !(1..=MAX_SESSIONS).contains(&n))
+        {
+            let mut error = LoadError::new(
+                file,
+                format!(
+                    "request.sessions: must be 1 to {MAX_SESSIONS}, the sessions this request \
+                     asks for"
+                ),
+            );
+            error.location = locate_key(text, "request");
+            return Err(error);
+        }
         Ok(case)
     }
 
@@ -1129,6 +1149,10 @@ fn colon_in_text(line: &str) -> String {
     )
 }
 
+/// The most sessions one request may ask for; a course of ketamine is 6 to 12, and a
+/// larger number is a typo (or `4294967295`).
+pub(crate) const MAX_SESSIONS: u32 = 100;
+
 /// Returns whether a YAML error is one of serde_yaml's resource limits.
 fn is_limit(error: &serde_yaml::Error) -> bool {
     let message = error.to_string();
@@ -1186,8 +1210,23 @@ pub(crate) const DEADLINES_ICS: &str = "deadlines.ics";
 /// The one-row-per-case spreadsheet at the top of the output folder.
 pub(crate) const CASES_CSV: &str = "cases.csv";
 
-/// Checks that an id can name an output folder: `[A-Za-z0-9._-]{1,64}`, not starting
-/// with a dot, and not the name of a report beside the packet folders.
+/// Windows device names, which no file or folder may take on Windows, with or without an
+/// extension (`NUL.txt` is the device too).
+const DEVICE_NAMES: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// Returns the form of an id that two ids share when they name the same folder on a
+/// case-insensitive disk (macOS, Windows): its lower case.
+pub(crate) fn id_key(id: &str) -> String {
+    id.to_ascii_lowercase()
+}
+
+/// Checks that an id can name an output folder on every platform the README offers:
+/// `[A-Za-z0-9._-]{1,64}`, not starting with a dot or ending with one (Windows drops a
+/// trailing dot), not a Windows device name, and not the name of a report beside the
+/// packet folders. The loader, `new` and `import` all call it.
 pub(crate) fn validate_id(id: &str) -> Result<(), String> {
     if let Some(report) = [
         SUMMARY_JSON,
@@ -1221,6 +1260,19 @@ pub(crate) fn validate_id(id: &str) -> Result<(), String> {
     if id.starts_with('.') {
         return Err("it starts with '.'; it names the output folder".into());
     }
+    if id.ends_with('.') {
+        return Err(
+            "it ends with '.', which Windows drops from a folder's name; end it with a letter or digit"
+                .into(),
+        );
+    }
+    let stem = id.split('.').next().unwrap_or(id);
+    if DEVICE_NAMES.iter().any(|d| d.eq_ignore_ascii_case(stem)) {
+        return Err(
+            "it is a Windows device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9), which cannot name a folder there; choose another id"
+                .into(),
+        );
+    }
     Ok(())
 }
 
@@ -1248,6 +1300,25 @@ request: { treatment: IV ketamine, codes: [96365, 96366, J3490], sessions: 6, sc
 
     fn parse(text: &str) -> Result<Case, LoadError> {
         Case::parse(Path::new("cases/a/case.yaml"), text)
+    }
+
+    #[test]
+    fn sessions_are_one_to_a_hundred() {
+        for bad in ["0", "101", "4294967295"] {
+            let error =
+                parse(&MINIMAL.replace("sessions: 6", &format!("sessions: {bad}"))).unwrap_err();
+            assert!(
+                error
+                    .message
+                    .starts_with("request.sessions: must be 1 to 100"),
+                "{error}"
+            );
+        }
+        let error = parse(&MINIMAL.replace("sessions: 6", "sessions: 4294967295")).unwrap_err();
+        assert!(!error.to_string().contains("4294967295"), "{error}");
+        for fine in ["1", "100"] {
+            parse(&MINIMAL.replace("sessions: 6", &format!("sessions: {fine}"))).unwrap();
+        }
     }
 
     #[test]
@@ -1445,6 +1516,16 @@ request: { treatment: IV ketamine, codes: [96365, 96366, J3490], sessions: 6, sc
                 "{report}"
             );
         }
+        for device in ["CON", "nul", "Com1", "LPT9", "aux.txt", "PRN.tar.gz"] {
+            let error = validate_id(device).unwrap_err();
+            assert!(error.contains("Windows device name"), "{device}: {error}");
+        }
+        for fine in ["CONSENT-1", "COM10", "NULL", "LPT0", "console.1"] {
+            assert!(validate_id(fine).is_ok(), "{fine}");
+        }
+        assert!(validate_id("KET-9.").unwrap_err().contains("ends with '.'"));
+        assert!(validate_id("KET-9 ").unwrap_err().contains("' '"));
+        assert_eq!(id_key("KET-9"), id_key("ket-9"));
         let error = parse(&MINIMAL.replace("id: KET-1", "id: ../etc")).unwrap_err();
         assert_eq!(error.location, Some((1, 1)));
         assert!(error.message.starts_with("id: it contains '/'"), "{error}");

@@ -143,6 +143,20 @@ fn next_starts_the_level_after_a_denial_with_its_files_and_history() {
         "{}",
         again.stderr
     );
+    // Nor is a second continuation started under another id.
+    let other = run_in(
+        dir.path(),
+        &["new", "KET-2026-0107-X", "--next", "KET-2026-0107"],
+        &[],
+    );
+    assert_eq!(other.code, 2);
+    assert!(
+        other
+            .stderr
+            .contains("already continued by KET-2026-0107-ER"),
+        "{}",
+        other.stderr
+    );
     let approved = run_in(dir.path(), &["new", "--next", "KET-2026-0110"], &[]);
     assert_eq!(approved.code, 2);
     assert!(approved.stderr.contains("approved"), "{}", approved.stderr);
