@@ -83,6 +83,13 @@ pub struct CaseOutcome {
     /// The id of the case whose next level this case files, from its history.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continues: Option<String>,
+    /// Why the deadline that matters now is not known, as the fact to find out (a field
+    /// name, never a value); such a case is listed first and is a task in the calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_unknown: Option<String>,
+    /// The earliest follow-up of the contact log not yet done.
+    #[serde(default)]
+    pub next_follow_up: Option<Date>,
 }
 
 /// A decision as the reports show it.
@@ -116,6 +123,8 @@ impl CaseOutcome {
             decision: None,
             next_level: None,
             continues: None,
+            deadline_unknown: None,
+            next_follow_up: None,
         }
     }
 
@@ -179,6 +188,8 @@ impl CaseOutcome {
             }),
             next_level: checked.next_level.clone(),
             continues: case.history.iter().rev().find_map(|p| p.case.clone()),
+            deadline_unknown: checked.deadline_unknown.clone(),
+            next_follow_up: case.next_follow_up(),
         }
     }
 
@@ -388,6 +399,7 @@ fn mark_continued(cases: &mut [CaseOutcome]) {
         if case.phase == Some(Phase::Decided) {
             case.next_step = Some(format!("continued in {next}, which files the next level"));
             case.deadline = None;
+            case.deadline_unknown = None;
         }
     }
 }
