@@ -101,6 +101,9 @@ pub struct Case {
     /// and others (`appealpack log` adds one).
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// Encloses the contact log in the packet as a dated "Record of contacts" exhibit.
+    #[serde(default)]
+    pub enclose_contacts: bool,
     /// Internal notes; never rendered.
     #[serde(default)]
     pub notes: Option<String>,
@@ -984,6 +987,33 @@ pub enum ContactKind {
     Complaint,
     /// Anything else.
     Other,
+}
+
+impl Party {
+    /// Returns the party in plain words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Party::Plan => "Health plan",
+            Party::Provider => "Provider",
+            Party::Patient => "Patient",
+            Party::Regulator => "Regulator",
+            Party::Other => "Other",
+        }
+    }
+}
+
+impl Channel {
+    /// Returns the channel in plain words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Channel::Call => "Call",
+            Channel::Fax => "Fax",
+            Channel::Email => "Email",
+            Channel::Portal => "Portal",
+            Channel::Letter => "Letter",
+            Channel::InPerson => "In person",
+        }
+    }
 }
 
 impl ContactKind {

@@ -444,3 +444,55 @@ fn a_denied_case_without_appeal_levels_is_first_on_the_dashboard_and_in_the_cale
         "{row}"
     );
 }
+
+#[test]
+fn the_packet_can_enclose_the_contact_log_as_a_dated_exhibit() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases");
+    common::copy_tree(
+        &common::root().join("cases/KET-2026-0103"),
+        &cases.join("KET-2026-0103"),
+    );
+    let dir_arg = cases.to_str().unwrap();
+    let log = common::run(&[
+        "log",
+        "KET-2026-0103",
+        "--dir",
+        dir_arg,
+        "--on",
+        "2026-11-02",
+        "--with",
+        "plan",
+        "--how",
+        "call",
+        "--kind",
+        "claim-file-request",
+        "--reference",
+        "CALL-8812",
+        "--note",
+        "Asked for the claim file and the criteria used",
+    ]);
+    assert_eq!(log.code, 0, "{}", log.stderr);
+    let path = cases.join("KET-2026-0103/case.yaml");
+    let text = std::fs::read_to_string(&path).unwrap() + "enclose_contacts: true\n";
+    std::fs::write(&path, text).unwrap();
+    let out = dir.path().join("output");
+    let build = common::run(&[
+        "build",
+        dir_arg,
+        "-o",
+        out.to_str().unwrap(),
+        "--today",
+        common::TODAY,
+        "--quiet",
+    ]);
+    assert!(build.code <= 1, "{}", build.stderr);
+    let pdf = common::collapse(&common::pdf_text(&out.join("KET-2026-0103/packet.pdf")));
+    common::assert_has(&pdf, "Record of contacts");
+    common::assert_has(&pdf, "Claim file request");
+    common::assert_has(&pdf, "CALL-8812");
+    common::assert_has(&pdf, "November 2, 2026");
+    // The note is the advocate's: in the packet, never in the machine reports.
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(!summary.contains("criteria used"));
+}
