@@ -84,6 +84,13 @@ pub struct CaseOutcome {
     /// claim holds (the same patient, the level after it, no other claimant).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continues: Option<String>,
+    /// Why the deadline that matters now is not known, as the fact to find out (a field
+    /// name, never a value); such a case is listed first and is a task in the calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_unknown: Option<String>,
+    /// The earliest follow-up of the contact log not yet done.
+    #[serde(default)]
+    pub next_follow_up: Option<Date>,
 }
 
 /// A decision as the reports show it.
@@ -117,6 +124,8 @@ impl CaseOutcome {
             decision: None,
             next_level: None,
             continues: None,
+            deadline_unknown: None,
+            next_follow_up: None,
         }
     }
 
@@ -189,6 +198,12 @@ impl CaseOutcome {
             }),
             next_level: checked.next_level.clone(),
             continues: links.continues.clone(),
+            // A continued case leaves its next level, known or not, to the case filing it.
+            deadline_unknown: checked
+                .deadline_unknown
+                .clone()
+                .filter(|_| !(phase == Phase::Decided && links.continued_by.is_some())),
+            next_follow_up: case.next_follow_up(),
         }
     }
 

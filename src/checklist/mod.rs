@@ -21,6 +21,7 @@ use crate::model::fields::Date;
 pub(crate) use crate::law::deadline::{self, CLOSE_DAYS, Deadline, Unknown};
 pub(crate) use crate::law::decision::{self, DecisionDue, NextLevel, NoClock};
 pub(crate) use codes::{Condition, condition};
+pub(crate) use rules::missing_appeal_levels;
 pub(crate) use rules::needs_authorization;
 
 use rules::*;
@@ -189,6 +190,13 @@ pub(crate) static RULES: &[Rule] = &[
         check: check_continuation,
     },
     Rule {
+        id: "contacts",
+        severity: Severity::Warning,
+        item: "The right to appeal, in time",
+        checks: "the contact log: the next follow-up (a warning once it is past), and each claim-file, records or letter request still waiting for its answer, with the days it has waited",
+        check: check_contacts,
+    },
+    Rule {
         id: "evidence",
         severity: Severity::Blocker,
         item: "Research supporting the efficacy of ketamine",
@@ -245,6 +253,8 @@ pub struct CheckedCase {
     pub decision_due: Option<DecisionDue>,
     /// The level after a denial, with its deadline.
     pub next_level: Option<NextLevel>,
+    /// Why the deadline that matters now cannot be worked out: the fact to find out.
+    pub deadline_unknown: Option<String>,
     /// The files the packet encloses, read once, the signed letter first.
     pub enclosures: Vec<Enclosure>,
 }
@@ -272,6 +282,7 @@ pub fn check_case(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> Che
         deadline: None,
         decision_due: None,
         next_level: None,
+        deadline_unknown: None,
         enclosures: Vec::new(),
     };
     if let Ok(case) = &checked.loaded.case {
@@ -286,12 +297,50 @@ pub fn check_case(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> Che
             links: &checked.loaded.links,
         };
         checked.findings = check(case, &context);
+        checked.deadline_unknown = deadline_unknown(case, &context);
         checked.deadline = context.deadline.ok();
         checked.decision_due = context.decision_due.ok();
         checked.next_level = context.next_level;
         checked.enclosures = files.enclosures;
     }
     checked
+}
+
+/// Returns the fact to find out when the deadline that matters now cannot be worked out:
+/// this level's while it is prepared, the next level's after a denial. A prior
+/// authorization and a level the program does not have are not unknown deadlines.
+fn deadline_unknown(case: &Case, context: &Context) -> Option<String> {
+    use crate::model::case::{DecisionOutcome, Phase};
+    let fact = match case.phase() {
+        Phase::Preparing => match &context.deadline {
+            Ok(_) | Err(Unknown::NoDenial | Unknown::NoSuchLevel(_)) => return None,
+            Err(Unknown::NoNoticeDate) => "denial.date, the date on the denial notice",
+            Err(Unknown::NoPlanType) => "insurer.plan_type, which sets the appeal windows",
+            Err(Unknown::SetByNotice(_)) => "denial.deadline, as the denial notice states it",
+        },
+        Phase::AwaitingDecision => return None,
+        Phase::Decided => {
+            let decision = case.decision.as_ref()?;
+            if decision.outcome == DecisionOutcome::Approved {
+                return None;
+            }
+            match &context.next_level {
+                None if case.insurer.plan_type.is_none() => {
+                    "insurer.plan_type, which sets the next level and its window"
+                }
+                // The deadline shown is the earliest either number of levels gives.
+                Some(next) if next.stage.is_none() && next.what.contains("appeal_levels") => {
+                    "insurer.appeal_levels, from the plan document (until then the earliest \
+                     deadline the law gives is shown, at the latest)"
+                }
+                Some(next) if next.deadline.is_none() && next.stage.is_some() => {
+                    "decision.received, the day the decision notice arrived"
+                }
+                _ => return None,
+            }
+        }
+    };
+    Some(format!("deadline unknown: find out {fact}"))
 }
 
 /// Runs every rule on a case and returns its findings, most severe first, in rule order.

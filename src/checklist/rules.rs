@@ -224,6 +224,9 @@ pub(super) fn check_insurer_policy(case: &Case, context: &Context, f: &mut Findi
     if insurer.plan_type.is_none() {
         f.blocker("the plan type is missing; add insurer.plan_type (it sets the appeal windows)");
     }
+    if let Some(warning) = missing_appeal_levels(case).filter(|_| case.submission.is_none()) {
+        f.warning(warning);
+    }
     if blank(insurer.appeals_address.as_deref()) {
         f.blocker("the appeals address is missing; add insurer.appeals_address from the denial notice or plan documents");
     }
@@ -234,6 +237,48 @@ pub(super) fn check_insurer_policy(case: &Case, context: &Context, f: &mut Findi
         && insurer.criteria.is_empty()
     {
         f.warning("the plan says the treatment is not medically necessary but its criteria are not answered; add insurer.criteria[] (criterion, how_met)");
+    }
+}
+
+/// Says that an employer plan's number of internal appeal levels is missing: the plan's
+/// time to decide (29 CFR 2560.503-1(i)(2)) and the level after a denial depend on it.
+pub(crate) fn missing_appeal_levels(case: &Case) -> Option<String> {
+    let employer = matches!(
+        case.insurer.plan_type,
+        Some(PlanType::EmployerFullyInsured | PlanType::EmployerSelfFunded)
+    );
+    // A second level implies two; an external review no longer depends on them.
+    let asked = case.stage <= Stage::InternalAppeal;
+    (employer && asked && case.insurer.appeal_levels.is_none()).then(|| {
+        "insurer.appeal_levels is empty: find out from the plan document whether the plan has \
+         1 or 2 levels of internal appeal (the plan's time to decide and the level after a \
+         denial depend on it)"
+            .to_owned()
+    })
+}
+
+/// Follows the contact log: follow-ups due, and requests still waiting for an answer.
+pub(super) fn check_contacts(case: &Case, context: &Context, f: &mut Findings) {
+    if let Some(due) = case.next_follow_up() {
+        let days = context.today.days_until(due);
+        if days < 0 {
+            f.warning(format!(
+                "a follow-up was due on {due}, {} days ago; log it with `appealpack log`",
+                -days
+            ));
+        } else if days == 0 {
+            f.info(format!("a follow-up is due today ({due})"));
+        } else {
+            f.info(format!("next follow-up on {due}, in {days} days"));
+        }
+    }
+    for waiting in case.waiting_requests() {
+        let days = waiting.since.days_until(context.today);
+        f.info(format!(
+            "{} of {} waiting {days} days for its answer",
+            waiting.kind.as_str(),
+            waiting.since
+        ));
     }
 }
 

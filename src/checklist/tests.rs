@@ -107,6 +107,7 @@ fn rules_have_unique_ids_in_article_order() {
             "deadline",
             "decision",
             "continuation",
+            "contacts",
             "evidence",
             "testimonials",
             "peer-review",
@@ -287,6 +288,59 @@ fn prior_treatments_rule_for_ptsd() {
     assert!(
         of(&run(&only_tms), "prior-treatments")[0].starts_with("blocker: no first-line treatment")
     );
+}
+
+#[test]
+fn contacts_rule_follows_up_and_counts_the_days_a_request_waits() {
+    let log = |entries: &str| format!("{GOOD}contacts:\n{entries}");
+    let case = log(
+        "  - { date: 2026-11-02, with: plan, how: call, kind: claim-file-request, follow_up: 2026-11-20 }\n\
+           \x20 - { date: 2026-11-10, with: provider, how: fax, kind: records-request }\n\
+           \x20 - { date: 2026-11-12, with: provider, how: portal, kind: records-received, follow_up: 2026-11-30 }\n",
+    );
+    assert_eq!(
+        of(&run(&case), "contacts"),
+        [
+            // No contact since 2026-11-20: that follow-up is still open, and overdue.
+            "warning: a follow-up was due on 2026-11-20, 6 days ago; log it with `appealpack log`",
+            "info: claim-file-request of 2026-11-02 waiting 24 days for its answer"
+        ]
+    );
+    // A follow-up no later contact has passed is overdue; one a later contact passed is done.
+    let case = log(
+        "  - { date: 2026-11-02, with: plan, how: call, kind: status-check, follow_up: 2026-11-09 }\n",
+    );
+    assert_eq!(
+        of(&run(&case), "contacts"),
+        ["warning: a follow-up was due on 2026-11-09, 17 days ago; log it with `appealpack log`"]
+    );
+    let case = log(
+        "  - { date: 2026-11-02, with: plan, how: call, kind: status-check, follow_up: 2026-11-09 }\n\
+           \x20 - { date: 2026-11-10, with: plan, how: call, kind: status-check }\n",
+    );
+    assert!(of(&run(&case), "contacts").is_empty());
+    let case = log(
+        "  - { date: 2026-11-25, with: plan, how: call, kind: status-check, follow_up: 2026-11-30 }\n",
+    );
+    assert_eq!(
+        of(&run(&case), "contacts"),
+        ["info: next follow-up on 2026-11-30, in 4 days"]
+    );
+}
+
+#[test]
+fn appeal_levels_are_asked_for_before_sending() {
+    let first = with("stage: second-level-appeal", "stage: internal-appeal");
+    let asked = "warning: insurer.appeal_levels is empty: find out from the plan document";
+    assert!(
+        of(&run(&first), "insurer-policy")
+            .iter()
+            .any(|f| f.starts_with(asked))
+    );
+    let levels = first.replace("  plan_type:", "  appeal_levels: 2\n  plan_type:");
+    assert!(of(&run(&levels), "insurer-policy").is_empty());
+    // A second level implies two.
+    assert!(of(&run(GOOD), "insurer-policy").is_empty());
 }
 
 #[test]

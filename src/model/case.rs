@@ -97,6 +97,13 @@ pub struct Case {
     /// internal appeal), so one file follows a case to its last level.
     #[serde(default)]
     pub history: Vec<PastLevel>,
+    /// The contact log, oldest first: calls, faxes and requests to the plan, the provider
+    /// and others (`appealpack log` adds one).
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    /// Encloses the contact log in the packet as a dated "Record of contacts" exhibit.
+    #[serde(default)]
+    pub enclose_contacts: bool,
     /// Internal notes; never rendered.
     #[serde(default)]
     pub notes: Option<String>,
@@ -907,6 +914,188 @@ pub struct Alternatives {
     /// Clinical trials considered.
     #[serde(default)]
     pub clinical_trials_considered: Option<String>,
+}
+
+/// One entry of the contact log.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// The day of the contact.
+    pub date: Date,
+    /// Who the contact was with.
+    pub with: Party,
+    /// How the contact was made.
+    pub how: Channel,
+    /// What the contact was about.
+    pub kind: ContactKind,
+    /// The reference the other side gave (a call reference, a ticket number).
+    #[serde(default)]
+    pub reference: Option<Code>,
+    /// A short note in the advocate's words (kept out of machine reports).
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The day to follow up, when the contact needs one.
+    #[serde(default)]
+    pub follow_up: Option<Date>,
+}
+
+/// Whom a contact was with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Party {
+    /// The health plan.
+    Plan,
+    /// The treating provider or their office.
+    Provider,
+    /// The patient.
+    Patient,
+    /// A regulator (the state insurance department, the Department of Labor, CMS).
+    Regulator,
+    /// Someone else.
+    Other,
+}
+
+/// How a contact was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Channel {
+    /// A telephone call.
+    Call,
+    /// A fax.
+    Fax,
+    /// An email.
+    Email,
+    /// The plan's or provider's portal.
+    Portal,
+    /// A letter.
+    Letter,
+    /// In person.
+    InPerson,
+}
+
+/// What a contact was about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContactKind {
+    /// Asking where the case stands.
+    StatusCheck,
+    /// Asking the plan for the claim file (the documents and criteria the denial relied on).
+    ClaimFileRequest,
+    /// The claim file arrived.
+    ClaimFileReceived,
+    /// Asking the provider for medical records.
+    RecordsRequest,
+    /// The records arrived.
+    RecordsReceived,
+    /// Asking the provider for a letter of medical necessity.
+    LetterRequest,
+    /// The letter arrived.
+    LetterReceived,
+    /// A peer-to-peer review between the provider and the plan's reviewer.
+    PeerToPeer,
+    /// A complaint (to the plan or a regulator).
+    Complaint,
+    /// Anything else.
+    Other,
+}
+
+impl Party {
+    /// Returns the party in plain words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Party::Plan => "Health plan",
+            Party::Provider => "Provider",
+            Party::Patient => "Patient",
+            Party::Regulator => "Regulator",
+            Party::Other => "Other",
+        }
+    }
+}
+
+impl Channel {
+    /// Returns the channel in plain words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Channel::Call => "Call",
+            Channel::Fax => "Fax",
+            Channel::Email => "Email",
+            Channel::Portal => "Portal",
+            Channel::Letter => "Letter",
+            Channel::InPerson => "In person",
+        }
+    }
+}
+
+impl ContactKind {
+    /// Returns the kind as written in case files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactKind::StatusCheck => "status-check",
+            ContactKind::ClaimFileRequest => "claim-file-request",
+            ContactKind::ClaimFileReceived => "claim-file-received",
+            ContactKind::RecordsRequest => "records-request",
+            ContactKind::RecordsReceived => "records-received",
+            ContactKind::LetterRequest => "letter-request",
+            ContactKind::LetterReceived => "letter-received",
+            ContactKind::PeerToPeer => "peer-to-peer",
+            ContactKind::Complaint => "complaint",
+            ContactKind::Other => "other",
+        }
+    }
+
+    /// Returns the kind that answers a request, for the requests that wait for one.
+    pub fn answered_by(self) -> Option<ContactKind> {
+        match self {
+            ContactKind::ClaimFileRequest => Some(ContactKind::ClaimFileReceived),
+            ContactKind::RecordsRequest => Some(ContactKind::RecordsReceived),
+            ContactKind::LetterRequest => Some(ContactKind::LetterReceived),
+            _ => None,
+        }
+    }
+}
+
+/// A request of the contact log still waiting for its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Waiting {
+    /// What was requested.
+    pub kind: ContactKind,
+    /// The day it was requested.
+    pub since: Date,
+}
+
+impl Case {
+    /// Returns the earliest follow-up date of the contact log that no later contact has
+    /// passed: a follow-up is done once a contact is logged on or after it.
+    pub fn next_follow_up(&self) -> Option<Date> {
+        let last = self.contacts.iter().map(|c| c.date).max()?;
+        self.contacts
+            .iter()
+            .filter_map(|c| c.follow_up)
+            .filter(|&due| due > last)
+            .min()
+    }
+
+    /// Returns the requests of the contact log not answered by a later (or same-day)
+    /// entry of the matching kind, oldest first.
+    pub fn waiting_requests(&self) -> Vec<Waiting> {
+        let mut waiting: Vec<Waiting> = self
+            .contacts
+            .iter()
+            .filter_map(|c| {
+                let answer = c.kind.answered_by()?;
+                let answered = self
+                    .contacts
+                    .iter()
+                    .any(|later| later.kind == answer && later.date >= c.date);
+                (!answered).then_some(Waiting {
+                    kind: c.kind,
+                    since: c.date,
+                })
+            })
+            .collect();
+        waiting.sort_by_key(|w| w.since);
+        waiting
+    }
 }
 
 /// Why a case file could not be loaded, with its place in the file where known.

@@ -57,6 +57,64 @@ static FIELD_NAMES: LazyLock<Vec<String>> = LazyLock::new(|| {
     names
 });
 
+/// The case schema as JSON, parsed once.
+static SCHEMA: LazyLock<Value> =
+    LazyLock::new(|| serde_json::from_str(&schema_json()).expect("the schema is JSON"));
+
+/// Returns the values a field of choices allows (`insurer.plan_type`), as the schema lists
+/// them; empty for a field that is not a choice.
+pub(crate) fn allowed_values(path: &str) -> Vec<String> {
+    let root = &*SCHEMA;
+    let resolve = |node: &'static Value| -> &'static Value {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(pointer) => root
+                .pointer(pointer.trim_start_matches('#'))
+                .unwrap_or(node),
+            None => node,
+        }
+    };
+    // The schemas a node stands for: itself, its reference, and its alternatives.
+    fn branches(
+        node: &'static Value,
+        resolve: &dyn Fn(&'static Value) -> &'static Value,
+    ) -> Vec<&'static Value> {
+        let node = resolve(node);
+        let mut out = vec![node];
+        for key in ["anyOf", "oneOf", "allOf"] {
+            if let Some(items) = node.get(key).and_then(Value::as_array) {
+                for item in items {
+                    out.extend(branches(item, resolve));
+                }
+            }
+        }
+        out
+    }
+    let mut nodes = vec![root];
+    for key in path.split('.') {
+        nodes = nodes
+            .into_iter()
+            .flat_map(|n| branches(n, &resolve))
+            .filter_map(|n| n.get("properties").and_then(|p| p.get(key)))
+            .collect();
+    }
+    let mut values = Vec::new();
+    for node in nodes.into_iter().flat_map(|n| branches(n, &resolve)) {
+        if let Some(text) = node.get("const").and_then(Value::as_str) {
+            values.push(text.to_owned());
+        }
+        for item in node
+            .get("enum")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            values.extend(item.as_str().map(str::to_owned));
+        }
+    }
+    values.dedup();
+    values
+}
+
 /// Validates case text against the schema; empty when the YAML does not parse (the typed
 /// load reports that) or when the schema finds nothing.
 pub(crate) fn problems(text: &str) -> Vec<Problem> {
@@ -699,6 +757,22 @@ letter_of_medical_necessity:
         );
         // A value that is no allowed value however it is written stays for the message.
         assert!(forgive_choices("id: X\nstage: appeal\n").is_none());
+    }
+
+    #[test]
+    fn the_values_of_a_choice_come_from_the_schema() {
+        assert_eq!(
+            allowed_values("stage"),
+            [
+                "prior-authorization",
+                "internal-appeal",
+                "second-level-appeal",
+                "external-review"
+            ]
+        );
+        assert!(allowed_values("insurer.plan_type").contains(&"medicaid-managed-care".into()));
+        assert!(allowed_values("submission.method").contains(&"fax".into()));
+        assert!(allowed_values("patient.name").is_empty());
     }
 
     #[test]

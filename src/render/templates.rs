@@ -23,6 +23,10 @@ pub const BUILT_IN: &[(&str, &[u8])] = &[
         include_bytes!("../../templates/clinical.typ"),
     ),
     ("common.typ", include_bytes!("../../templates/common.typ")),
+    (
+        "contacts.typ",
+        include_bytes!("../../templates/contacts.typ"),
+    ),
     ("cover.typ", include_bytes!("../../templates/cover.typ")),
     (
         "enclosures.typ",

@@ -50,7 +50,10 @@ fn row(case: &CaseOutcome) -> [String; 9] {
         case.phase.map_or("", |p| p.as_str()).to_owned(),
         case.plan_type.map_or("", |p| p.as_str()).to_owned(),
         case.stage.map_or("", |s| s.as_str()).to_owned(),
-        date(case.deadline.as_ref().map(|d| d.date)),
+        match &case.deadline_unknown {
+            Some(fact) => fact.replacen("deadline unknown", "unknown", 1),
+            None => date(case.deadline.as_ref().map(|d| d.date)),
+        },
         case.deadline
             .as_ref()
             .map_or_else(String::new, |d| d.days_left.to_string()),
