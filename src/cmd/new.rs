@@ -142,9 +142,18 @@ fn next(args: &NewArgs, current: &str) -> Result<Exit> {
         .deadline
         .map(|d| format!(" by {}", d.date))
         .unwrap_or_default();
+    let notice = if stage == Stage::ExternalReview {
+        "put the decision notice beside it and name it in denial.notice (the final adverse \
+         determination: an external review is not ready without it)"
+    } else {
+        "put the decision notice beside it and name it in denial.notice"
+    };
     print(&format!(
-        "wrote {}: the {} of {current}, to file{by}; update the letter and the denial's reason \
-         for the new decision, then run `appealpack check`\n",
+        "wrote {}: the {} of {current}, to file{by}.\n\
+         To do: {notice}; check denial.reason against that notice. The appeal letter is \
+         written by appealpack from the case, so there is no letter to edit; the provider's \
+         signed letter of medical necessity was copied and need not be signed again unless \
+         its text changes. Then run `appealpack check`.\n",
         path.display(),
         stage.as_str()
     ))?;
@@ -202,8 +211,8 @@ fn next_level_text(
             }
             editor.set(&["denial", key], value)?;
         }
-        // The old notice's words and deadline belong to the old level.
-        for key in ["reason_text", "deadline"] {
+        // The old notice, its words and its deadline belong to the old level.
+        for key in ["reason_text", "deadline", "notice"] {
             if old_denial.contains_key(key) {
                 editor.set(&["denial", key], Value::Null)?;
             }
@@ -215,7 +224,7 @@ fn next_level_text(
     })?;
     let note = format!(
         "# The {} that follows a decided level, written by `appealpack new --next`.\n\
-         # Check the denial's reason against the new decision notice and update the letter.\n",
+         # Name the new decision notice in denial.notice and check the denial's reason against it.\n",
         stage.as_str()
     );
     Ok(match text.split_once('\n') {

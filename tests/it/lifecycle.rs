@@ -75,6 +75,15 @@ fn next_starts_the_level_after_a_denial_with_its_files_and_history() {
         "{}",
         run.stdout
     );
+    // It says which texts to update: the notice to name, not the generated letter, and
+    // the provider's letter need not be signed again.
+    for says in [
+        "name it in denial.notice (the final adverse determination",
+        "there is no letter to edit",
+        "need not be signed again unless its text changes",
+    ] {
+        assert!(run.stdout.contains(says), "{says:?} not in {}", run.stdout);
+    }
     let folder = dir.path().join("cases/KET-2026-0107-ER");
     let text = std::fs::read_to_string(folder.join("case.yaml")).unwrap();
     let next: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
