@@ -80,7 +80,7 @@ fn bench_check(cases: &Path, count: usize, cores: usize) {
         let mut best = f64::MAX;
         for _ in 0..4 {
             let start = Instant::now();
-            let checked = pool.install(|| check_all(cases, today, &library).unwrap());
+            let checked = pool.install(|| check_all(cases, today, &library, None).unwrap());
             assert_eq!(checked.len(), count);
             best = best.min(start.elapsed().as_secs_f64());
         }
@@ -231,7 +231,7 @@ fn prepare_cli_roots(dir: &Path, cases: &Path) -> Vec<PathBuf> {
         .collect();
     let mut roots = Vec::new();
     for loaded in loaded {
-        let checked = checklist::check_case(loaded, today, &library);
+        let checked = checklist::check_case(loaded, today, &library, None);
         let data =
             packet::prepare(&checked, &library, &organisation).expect("generated cases load");
         assert!(

@@ -149,6 +149,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// The organisation's letterhead and signatory, checked for the example values
+    /// `appealpack init` wrote (skipped where the file does not exist).
+    #[arg(long, default_value = organisation::FILE_NAME, value_name = "FILE")]
+    pub config: PathBuf,
 }
 
 /// Output formats of `check`.

@@ -17,6 +17,7 @@ use crate::load::{Links, Loaded};
 use crate::model::case::Case;
 use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::Date;
+use crate::model::organisation::Organisation;
 
 pub(crate) use crate::law::deadline::{self, CLOSE_DAYS, Deadline, Unknown};
 pub(crate) use crate::law::decision::{self, DecisionDue, NextLevel, NoClock};
@@ -76,6 +77,8 @@ pub(crate) struct Rule {
 /// What the rules need besides the case: the day, the evidence library, its files and
 /// its deadline.
 pub struct Context<'a> {
+    /// The organisation that sends the packets, where its file was read.
+    pub organisation: Option<&'a Organisation>,
     /// The day deadlines are counted from.
     pub today: Date,
     /// The evidence library that citation keys are checked against.
@@ -167,6 +170,13 @@ pub(crate) static RULES: &[Rule] = &[
         item: "If your claim is denied",
         checks: "from internal-appeal on, when the organisation files (filed_by: organisation): a signed appointment of representative enclosed",
         check: check_representative,
+    },
+    Rule {
+        id: "organisation",
+        severity: Severity::Blocker,
+        item: "If your claim is denied",
+        checks: "appealpack.yaml holds the organisation's own letterhead and signatory, not the example values `appealpack init` wrote",
+        check: check_organisation,
     },
     Rule {
         id: "deadline",
@@ -275,7 +285,12 @@ impl CheckedCase {
 
 /// Checks one loaded case as of `today`: reads its files, works out its deadline and runs
 /// every rule.
-pub fn check_case(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> CheckedCase {
+pub fn check_case(
+    loaded: Loaded,
+    today: Date,
+    library: &EvidenceLibrary,
+    organisation: Option<&Organisation>,
+) -> CheckedCase {
     let mut checked = CheckedCase {
         loaded,
         findings: Vec::new(),
@@ -288,6 +303,7 @@ pub fn check_case(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> Che
     if let Ok(case) = &checked.loaded.case {
         let files = attachments::read(case, &checked.loaded.path);
         let context = Context {
+            organisation,
             today,
             library,
             attachments: &files,

@@ -671,6 +671,18 @@ pub(super) fn check_representative(case: &Case, _: &Context, f: &mut Findings) {
     }
 }
 
+pub(super) fn check_organisation(_: &Case, context: &Context, f: &mut Findings) {
+    let Some(organisation) = context.organisation else {
+        return;
+    };
+    for field in organisation.placeholders() {
+        f.blocker(format!(
+            "appealpack.yaml: `{field}` still holds the example value `appealpack init` wrote, \
+             which every packet would print; replace it with your organisation's own"
+        ));
+    }
+}
+
 pub(super) fn check_attachments(_: &Case, context: &Context, f: &mut Findings) {
     for problem in &context.attachments.problems {
         f.blocker(problem.clone());

@@ -56,6 +56,7 @@ fn run_in(yaml: &str, dir: &Path) -> Vec<Finding> {
     check(
         &case,
         &Context {
+            organisation: None,
             today: today(),
             library: &library,
             attachments: &files,
@@ -104,6 +105,7 @@ fn rules_have_unique_ids_in_article_order() {
             "insurer-policy",
             "denial",
             "representative",
+            "organisation",
             "deadline",
             "decision",
             "continuation",
@@ -926,6 +928,7 @@ fn a_continued_case_says_where_its_deadline_went_and_problems_block() {
     let findings = check(
         &case,
         &Context {
+            organisation: None,
             today: today(),
             library: &library,
             attachments: &files,
@@ -943,5 +946,57 @@ fn a_continued_case_says_where_its_deadline_went_and_problems_block() {
             "info: continued in KET-T-1-ER, which files the next level: its deadline is \
              followed there, not here"
         ]
+    );
+}
+
+#[test]
+fn organisation_rule() {
+    use crate::model::organisation::Organisation;
+    let example = Organisation::parse(include_str!("../cmd/init/appealpack.yaml")).unwrap();
+    let case = Case::parse(Path::new("t.yaml"), GOOD).unwrap();
+    let library = EvidenceLibrary::from_file(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/evidence.yaml"),
+    )
+    .unwrap();
+    let files = attachments::read(&case, Path::new("t.yaml"));
+    let links = Links::default();
+    let context = |organisation| Context {
+        organisation,
+        today: today(),
+        library: &library,
+        attachments: &files,
+        deadline: crate::law::deadline::filing_deadline(&case, today()),
+        decision_due: crate::law::decision::due(&case, today()),
+        next_level: crate::law::decision::next_level(&case, today()),
+        links: &links,
+    };
+    let found: Vec<String> = check(&case, &context(Some(&example)))
+        .into_iter()
+        .filter(|f| f.rule == "organisation")
+        .map(|f| format!("{}: {}", f.severity.as_str(), f.message))
+        .collect();
+    assert_eq!(found.len(), 6, "{found:?}");
+    assert!(
+        found[0].starts_with("blocker: appealpack.yaml: `name` still holds the example value"),
+        "{found:?}"
+    );
+    let own = Organisation {
+        name: "Riverbend Advocates".into(),
+        address: "1 River St".into(),
+        phone: "555-0199".into(),
+        fax: None,
+        email: None,
+        signatory: "Jordan Avery".into(),
+        signatory_title: None,
+    };
+    assert!(
+        !check(&case, &context(Some(&own)))
+            .iter()
+            .any(|f| f.rule == "organisation")
+    );
+    assert!(
+        !check(&case, &context(None))
+            .iter()
+            .any(|f| f.rule == "organisation")
     );
 }

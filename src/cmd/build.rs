@@ -364,7 +364,12 @@ fn build_one(loaded: Loaded, shared: &Shared) -> Built {
 
 /// Does the work of [`build_one`], outside its guard.
 fn build_case(loaded: Loaded, shared: &Shared) -> Built {
-    let checked = checklist::check_case(loaded, shared.today, shared.library);
+    let checked = checklist::check_case(
+        loaded,
+        shared.today,
+        shared.library,
+        Some(shared.organisation),
+    );
     let mut outcome = CaseOutcome::checked(&checked);
     let Some(data) = packet::prepare(&checked, shared.library, shared.organisation) else {
         return Built {

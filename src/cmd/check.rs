@@ -7,6 +7,8 @@ use anstyle::{AnsiColor, Style};
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
+use crate::model::organisation::Organisation;
+
 use super::{Exit, exit_for, guard_case, load_library, print, terminal_safe, today};
 use crate::checklist::{self, Severity};
 use crate::cli::{CheckArgs, Format};
@@ -25,7 +27,14 @@ const EVICT_EVERY: usize = 64;
 pub fn run(args: &CheckArgs) -> Result<Exit> {
     let library = load_library(&templates::Source::choose(args.common.templates.as_deref()))?;
     let today = today(&args.common);
-    let outcomes = check_all(&args.common.cases, today, &library)?;
+    // The organisation file is optional here (a cases folder may be checked on its own),
+    // but where there is one, its example values block readiness as in `build`.
+    let organisation = if args.config.exists() {
+        Some(Organisation::from_file(&args.config)?)
+    } else {
+        None
+    };
+    let outcomes = check_all(&args.common.cases, today, &library, organisation.as_ref())?;
     let summary = Summary::new(today, outcomes);
     match args.format {
         Format::Json => print(&summary.to_json())?,
@@ -35,7 +44,12 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
 }
 
 /// Loads and checks every case under `cases` in parallel, as `build` checks them.
-pub fn check_all(cases: &Path, today: Date, library: &EvidenceLibrary) -> Result<Vec<CaseOutcome>> {
+pub fn check_all(
+    cases: &Path,
+    today: Date,
+    library: &EvidenceLibrary,
+    organisation: Option<&Organisation>,
+) -> Result<Vec<CaseOutcome>> {
     let loaded = load::load_run(cases)?;
     let mut outcomes = Vec::with_capacity(loaded.len());
     let mut loaded = loaded.into_iter();
@@ -44,17 +58,26 @@ pub fn check_all(cases: &Path, today: Date, library: &EvidenceLibrary) -> Result
         if chunk.is_empty() {
             return Ok(outcomes);
         }
-        outcomes.par_extend(chunk.into_par_iter().map(|l| check_one(l, today, library)));
+        outcomes.par_extend(
+            chunk
+                .into_par_iter()
+                .map(|l| check_one(l, today, library, organisation)),
+        );
         render::evict_cache();
     }
 }
 
 /// Checks one case; a panic becomes the case's `failed` outcome, as in `build`.
-fn check_one(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> CaseOutcome {
+fn check_one(
+    loaded: Loaded,
+    today: Date,
+    library: &EvidenceLibrary,
+    organisation: Option<&Organisation>,
+) -> CaseOutcome {
     // The enclosures read for the packet are dropped here: `check` renders none.
     guard_case(
         loaded,
-        |l| CaseOutcome::checked(&checklist::check_case(l, today, library)),
+        |l| CaseOutcome::checked(&checklist::check_case(l, today, library, organisation)),
         |failed| failed,
     )
 }

@@ -82,8 +82,10 @@ pub fn run(args: &InitArgs) -> Result<Exit> {
     };
     print(&format!(
         "wrote:\n  {}\n\nNext:\n  {here}edit appealpack.yaml (your organisation's name, address, \
-         signatory)\n  appealpack build          # the example case's packet, in output/\n  \
-         appealpack new KET-0001   # a new case to fill in\n",
+         signatory: until then no packet is ready)\n  appealpack build          # the example \
+         case's packet, in output/\n  appealpack new KET-0001   # a new case to fill in\n\n\
+         The example case is cases/EXAMPLE-0001: delete that folder once you have a case of \
+         your own.\n",
         written.join("\n  ")
     ))?;
     Ok(Exit::Ok)

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 /// The largest file read; a real one is a few KiB.
 const MAX_BYTES: u64 = 1 << 20;
 
+/// The organisation file `appealpack init` writes, whose values are examples to replace.
+const INIT_EXAMPLE: &str = include_str!("../cmd/init/appealpack.yaml");
+
 /// The file name of the organisation config at the project root.
 pub(crate) const FILE_NAME: &str = "appealpack.yaml";
 
@@ -48,6 +51,30 @@ impl Organisation {
             anyhow::bail!("{field} is blank");
         }
         Ok(organisation)
+    }
+
+    /// Returns the fields that still hold the example values `appealpack init` wrote, in
+    /// file order: a packet must not go out on the example letterhead.
+    pub(crate) fn placeholders(&self) -> Vec<&'static str> {
+        let Ok(example) = Organisation::parse(INIT_EXAMPLE) else {
+            return Vec::new();
+        };
+        let same = |a: &str, b: &str| a.trim() == b.trim();
+        let same_optional = |a: &Option<String>, b: &Option<String>| match (a, b) {
+            (Some(a), Some(b)) => same(a, b),
+            _ => false,
+        };
+        [
+            ("name", same(&self.name, &example.name)),
+            ("address", same(&self.address, &example.address)),
+            ("phone", same(&self.phone, &example.phone)),
+            ("fax", same_optional(&self.fax, &example.fax)),
+            ("email", same_optional(&self.email, &example.email)),
+            ("signatory", same(&self.signatory, &example.signatory)),
+        ]
+        .into_iter()
+        .filter_map(|(field, same)| same.then_some(field))
+        .collect()
     }
 
     /// Reads and parses an organisation file.
@@ -92,6 +119,23 @@ mod tests {
         let error = Organisation::parse(&SAMPLE.replace("Sam Lee", "''")).unwrap_err();
         assert_eq!(error.to_string(), "signatory is blank");
         assert!(Organisation::parse("name: X\n").is_err());
+    }
+
+    #[test]
+    fn the_example_values_init_writes_are_placeholders() {
+        let example = Organisation::parse(INIT_EXAMPLE).unwrap();
+        assert_eq!(
+            example.placeholders(),
+            ["name", "address", "phone", "fax", "email", "signatory"]
+        );
+        let own = Organisation::parse(SAMPLE).unwrap();
+        assert!(own.placeholders().is_empty());
+        let half = Organisation {
+            name: "Riverbend Advocates".into(),
+            ..example
+        };
+        assert!(!half.placeholders().contains(&"name"));
+        assert!(half.placeholders().contains(&"signatory"));
     }
 
     #[test]

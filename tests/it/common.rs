@@ -221,3 +221,9 @@ pub fn case_dirs() -> Vec<(String, PathBuf)> {
 pub fn pages_of(pdf: &Path) -> Vec<String> {
     pdf_pages(&std::fs::read(pdf).unwrap())
 }
+
+/// Replaces the example organisation `init` writes with the bundled one, as an advocate
+/// fills in her own before the first real packet.
+pub fn fill_organisation(repo: &Path) {
+    std::fs::copy(root().join("appealpack.yaml"), repo.join("appealpack.yaml")).unwrap();
+}

@@ -56,7 +56,18 @@ patinet_statement: I want to get better.
 fn the_first_hour_from_an_empty_folder() {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
-    assert_eq!(run(repo, &["init"]).code, 0);
+    let init = run(repo, &["init"]);
+    assert_eq!(init.code, 0);
+    // The example letterhead blocks every packet until it is the organisation's own.
+    let check = run(repo, &["check", "--today", "2026-11-27"]);
+    assert!(
+        check
+            .stdout
+            .contains("appealpack.yaml: `signatory` still holds the example value"),
+        "{}",
+        check.stdout
+    );
+    common::fill_organisation(repo);
     let new = run(repo, &["new", "KET-0001"]);
     assert_eq!(new.code, 0, "{}", new.stderr);
     let case_file = repo.join("cases/KET-0001/case.yaml");

@@ -46,6 +46,17 @@ fn a_fresh_folder_works_with_the_built_in_templates() {
     assert_eq!(again.code, 2, "init must never overwrite");
     assert!(again.stderr.contains("not overwriting"), "{}", again.stderr);
 
+    // The letterhead init wrote is an example: no packet is ready on it.
+    let placeholder = run(repo, &["check"]);
+    assert_eq!(placeholder.code, 1, "{}", placeholder.stdout);
+    assert!(
+        placeholder
+            .stdout
+            .contains("appealpack.yaml: `name` still holds the example value"),
+        "{}",
+        placeholder.stdout
+    );
+    common::fill_organisation(repo);
     assert_eq!(run(repo, &["check"]).code, 0, "the example case is ready");
     let built = run(repo, &["build"]);
     assert_eq!(built.code, 0, "{}", built.stderr);
@@ -162,6 +173,7 @@ fn sh(repo: &Path, script: &str, env: &[(&str, String)]) {
 fn scratch_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(run(dir.path(), &["init"]).code, 0);
+    common::fill_organisation(dir.path());
     common::copy_tree(
         &common::fixture("cases"),
         &dir.path().join("cases/fixtures"),
@@ -292,6 +304,7 @@ fn ci_examples_run_their_commands_in_a_repository_made_by_init() {
     for ci in ["github", "gitlab"] {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(run(dir.path(), &["init", "--ci", ci]).code, 0);
+        common::fill_organisation(dir.path());
         let written = match ci {
             "github" => ".github/workflows/appeal-packets.yml",
             _ => ".gitlab-ci.yml",

@@ -153,7 +153,7 @@ proptest! {
                     links: Default::default(),
                 };
                 let today = Date::parse("2026-11-26").unwrap();
-                let checked = checklist::check_case(loaded, today, library());
+                let checked = checklist::check_case(loaded, today, library(), None);
                 for finding in &checked.findings {
                     prop_assert!(!finding.message.contains(MARKER), "{}", finding.message);
                 }

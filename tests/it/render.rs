@@ -45,7 +45,7 @@ fn packet_data(case_dir: &Path, text: &str) -> PacketData {
         case: Ok(case),
         links: Default::default(),
     };
-    let checked = checklist::check_case(loaded, today, library());
+    let checked = checklist::check_case(loaded, today, library(), None);
     packet::prepare(&checked, library(), &organisation()).expect("the case loaded")
 }
 
