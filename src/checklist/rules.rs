@@ -136,8 +136,14 @@ pub(super) fn check_diagnosis(case: &Case, _: &Context, f: &mut Findings) {
 
 pub(super) fn check_prior_treatments(case: &Case, _: &Context, f: &mut Findings) {
     for (i, t) in case.prior_treatments.iter().enumerate() {
-        if let Some(ended) = t.ended
-            && ended < t.started
+        if t.started.is_none() && t.duration_weeks.is_none() {
+            f.blocker(format!(
+                "prior_treatments[{i}] has no start date and no length: add started (a date) \
+                 or, where the records give only a duration, duration_weeks"
+            ));
+        }
+        if let (Some(started), Some(ended)) = (t.started, t.ended)
+            && ended < started
         {
             f.warning(format!(
                 "prior_treatments[{i}] ended before it started; check prior_treatments[{i}].started/ended"

@@ -277,6 +277,29 @@ fn prior_treatments_rule_for_depression() {
         found.iter().any(|f| f.contains("ended before it started")),
         "{found:?}"
     );
+    // A provider's summary that gives only "10 weeks" counts as a dated trial of that
+    // length would; 4 weeks does not.
+    let by_length = with(
+        "started: 2024-04-01, ended: 2024-06-01",
+        "duration_weeks: 10",
+    );
+    assert_ne!(by_length, GOOD);
+    assert!(of(&run(&by_length), "prior-treatments").is_empty());
+    let short = with(
+        "started: 2024-04-01, ended: 2024-06-01",
+        "duration_weeks: 4",
+    );
+    assert!(
+        of(&run(&short), "prior-treatments")[0].contains("only 1 antidepressant trial"),
+        "{:?}",
+        of(&run(&short), "prior-treatments")
+    );
+    let neither = with("started: 2024-04-01, ended: 2024-06-01, ", "");
+    assert!(
+        of(&run(&neither), "prior-treatments")
+            .iter()
+            .any(|f| f.contains("has no start date and no length")),
+    );
 }
 
 #[test]

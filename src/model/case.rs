@@ -440,11 +440,18 @@ pub struct PriorTreatment {
     /// Dose, e.g. "200 mg daily".
     #[serde(default)]
     pub dose: Option<String>,
-    /// When it started.
-    pub started: Date,
+    /// When it started; where the records give only a duration, leave it out and give
+    /// `weeks`.
+    #[serde(default)]
+    pub started: Option<Date>,
     /// When it ended (absent while ongoing).
     #[serde(default)]
     pub ended: Option<Date>,
+    /// How long it lasted, in weeks, where the start date is unknown (a provider's summary
+    /// often says only "10 weeks"); counted as the checklist counts dated trials.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 520))]
+    pub duration_weeks: Option<u32>,
     /// How it went.
     pub outcome: Outcome,
     /// Notes (Markdown).
@@ -463,18 +470,26 @@ impl PriorTreatment {
         match self.outcome {
             Outcome::Ongoing | Outcome::Contraindicated => false,
             Outcome::SideEffects => true,
-            Outcome::InadequateResponse | Outcome::PartialResponse => self
-                .ended
-                .is_some_and(|e| self.started.days_until(e) >= ADEQUATE_TRIAL_DAYS),
+            Outcome::InadequateResponse | Outcome::PartialResponse => {
+                self.days().is_some_and(|days| days >= ADEQUATE_TRIAL_DAYS)
+            }
         }
     }
 
-    /// Returns the trial's length in whole weeks, where both ends are known.
+    /// Returns the trial's length in days: from its dates where both are known, else from
+    /// its duration in weeks.
+    pub fn days(&self) -> Option<i64> {
+        match (self.started, self.ended) {
+            (Some(started), Some(ended)) => {
+                Some(started.days_until(ended)).filter(|days| *days >= 0)
+            }
+            _ => self.duration_weeks.map(|weeks| i64::from(weeks) * 7),
+        }
+    }
+
+    /// Returns the trial's length in whole weeks, where it is known.
     pub fn weeks(&self) -> Option<i64> {
-        self.ended
-            .map(|ended| self.started.days_until(ended))
-            .filter(|days| *days >= 0)
-            .map(|days| days / 7)
+        self.days().map(|days| days / 7)
     }
 }
 

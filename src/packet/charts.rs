@@ -394,12 +394,18 @@ fn outcome_key(outcome: Outcome) -> &'static str {
 /// when there are none, or more than [`MAX_TIMELINE_ROWS`]. A treatment with no end is
 /// drawn to the packet's date.
 pub(crate) fn timeline(treatments: &[&PriorTreatment], today: Date) -> Option<TimelineData> {
+    // A trial known only by its length has no place on a day axis; the table lists it.
+    let treatments: Vec<&PriorTreatment> = treatments
+        .iter()
+        .copied()
+        .filter(|t| t.started.is_some())
+        .collect();
     if treatments.is_empty() || treatments.len() > MAX_TIMELINE_ROWS {
         return None;
     }
     let today = day_number(today);
     let mut kinds: Vec<(&'static str, Vec<&PriorTreatment>)> = Vec::new();
-    for &t in treatments {
+    for &t in &treatments {
         let kind = t.kind.title();
         match kinds.iter_mut().find(|(k, _)| *k == kind) {
             Some((_, list)) => list.push(t),
@@ -413,7 +419,7 @@ pub(crate) fn timeline(treatments: &[&PriorTreatment], today: Date) -> Option<Ti
             bars: list
                 .iter()
                 .map(|t| {
-                    let start = day_number(t.started);
+                    let start = t.started.map_or(today, day_number);
                     BarData {
                         name: plain(&t.name),
                         start,
@@ -431,9 +437,10 @@ pub(crate) fn timeline(treatments: &[&PriorTreatment], today: Date) -> Option<Ti
             let bars: Vec<String> = list
                 .iter()
                 .map(|t| {
+                    let started = t.started.map(|d| d.to_string()).unwrap_or_default();
                     let span = match t.ended {
-                        Some(ended) => format!("{} to {ended}", t.started),
-                        None => format!("from {}, no end date", t.started),
+                        Some(ended) => format!("{started} to {ended}"),
+                        None => format!("from {started}, no end date"),
                     };
                     let outcome = t.outcome.title().to_lowercase();
                     format!("{} ({span}, {outcome})", t.name.trim())

@@ -397,11 +397,11 @@ pub struct TreatmentData {
     pub kind: &'static str,
     /// Dose.
     pub dose: Option<String>,
-    /// Start date (YYYY-MM-DD).
-    pub started: String,
+    /// Start date (YYYY-MM-DD), absent where the records give only a duration.
+    pub started: Option<String>,
     /// End date (YYYY-MM-DD), absent while ongoing.
     pub ended: Option<String>,
-    /// Length of the trial in whole weeks, where both ends are known.
+    /// Length of the trial in whole weeks, from its dates or its recorded duration.
     pub weeks: Option<i64>,
     /// The outcome in plain words.
     pub outcome: &'static str,
@@ -633,7 +633,7 @@ impl PacketData {
                     name: plain(&t.name),
                     kind: t.kind.title(),
                     dose: text(t.dose.as_deref()),
-                    started: t.started.to_string(),
+                    started: t.started.map(|d| d.to_string()),
                     ended: t.ended.map(|d| d.to_string()),
                     weeks: t.weeks(),
                     outcome: t.outcome.title(),

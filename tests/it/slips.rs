@@ -246,3 +246,39 @@ fn a_phone_photo_of_the_signed_letter_is_enclosed() {
         "{text}"
     );
 }
+
+#[test]
+fn a_trial_known_only_by_its_length_is_shown_as_such_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("cases/SLIP-0001");
+    std::fs::create_dir_all(&case).unwrap();
+    let text = format!(
+        "{GOOD}prior_treatments:\n  - {{ name: Sertraline, kind: antidepressant, duration_weeks: 10, outcome: inadequate-response }}\n  - {{ name: Bupropion, kind: antidepressant, started: 2025-01-06, ended: 2025-03-31, outcome: inadequate-response }}\n"
+    );
+    std::fs::write(case.join("case.yaml"), text).unwrap();
+    let out = dir.path().join("output");
+    let build = run(&[
+        "build",
+        dir.path().join("cases").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--today",
+        TODAY,
+        "--config",
+        crate::common::root()
+            .join("appealpack.yaml")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert!(build.code <= 1, "{}", build.stderr);
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(
+        !summary.contains("antidepressant trial"),
+        "counted: {summary}"
+    );
+    let text = crate::common::collapse(&crate::common::pdf_text(&out.join("SLIP-0001/packet.pdf")));
+    assert!(
+        text.contains("Sertraline Antidepressant — not known — 10"),
+        "{text}"
+    );
+}
