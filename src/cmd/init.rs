@@ -88,7 +88,8 @@ pub fn run(args: &InitArgs) -> Result<Exit> {
     print(&format!(
         "wrote:\n  {}\n\nNext:\n  {here}edit appealpack.yaml (your organisation's name, address, \
          signatory)\n  appealpack build          # the example case's packet, in output/\n  \
-         appealpack new KET-0001   # a new case to fill in\n",
+         appealpack new KET-0001   # a new case to fill in\n\nThe example case leaves the \
+         reports once a real case exists; `rm -r cases/EXAMPLE-0001` removes it.\n",
         written.join("\n  ")
     ))?;
     Ok(Exit::Ok)

@@ -413,15 +413,15 @@ fn sent_appeals_are_counted_by_outcome_and_awaited_by_due_date() {
     let md = formats::markdown(&summary, None);
     assert!(md.contains("## Appeals sent"), "{md}");
     assert!(
-        md.contains("3 appeals: 1 approved, 1 partially approved, 1 denied; approved in full or in part: 67%."),
+        md.contains("3 appeals decided: 1 approved in full, 1 approved in part, 1 denied; approved in full or in part: 2 of 3: too few to state a rate (fewer than 10)."),
         "{md}"
     );
     assert!(
-        md.contains("| `aca-marketplace` | 2 | 1 | 0 | 1 | 50% |"),
+        md.contains("| ACA marketplace | 2 | 1 | 0 | 1 | too few |"),
         "{md}"
     );
     assert!(
-        md.contains("| `experimental-investigational` | 2 | 1 | 1 | 0 | 100% |"),
+        md.contains("| Experimental or investigational | 2 | 1 | 1 | 0 | too few |"),
         "{md}"
     );
     assert!(
@@ -438,7 +438,7 @@ fn sent_appeals_are_counted_by_outcome_and_awaited_by_due_date() {
     );
     assert!(html.contains("data-phase=\"awaiting-decision\""), "{html}");
     assert!(
-        html.contains("<td>aca-marketplace</td><td class=\"num\">2</td>"),
+        html.contains("<td>ACA marketplace</td><td class=\"num\">2</td>"),
         "{html}"
     );
     assert!(html.contains("-10 (overdue)"));
@@ -482,7 +482,8 @@ fn the_calendar_holds_the_deadlines_of_cases_that_loaded() {
     }
     let named = formats::ics(&summary, Some(&names()));
     assert!(
-        named.contains("SUMMARY:KET-2026-0003: Dana Whitfield — last day to file internal appeal")
+        named.contains("SUMMARY:KET-2026-0003 Dana Whitfield: filing deadline (internal appeal)"),
+        "{named}"
     );
     assert_eq!(ics, formats::ics(&summary, None), "deterministic output");
 }

@@ -6,6 +6,7 @@ mod build;
 mod calendar;
 mod check;
 mod common;
+mod dashboard;
 mod first_hour;
 mod formats;
 mod hostile;
