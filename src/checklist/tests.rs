@@ -553,10 +553,22 @@ fn attachments_rule() {
             ["blocker: attachments[0].file: is a link that leaves the case folder"]
         );
     }
+    // A phone photo of the signed letter is enclosed as it is; a HEIC one says how to
+    // save it as JPEG.
     let letter = GOOD.replace("file: signed-lmn.pdf", "file: chart.png");
-    assert_eq!(
-        of(&run_in(&letter, &case_dir), "attachments"),
-        ["blocker: letter_of_medical_necessity.file must be a PDF"]
+    assert!(of(&run_in(&letter, &case_dir), "attachments").is_empty());
+    std::fs::write(
+        case_dir.join("photo.heic"),
+        b"\0\0\0\x18ftypheic\0\0\0\0mif1heic",
+    )
+    .unwrap();
+    let heic = GOOD.replace("file: signed-lmn.pdf", "file: photo.heic");
+    let found = of(&run_in(&heic, &case_dir), "attachments");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("blocker: letter_of_medical_necessity.file: is a HEIC photo")
+            && found[0].contains("save or export it as JPEG"),
+        "{found:?}"
     );
 }
 

@@ -938,6 +938,25 @@ impl LoadError {
         })
     }
 
+    /// Makes the error of a failed typed load, after finding its real cause.
+    fn of_typed(file: &Path, text: &str, error: &serde_yaml::Error) -> LoadError {
+        // The strict model stops at the first wrong type, before an alias bomb or deep
+        // nesting would be expanded; a generic pass tells whether one is the real cause.
+        match serde_yaml::from_str::<serde_yaml::Value>(text) {
+            Err(limit) if is_limit(&limit) => LoadError::from_yaml(file, text, &limit),
+            // It is YAML: the schema lists every problem at once, where it finds any
+            // (it does not see the checks the typed load adds, such as date ranges).
+            Ok(_) => LoadError::of_problems(file, super::validate::problems(text))
+                .unwrap_or_else(|| LoadError::from_yaml(file, text, error)),
+            // A key written twice is a slip with a cause to name, at the second key.
+            // Otherwise it is not YAML: the syntax error is the cause, though the typed
+            // load may have stopped earlier at a field it did not like.
+            Err(syntax) => super::validate::duplicate_key(text)
+                .and_then(|problem| LoadError::of_problems(file, vec![problem]))
+                .unwrap_or_else(|| LoadError::from_yaml(file, text, &syntax)),
+        }
+    }
+
     fn from_yaml(file: &Path, text: &str, error: &serde_yaml::Error) -> LoadError {
         let mut message = error.to_string();
         let location = error.location().map(|l| (l.line(), l.column()));
@@ -957,6 +976,14 @@ impl LoadError {
             message = format!(
                 "line {line} has a tab: YAML indents with spaces only; replace the tab with spaces"
             );
+        }
+        // Text with `: ` in it (`notes: She said: it helps`), or wrapped in Word's curly
+        // quotes, which YAML does not take for quotes, reads as a second field on one line.
+        if message.contains("mapping values are not allowed") {
+            let line_text = location
+                .and_then(|(line, _)| text.lines().nth(line.saturating_sub(1)))
+                .unwrap_or("");
+            message = colon_in_text(line_text);
         }
         // A line of text under a field that holds a `key: value` line (a letter opening
         // "To the reviewer: ...") makes YAML read a mapping and then stumble.
@@ -1007,20 +1034,16 @@ impl Case {
         if text.trim().is_empty() {
             return Err(LoadError::new(file, "empty case file"));
         }
-        let case: Case = serde_yaml::from_str(text).map_err(|e| {
-            // The strict model stops at the first wrong type, before an alias bomb or deep
-            // nesting would be expanded; a generic pass tells whether one is the real cause.
-            match serde_yaml::from_str::<serde_yaml::Value>(text) {
-                Err(limit) if is_limit(&limit) => LoadError::from_yaml(file, text, &limit),
-                // It is YAML: the schema lists every problem at once, where it finds any
-                // (it does not see the checks the typed load adds, such as date ranges).
-                Ok(_) => LoadError::of_problems(file, super::validate::problems(text))
-                    .unwrap_or_else(|| LoadError::from_yaml(file, text, &e)),
-                // Not YAML: the syntax error is the cause, though the typed load may have
-                // stopped earlier at a field it did not like.
-                Err(syntax) => LoadError::from_yaml(file, text, &syntax),
-            }
-        })?;
+        let case: Case = match serde_yaml::from_str(text) {
+            Ok(case) => case,
+            // A value chosen from a list may be typed as a person says it (`Fax`,
+            // `Internal appeal`): read it as the allowed value it stands for.
+            Err(e) => match super::validate::forgive_choices(text) {
+                Some(forgiven) => serde_yaml::from_str(&forgiven)
+                    .map_err(|e| LoadError::of_typed(file, &forgiven, &e))?,
+                None => return Err(LoadError::of_typed(file, text, &e)),
+            },
+        };
         if let Err(message) = validate_id(&case.id) {
             let mut error = LoadError::new(file, format!("id: {message}"));
             error.location = locate_key(text, "id");
@@ -1069,6 +1092,40 @@ impl Case {
     pub(crate) fn diagnosis_codes(&self) -> impl Iterator<Item = &str> {
         self.diagnoses.iter().map(|d| d.code.as_str())
     }
+}
+
+/// Explains a `: ` inside unquoted text, naming the field the line starts with (a key is
+/// the schema's, never the case's value).
+fn colon_in_text(line: &str) -> String {
+    let key = line
+        .trim_start()
+        .trim_start_matches("- ")
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .trim();
+    let key = if !key.is_empty()
+        && key.len() <= 40
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        key
+    } else {
+        "field"
+    };
+    let curly = line.contains(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}']);
+    let cause = if curly {
+        "it is in curly quotes (\u{201c} \u{201d}, as Word types them), which YAML does not read as quotes, \
+         and it holds `: `"
+    } else {
+        "it holds `: `, which YAML reads as the start of another field"
+    };
+    format!(
+        "the text after `{key}:` on this line is not read as text: {cause}; put the whole text \
+         in straight double quotes: \"...\" (or write `{key}: |` and the text indented on the \
+         lines under it)"
+    )
 }
 
 /// Returns whether a YAML error is one of serde_yaml's resource limits.
@@ -1337,7 +1394,11 @@ request: { treatment: IV ketamine, codes: [96365, 96366, J3490], sessions: 6, sc
     fn refuses_duplicate_keys() {
         let text = format!("{MINIMAL}id: KET-2\n");
         let error = parse(&text).unwrap_err();
-        assert!(error.message.contains("duplicate"), "{error}");
+        assert_eq!(error.location, Some((8, 1)), "{error}");
+        assert!(
+            error.message.contains("a second `id:` in the file"),
+            "{error}"
+        );
     }
 
     #[test]

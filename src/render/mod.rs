@@ -3,7 +3,7 @@
 //! A [`Renderer`] is built once per run: the embedded fonts, the standard library and every
 //! file of the templates folder, read into memory. Each packet then gets a cheap per-case
 //! world that serves the templates, the case data as JSON at [`DATA_PATH`] and the enclosed
-//! files at `/case/letter.pdf` and `/case/enclosure-N.<ext>`, and nothing else: no system
+//! files at `/case/letter.<ext>` and `/case/enclosure-N.<ext>`, and nothing else: no system
 //! files, no packages, no network. The virtual paths are the same for every case, because
 //! Typst's file-id table is process-wide and holds at most 65,535 paths.
 

@@ -20,3 +20,4 @@ mod privacy;
 mod properties;
 mod render;
 mod reviewer;
+mod slips;
