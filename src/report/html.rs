@@ -496,7 +496,7 @@ fn html_findings_summary(case: &CaseOutcome) -> String {
 fn html_packet_cell(packet: Option<&str>) -> String {
     match packet {
         Some(path) => format!(
-            "<td class=\"nowrap\"><a href=\"{}\" title=\"{}\">Open PDF</a></td>\n",
+            "<td class=\"packet\"><a href=\"{}\" title=\"{}\">Open PDF</a></td>\n",
             xml_escape(&href(path)),
             xml_escape(path)
         ),

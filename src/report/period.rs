@@ -370,7 +370,7 @@ impl PeriodReport {
 fn median(sorted: &[i64]) -> Option<f64> {
     match sorted.len() {
         0 => None,
-        n if n % 2 == 1 => Some(sorted[n / 2] as f64),
+        n if !n.is_multiple_of(2) => Some(sorted[n / 2] as f64),
         n => Some((sorted[n / 2 - 1] + sorted[n / 2]) as f64 / 2.0),
     }
 }
@@ -381,7 +381,7 @@ fn dollars(value: f64) -> String {
     let digits = whole.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -404,8 +404,18 @@ mod tests {
         Date::parse(text).unwrap()
     }
 
-    /// A fixture of decided cases: (id, plan type, outcome, sent on, decided on, value).
-    fn summary(decided: &[(&str, PlanType, DecisionOutcome, &str, &str, Option<f64>)]) -> Summary {
+    /// A decided case: id, plan type, outcome, sent on, decided on, value of the care.
+    type Fixture<'a> = (
+        &'a str,
+        PlanType,
+        DecisionOutcome,
+        &'a str,
+        &'a str,
+        Option<f64>,
+    );
+
+    /// A fixture of decided cases.
+    fn summary(decided: &[Fixture]) -> Summary {
         let cases = decided
             .iter()
             .map(|(id, plan, outcome, sent, on, value)| {

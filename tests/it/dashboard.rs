@@ -104,6 +104,7 @@ const LAYOUT: &str = "JSON.stringify((() => {
         inside: scroll.scrollWidth - scroll.clientWidth,
         table_right: table.right,
         links: links.length,
+        first_link: links.length ? JSON.stringify(links[0].getBoundingClientRect()) : null,
         links_off: links.filter(a => { const r = a.getBoundingClientRect();
             return r.width === 0 || r.left < 0 || r.right > window.innerWidth || r.right > table.right; }).length,
         heads: heads.map(h => h.textContent.trim()),
@@ -184,7 +185,8 @@ fn the_dashboard_fits_1366_filters_its_cards_and_prints_every_column() {
     );
     eval(
         &tab,
-        "JSON.stringify((() => { const s = document.getElementById('search'); \
+        "JSON.stringify((() => { const o = document.getElementById('owner'); o.value = ''; \
+         o.dispatchEvent(new Event('change')); const s = document.getElementById('search'); \
          s.value = 'KET-2026-0101'; s.dispatchEvent(new Event('input')); return true; })())",
     );
     assert_eq!(

@@ -235,7 +235,7 @@ fn html_references_no_external_resource() {
 #[test]
 fn html_is_well_formed_and_colours_urgency() {
     let html = formats::html(&summary(), None);
-    assert_well_formed(&html, &["meta", "br", "input"]);
+    assert_well_formed(&html, &["meta", "br", "input", "col"]);
     let row = |id: &str| {
         let at = html.find(&format!(">{id}<")).expect("row");
         let start = html[..at].rfind("<tr ").expect("row start");
@@ -262,7 +262,7 @@ fn html_escapes_ids_files_messages_and_links() {
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("a&quot;b&apos;&lt;c&gt;&amp;d.yaml"));
     assert!(html.contains("href=\"odd%20dir/%22quoted%22%20%231%3F.pdf\""));
-    assert_well_formed(&html, &["meta", "br", "input"]);
+    assert_well_formed(&html, &["meta", "br", "input", "col"]);
 }
 
 #[test]
@@ -500,8 +500,8 @@ fn the_csv_has_a_row_per_case_and_no_names() {
         assert_eq!(&row[0], case.id.as_deref().unwrap_or(&case.file));
         assert_eq!(&row[1], case.status.as_str());
     }
-    assert_eq!(&rows[0][8], "deadline;denial");
-    assert_eq!(&rows[0][6], "-8");
+    assert_eq!(&rows[0][13], "deadline;denial");
+    assert_eq!(&rows[0][9], "-8");
     for name in names().values() {
         assert!(!text.contains(name.as_str()), "{name}");
     }

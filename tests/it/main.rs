@@ -19,5 +19,6 @@ mod parity;
 mod privacy;
 mod properties;
 mod render;
+mod report;
 mod reviewer;
 mod slips;
