@@ -24,6 +24,12 @@ Exit codes:
 
 Columns and what each cell holds: README, \"Importing an intake spreadsheet\".";
 
+const REPORT_EXIT_CODES: &str = "\
+Exit codes:
+  0  the report was written (however few appeals the period has)
+  2  usage or environment error (bad period, unreadable cases or templates folder,
+     unwritable output)";
+
 /// Checks ketamine-therapy insurance appeal cases and renders ready-to-send appeal packets.
 #[derive(Debug, Parser)]
 #[command(name = "appealpack", version, about, after_help = EXIT_CODES)]
@@ -57,6 +63,9 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Prints the appeal checklist as a table.
     Rules,
+    /// Writes the outcomes of a period, for a board or a funder, as Markdown and PDF.
+    #[command(after_help = REPORT_EXIT_CODES)]
+    Report(ReportArgs),
     /// Merges the summaries of shard builds into one output folder's reports.
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
@@ -194,6 +203,75 @@ pub struct BuildArgs {
     /// Prints nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Arguments of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The folder of case files (searched recursively for *.yaml and *.yml).
+    #[arg(default_value = "cases")]
+    pub cases: PathBuf,
+    /// The first day of the period, YYYY-MM-DD (default: every decision up to --to).
+    #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "quarter")]
+    pub from: Option<Date>,
+    /// The last day of the period, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "quarter")]
+    pub to: Option<Date>,
+    /// A calendar quarter instead, YYYY-QN (2026-Q3: July to September 2026).
+    #[arg(long, value_name = "YYYY-QN", value_parser = parse_quarter)]
+    pub quarter: Option<Quarter>,
+    /// The folder to write report-PERIOD.md and report-PERIOD.pdf in.
+    #[arg(short, long, default_value = "output", value_name = "DIR")]
+    pub output: PathBuf,
+    /// The organisation whose name heads the report.
+    #[arg(long, default_value = organisation::FILE_NAME, value_name = "FILE")]
+    pub config: PathBuf,
+    /// The templates folder [default: ./templates if it exists, else the built-in ones].
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// The day the report is made, YYYY-MM-DD (default: the system date).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<Date>,
+}
+
+/// A calendar quarter: its year and number (1 to 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quarter {
+    /// The year.
+    pub year: i32,
+    /// The quarter, 1 to 4.
+    pub number: u32,
+}
+
+impl Quarter {
+    /// Returns the quarter's first and last days.
+    pub fn days(self) -> (Date, Date) {
+        let first = chrono::NaiveDate::from_ymd_opt(self.year, self.number * 3 - 2, 1)
+            .expect("a quarter's first day exists");
+        let next = first
+            .checked_add_months(chrono::Months::new(3))
+            .expect("a quarter's next first day exists");
+        (
+            Date(first),
+            Date(next.pred_opt().expect("a day before it exists")),
+        )
+    }
+}
+
+fn parse_quarter(text: &str) -> Result<Quarter, String> {
+    let wrong = || format!("expected a quarter as YYYY-QN, like 2026-Q3; got {text:?}");
+    let (year, number) = text.split_once(['-', ' ']).ok_or_else(wrong)?;
+    let number = number
+        .strip_prefix(['Q', 'q'])
+        .and_then(|n| n.parse::<u32>().ok())
+        .filter(|n| (1..=4).contains(n))
+        .ok_or_else(wrong)?;
+    let year = year
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=9999).contains(y))
+        .ok_or_else(wrong)?;
+    Ok(Quarter { year, number })
 }
 
 /// Arguments of `merge`.
@@ -348,4 +426,26 @@ pub struct LogArgs {
 
 fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quarter_is_its_three_months() {
+        let q3 = parse_quarter("2026-Q3").unwrap();
+        let (first, last) = q3.days();
+        assert_eq!(
+            (first.to_string(), last.to_string()),
+            ("2026-07-01".into(), "2026-09-30".into())
+        );
+        let (_, last) = parse_quarter("2024-q1").unwrap().days();
+        assert_eq!(last.to_string(), "2024-03-31");
+        let (_, last) = parse_quarter("2026-Q4").unwrap().days();
+        assert_eq!(last.to_string(), "2026-12-31");
+        for bad in ["2026", "2026-Q5", "2026-Q0", "Q3-2026", "26-Q1"] {
+            assert!(parse_quarter(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::checklist::{CheckedCase, Deadline, DecisionDue, Finding, NextLevel, Severity};
+use crate::law::Program;
 use crate::model::case::{Case, DecisionOutcome, DenialReason, Phase, PlanType, Stage};
 use crate::model::fields::Date;
 use crate::shard::Shard;
@@ -91,6 +92,21 @@ pub struct CaseOutcome {
     /// The earliest follow-up of the contact log not yet done.
     #[serde(default)]
     pub next_follow_up: Option<Date>,
+    /// The insurer's name (an organisation, never patient data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insurer: Option<String>,
+    /// The date of the denial notice being appealed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denial_date: Option<Date>,
+    /// The day this level's packet was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_on: Option<Date>,
+    /// The value of the care requested: cost per session times sessions, where both are given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub care_value: Option<f64>,
+    /// Whether the case is the example `init` wrote, which real cases push out of every report.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub example: bool,
 }
 
 /// A decision as the reports show it.
@@ -126,6 +142,11 @@ impl CaseOutcome {
             continues: None,
             deadline_unknown: None,
             next_follow_up: None,
+            insurer: None,
+            denial_date: None,
+            sent_on: None,
+            care_value: None,
+            example: false,
         }
     }
 
@@ -204,6 +225,15 @@ impl CaseOutcome {
                 .clone()
                 .filter(|_| !(phase == Phase::Decided && links.continued_by.is_some())),
             next_follow_up: case.next_follow_up(),
+            insurer: Some(case.insurer.name.clone()).filter(|n| !n.trim().is_empty()),
+            denial_date: case.denial.as_ref().and_then(|d| d.date),
+            sent_on: case.submission.as_ref().map(|s| s.sent_on),
+            care_value: case
+                .request
+                .cost_per_session
+                .zip(case.request.sessions)
+                .map(|(cost, sessions)| cost * f64::from(sessions)),
+            example: case.example,
         }
     }
 
@@ -228,15 +258,10 @@ impl CaseOutcome {
 }
 
 /// Returns the single most important thing to do now for a case that loaded: the
-/// deadline if it passed, the provider's support, their signature if the letter is a
-/// draft, else the first blocker's own instruction; for a ready case, sending it in time.
+/// deadline if it passed; within a week of it, a short appeal now and the records as a
+/// supplement where the program allows; else the most urgent blocker; for a ready case,
+/// sending it in time.
 fn next_step(case: &Case, status: Status, checked: &CheckedCase) -> String {
-    let blockers = || {
-        checked
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Blocker)
-    };
     match case.phase() {
         Phase::Preparing => {}
         Phase::AwaitingDecision => return awaiting_step(case, checked),
@@ -260,8 +285,42 @@ fn next_step(case: &Case, status: Status, checked: &CheckedCase) -> String {
             d.date
         );
     }
+    let blocker = most_urgent_blocker(case, checked);
+    // Close to the deadline, a short appeal filed in time keeps the appeal alive where the
+    // program lets the records follow; the rest becomes the supplement's to-do.
+    let close = checked
+        .deadline
+        .as_ref()
+        .filter(|d| d.days_left <= FILE_NOW_DAYS);
+    let rule = case
+        .insurer
+        .plan_type
+        .filter(|_| matches!(case.stage, Stage::InternalAppeal | Stage::SecondLevelAppeal))
+        .and_then(|plan| Program::of(plan).supplement_rule());
+    if let (Some(d), Some(rule)) = (close, rule) {
+        return format!(
+            "file a short appeal by {} to protect the deadline, then send the records as a \
+             supplement ({rule}); still missing: {blocker}",
+            d.date
+        );
+    }
+    blocker
+}
+
+/// The days before a filing deadline from which a case with blockers is told to file a
+/// short appeal now and supplement it later, where its program allows that: one week,
+/// the dashboard's "due this week".
+pub const FILE_NOW_DAYS: i64 = 7;
+
+/// Returns the most urgent blocker of a case in words: the provider's support, then their
+/// signature if the letter is a draft, else the first blocker's own instruction.
+fn most_urgent_blocker(case: &Case, checked: &CheckedCase) -> String {
+    let mut blockers = checked
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Blocker);
     // A signature is asked for only once the provider supports the treatment.
-    if let Some(f) = blockers().find(|f| f.rule == "provider") {
+    if let Some(f) = blockers.clone().find(|f| f.rule == "provider") {
         return f.message.clone();
     }
     let letter = case.letter_of_medical_necessity.as_ref();
@@ -270,7 +329,7 @@ fn next_step(case: &Case, status: Status, checked: &CheckedCase) -> String {
                 (letter-for-signature.pdf), then name the signed scan in the case"
             .to_owned();
     }
-    blockers()
+    blockers
         .next()
         .map_or_else(|| "review the findings".to_owned(), |f| f.message.clone())
 }
@@ -420,6 +479,10 @@ impl Summary {
     /// Builds the summary of a run from its outcomes, sorting them by file path.
     pub fn new(today: Date, mut cases: Vec<CaseOutcome>) -> Summary {
         cases.sort_by(|a, b| a.file.cmp(&b.file));
+        // The example `init` wrote gives way to the first real case.
+        if cases.iter().any(|c| !c.example) {
+            cases.retain(|c| !c.example);
+        }
         Summary {
             appealpack: crate::VERSION.to_string(),
             today,
@@ -448,5 +511,127 @@ impl Summary {
         let mut json = serde_json::to_string_pretty(self).expect("summary serializes");
         json.push('\n');
         json
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::load::Loaded;
+
+    /// A case close to its deadline: an internal appeal of the given plan type.
+    fn case(plan_type: &str, stage: &str) -> Case {
+        let yaml = format!(
+            "id: KET-N-1\nstage: {stage}\nprepared_on: 2026-11-20\n\
+             patient: {{ name: Ann Example }}\n\
+             insurer: {{ name: Example Health, plan_type: {plan_type} }}\n\
+             provider: {{ name: Dr Pat Lee }}\n\
+             request: {{ treatment: IV ketamine, sessions: 6, cost_per_session: 450 }}\n\
+             denial: {{ date: 2026-10-01 }}\nfiled_by: patient\n"
+        );
+        Case::parse(std::path::Path::new("t.yaml"), &yaml).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn blocker(rule: &'static str, message: &str) -> Finding {
+        Finding {
+            rule: rule.into(),
+            severity: Severity::Blocker,
+            message: message.to_owned(),
+        }
+    }
+
+    /// The outcome of a case with two blockers, `days_left` before its deadline.
+    fn outcome(case: Case, days_left: i64) -> CaseOutcome {
+        let checked = CheckedCase {
+            loaded: Loaded {
+                path: PathBuf::from("cases/t.yaml"),
+                file: "t.yaml".into(),
+                id: Some(case.id.clone()),
+                case: Ok(case),
+                links: Default::default(),
+            },
+            findings: vec![
+                blocker("clinical", "add the infusion records to attachments"),
+                blocker("scores", "add a baseline PHQ-9"),
+            ],
+            deadline: Some(Deadline {
+                date: Date::parse("2026-11-27").unwrap(),
+                days_left,
+                basis: "180 days".into(),
+            }),
+            decision_due: None,
+            next_level: None,
+            deadline_unknown: None,
+            enclosures: Vec::new(),
+        };
+        CaseOutcome::checked(&checked)
+    }
+
+    #[test]
+    fn close_to_the_deadline_the_step_is_to_file_now_and_supplement_later() {
+        let step = outcome(case("employer-self-funded", "internal-appeal"), 1)
+            .next_step
+            .unwrap();
+        assert_eq!(
+            step,
+            "file a short appeal by 2026-11-27 to protect the deadline, then send the records \
+             as a supplement (29 CFR 2560.503-1(h)(2)(ii) and (iv)); still missing: add the \
+             infusion records to attachments"
+        );
+        let advantage = outcome(case("medicare-advantage", "internal-appeal"), 7);
+        assert!(
+            advantage.next_step.unwrap().contains("(42 CFR 422.586)"),
+            "a Medicare Advantage reconsideration takes evidence later"
+        );
+    }
+
+    #[test]
+    fn otherwise_the_step_is_the_most_urgent_blocker() {
+        // Far from the deadline: the blocker itself.
+        let far = outcome(case("employer-self-funded", "internal-appeal"), 30);
+        assert_eq!(
+            far.next_step.as_deref(),
+            Some("add the infusion records to attachments")
+        );
+        // A program whose rule on late evidence is not verified, and an external review.
+        for (plan, stage) in [
+            ("medicare", "internal-appeal"),
+            ("medicaid-managed-care", "internal-appeal"),
+            ("employer-self-funded", "external-review"),
+        ] {
+            let step = outcome(case(plan, stage), 1).next_step.unwrap();
+            assert_eq!(
+                step, "add the infusion records to attachments",
+                "{plan} {stage}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_outcome_carries_what_the_coordinator_reports_need() {
+        let outcome = outcome(case("aca-marketplace", "internal-appeal"), 30);
+        assert_eq!(outcome.insurer.as_deref(), Some("Example Health"));
+        assert_eq!(
+            outcome.denial_date.map(|d| d.to_string()).as_deref(),
+            Some("2026-10-01")
+        );
+        assert_eq!(outcome.care_value, Some(2700.0));
+        assert!(!outcome.example);
+    }
+
+    #[test]
+    fn the_example_case_gives_way_to_the_first_real_case() {
+        let mut example = outcome(case("aca-marketplace", "internal-appeal"), 30);
+        example.example = true;
+        example.file = "EXAMPLE-0001/case.yaml".into();
+        let today = Date::parse("2026-11-26").unwrap();
+        let alone = Summary::new(today, vec![example.clone()]);
+        assert_eq!(alone.totals.cases, 1, "alone, the example is shown");
+        let real = outcome(case("aca-marketplace", "internal-appeal"), 30);
+        let both = Summary::new(today, vec![example, real]);
+        assert_eq!(both.totals.cases, 1);
+        assert!(both.cases.iter().all(|c| !c.example));
     }
 }

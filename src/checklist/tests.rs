@@ -1011,6 +1011,7 @@ fn organisation_rule() {
         email: None,
         signatory: "Jordan Avery".into(),
         signatory_title: None,
+        show_names: false,
     };
     assert!(
         !check(&case, &context(Some(&own)))

@@ -194,9 +194,11 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
         progress: Progress::new(loaded.len(), args.quiet),
     };
     let in_shard: HashSet<String> = loaded.iter().filter_map(|l| l.id.clone()).collect();
+    // Names are for internal pages only: asked for by the run or, once, by the organisation.
+    let show_names = args.show_names || organisation.show_names;
     let names: Names = loaded
         .iter()
-        .filter(|_| args.show_names)
+        .filter(|_| show_names)
         .filter_map(|l| l.case.as_ref().ok())
         .map(|case| (case.id.clone(), case.patient.name.clone()))
         .collect();
@@ -240,7 +242,7 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
         typst_seconds: shared.typst_micros.load(Ordering::Relaxed) as f64 / 1e6,
         cache_seconds: shared.cache_micros.load(Ordering::Relaxed) as f64 / 1e6,
     });
-    let shown = args.show_names.then_some(&names);
+    let shown = show_names.then_some(&names);
     report::write_reports(&summary, output.path(), shown, args.junit.as_deref())?;
 
     if !args.quiet {

@@ -247,7 +247,8 @@ pub(crate) const ALIASES: &[(&str, &str)] = &[
     ("confirmation", "sent_confirmation"),
     ("decided_on", "decision_date"),
     ("decision", "decision_outcome"),
-    ("outcome", "decision_outcome"),
+    // Not `outcome`: that is a column of the build's cases.csv, which imports back as it
+    // is, and a decision's outcome alone (without its date) is no decision.
     ("note", "notes"),
     ("comments", "notes"),
 ];
@@ -1794,6 +1795,54 @@ KET-1,internal-appeal,employer-self-funded,Ann Example,1986-02-03,Example Health
         let template = read_sheet(&template_csv(), today()).unwrap();
         assert!(template.rows.is_empty() && template.unknown_columns.is_empty());
         assert_eq!(template.indices.len(), COLUMNS.len());
+        // cases.csv shares exactly these columns with an intake sheet.
+        let shared: Vec<&str> = CSV_HEADER.into_iter().filter(|n| !report_only(n)).collect();
+        assert_eq!(
+            shared,
+            [
+                "id",
+                "owner",
+                "insurer_name",
+                "plan_type",
+                "stage",
+                "denial_date"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cases_csv_imports_back_with_every_shared_column() {
+        use crate::model::case::{Phase, PlanType, Stage};
+        use crate::outcome::{CaseOutcome, Status, Summary};
+        let mut outcome = CaseOutcome::invalid("KET-9/case.yaml".into(), String::new());
+        outcome.id = Some("KET-9".into());
+        outcome.status = Status::NeedsWork;
+        outcome.error = None;
+        outcome.phase = Some(Phase::Preparing);
+        outcome.stage = Some(Stage::SecondLevelAppeal);
+        outcome.plan_type = Some(PlanType::MedicareAdvantage);
+        outcome.owner = Some("JA".into());
+        outcome.insurer = Some("Example Health, Inc.".into());
+        outcome.denial_date = Date::parse("2026-10-01").ok();
+        outcome.next_step = Some("add the denial notice".into());
+        let today = Date::parse(TODAY).unwrap();
+        let csv = crate::report::cases_csv(&Summary::new(today, vec![outcome]));
+        let sheet = sheet(&csv);
+        assert!(
+            sheet.unknown_columns.is_empty(),
+            "{:?}",
+            sheet.unknown_columns
+        );
+        let case = case(&sheet.rows[0]);
+        assert_eq!(case.id, "KET-9");
+        assert_eq!(case.owner.as_deref(), Some("JA"));
+        assert_eq!(case.insurer.name, "Example Health, Inc.");
+        assert_eq!(case.insurer.plan_type, Some(PlanType::MedicareAdvantage));
+        assert_eq!(case.stage, Stage::SecondLevelAppeal);
+        assert_eq!(
+            case.denial.and_then(|d| d.date).map(|d| d.to_string()),
+            Some("2026-10-01".to_owned())
+        );
     }
 
     #[test]

@@ -84,8 +84,8 @@ pub fn run(args: &InitArgs) -> Result<Exit> {
         "wrote:\n  {}\n\nNext:\n  {here}edit appealpack.yaml (your organisation's name, address, \
          signatory: until then no packet is ready)\n  appealpack build          # the example \
          case's packet, in output/\n  appealpack new KET-0001   # a new case to fill in\n\n\
-         The example case is cases/EXAMPLE-0001: delete that folder once you have a case of \
-         your own.\n",
+         The example case leaves the reports once a real case exists; `rm -r \
+         cases/EXAMPLE-0001` removes it.\n",
         written.join("\n  ")
     ))?;
     Ok(Exit::Ok)

@@ -8,6 +8,7 @@ pub mod import;
 pub mod init;
 pub mod merge;
 pub mod new;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod templates;
@@ -68,6 +69,7 @@ pub fn run(cli: Cli) -> Exit {
         }
         Command::Rules => print(&rules::rules_table()).map(|()| Exit::Ok),
         Command::Merge(args) => merge::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Templates(TemplatesCommand::Export(args)) => templates::run(&args),
         Command::Completions(args) => print(&completions(args.shell)).map(|()| Exit::Ok),

@@ -474,6 +474,23 @@ impl Program {
         }
     }
 
+    /// Returns the rule that lets an internal appeal filed in time be supplemented with
+    /// records and comments while the plan reviews it, where the program has one: the
+    /// claimant may submit written comments, documents and records, and the review takes
+    /// all of them into account (29 CFR 2560.503-1(h)(2)(ii) and (iv), which 45 CFR
+    /// 147.136(b) applies to insured group and individual plans); a Medicare Advantage plan
+    /// must give a reasonable opportunity to present evidence (42 CFR 422.586). Other
+    /// programs get none until their rule is verified.
+    pub fn supplement_rule(self) -> Option<&'static str> {
+        match self {
+            Program::Employer { .. } | Program::Marketplace => {
+                Some("29 CFR 2560.503-1(h)(2)(ii) and (iv)")
+            }
+            Program::MedicareAdvantage => Some("42 CFR 422.586"),
+            _ => None,
+        }
+    }
+
     /// Returns the rule on appointing a representative, and the form where there is one.
     pub fn representative_rule(self) -> &'static str {
         match self {

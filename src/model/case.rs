@@ -107,6 +107,10 @@ pub struct Case {
     /// Internal notes; never rendered.
     #[serde(default)]
     pub notes: Option<String>,
+    /// Marks the fictional example case `appealpack init` writes: once a real case exists,
+    /// it is left out of the dashboard, the calendars, the totals and the reports.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub example: bool,
 }
 
 /// Who files the appeal and signs its letter.

@@ -35,6 +35,10 @@ pub struct Organisation {
     /// The signatory's role, e.g. "Patient advocate".
     #[serde(default)]
     pub signatory_title: Option<String>,
+    /// Shows patient names, for internal use, in index.html, summary.md and the calendars
+    /// of every build (as `--show-names` does); never in JSON, CSV or JUnit.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub show_names: bool,
 }
 
 impl Organisation {
@@ -113,6 +117,12 @@ mod tests {
         assert!(
             error.to_string().contains("unknown field `telex`"),
             "{error}"
+        );
+        assert!(!Organisation::parse(SAMPLE).unwrap().show_names);
+        assert!(
+            Organisation::parse(&format!("{SAMPLE}show_names: true\n"))
+                .unwrap()
+                .show_names
         );
         let with_fax = Organisation::parse(&format!("{SAMPLE}fax: (555) 010-0101\n")).unwrap();
         assert_eq!(with_fax.fax.as_deref(), Some("(555) 010-0101"));

@@ -39,6 +39,8 @@ pub const SIGNATURE: &str = "letter-for-signature.typ";
 /// The main file of the appointment of representative, for the patient and the
 /// representative to sign.
 pub const AUTHORIZATION: &str = "authorization-for-signature.typ";
+/// The main file of the outcomes report of a period (`appealpack report`).
+pub const REPORT: &str = "report.typ";
 
 /// The virtual path of the case data, the same for every case.
 pub(crate) const DATA_PATH: &str = "/case/data.json";
@@ -242,6 +244,19 @@ impl Renderer {
         self.templates
             .contains_key(&main)
             .then(|| self.render_main(main, data, &[], case_id, prepared_on))
+    }
+
+    /// Renders the outcomes report of a period from its JSON data; `None` where the
+    /// templates have no [`REPORT`] file (a folder exported before it existed).
+    pub fn render_report(
+        &self,
+        data: &[u8],
+        made_on: Date,
+    ) -> Option<Result<Rendered, RenderError>> {
+        let main = project_id(REPORT);
+        self.templates
+            .contains_key(&main)
+            .then(|| self.render_main(main, data, &[], "appeal-outcomes", made_on))
     }
 
     /// Renders a main file of the templates with a case's data and files.

@@ -52,6 +52,7 @@ pub const BUILT_IN: &[(&str, &[u8])] = &[
         include_bytes!("../../templates/markdown.typ"),
     ),
     ("packet.typ", include_bytes!("../../templates/packet.typ")),
+    ("report.typ", include_bytes!("../../templates/report.typ")),
     (
         "statements.typ",
         include_bytes!("../../templates/statements.typ"),

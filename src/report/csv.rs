@@ -1,25 +1,34 @@
 //! `cases.csv`: one RFC 4180 row per case, for a spreadsheet or a case-management system.
 //!
-//! Only codes, dates and numbers: the id (the file when a case has none), status, phase,
-//! plan type, stage, deadline, days left, decision due date and the blocking rules. No
-//! patient name and no free text, whatever the run was given. `appealpack import` reads
-//! the `id`, `stage` and `plan_type` columns back by name, so the header is fixed.
+//! Codes, dates, numbers and the tool's own words: the id (the file when a case has none),
+//! status, phase, owner, insurer, plan type, stage, denial date, deadline, days left, the
+//! next step in words, decision due date, outcome and the blocking rules. No patient name
+//! and no free text of the case (notes, statements, the notice's words), whatever the run
+//! was given; every text cell is kept from being read as a formula. The columns an intake
+//! sheet also has carry `import`'s names (`owner`, `insurer_name`, `plan_type`, `stage`,
+//! `denial_date`), so the file imports back without losing them; `import` passes over the
+//! others.
 
 use ::csv::{Terminator, WriterBuilder};
 
 use super::*;
 use crate::model::fields::Date;
 
-/// The header row; `import` reads its columns by these names.
-pub const CSV_HEADER: [&str; 9] = [
+/// The header row; `import` reads the columns it shares with an intake sheet by these names.
+pub const CSV_HEADER: [&str; 14] = [
     "id",
     "status",
     "phase",
+    "owner",
+    "insurer_name",
     "plan_type",
     "stage",
+    "denial_date",
     "deadline",
     "days_left",
+    "next_step",
     "decision_due",
+    "outcome",
     "blockers",
 ];
 
@@ -41,15 +50,19 @@ pub fn cases_csv(summary: &Summary) -> String {
 }
 
 /// Returns a case's row, in the order of [`CSV_HEADER`], every cell made inert.
-fn row(case: &CaseOutcome) -> [String; 9] {
+fn row(case: &CaseOutcome) -> [String; 14] {
     let id = case.id.clone().unwrap_or_else(|| case.file.clone());
     let date = |d: Option<Date>| d.map_or_else(String::new, |d| d.to_string());
+    let text = |t: Option<&str>| t.map_or_else(String::new, inert);
     [
         id,
         case.status.as_str().to_owned(),
         case.phase.map_or("", |p| p.as_str()).to_owned(),
+        text(case.owner.as_deref()),
+        text(case.insurer.as_deref()),
         case.plan_type.map_or("", |p| p.as_str()).to_owned(),
         case.stage.map_or("", |s| s.as_str()).to_owned(),
+        date(case.denial_date),
         match &case.deadline_unknown {
             Some(fact) => fact.replacen("deadline unknown", "unknown", 1),
             None => date(case.deadline.as_ref().map(|d| d.date)),
@@ -57,7 +70,9 @@ fn row(case: &CaseOutcome) -> [String; 9] {
         case.deadline
             .as_ref()
             .map_or_else(String::new, |d| d.days_left.to_string()),
+        text(case.next_step.as_deref()),
         date(case.decision_due.as_ref().map(|d| d.date)),
+        case.decision.map_or("", |d| d.outcome.as_str()).to_owned(),
         case.blocker_rules().join(";"),
     ]
     .map(|cell| inert(&cell))
@@ -101,7 +116,10 @@ mod tests {
         preparing.stage = Some(Stage::InternalAppeal);
         preparing.phase = Some(Phase::Preparing);
         preparing.plan_type = Some(PlanType::EmployerSelfFunded);
-        preparing.next_step = Some("call Ann Example, then fax".into());
+        preparing.next_step = Some("=HYPERLINK(\"x\") add the denial notice".into());
+        preparing.owner = Some("JA".into());
+        preparing.insurer = Some("Example Health, Inc.".into());
+        preparing.denial_date = Some(date("2026-06-01"));
         preparing.deadline = Some(Deadline {
             date: date("2026-11-12"),
             days_left: -8,
@@ -121,6 +139,8 @@ mod tests {
         awaiting.phase = Some(Phase::AwaitingDecision);
         awaiting.deadline = None;
         awaiting.findings.clear();
+        awaiting.owner = Some("@MB".into());
+        awaiting.next_step = Some("wait for the decision".into());
         awaiting.decision_due = Some(DecisionDue {
             date: date("2026-12-01"),
             days_left: 11,
@@ -140,11 +160,17 @@ mod tests {
         let csv = cases_csv(&summary());
         assert_eq!(
             csv,
-            "id,status,phase,plan_type,stage,deadline,days_left,decision_due,blockers\r\n\
-             \"'=cmd|' /C calc'!A0, x.yaml\",invalid,,,,,,,\r\n\
-             KET-1,needs-work,preparing,employer-self-funded,internal-appeal,2026-11-12,-8,,deadline;denial\r\n\
-             KET-2,ready,awaiting-decision,employer-self-funded,internal-appeal,,,2026-12-01,\r\n\
-             '-2-3,ready,awaiting-decision,employer-self-funded,internal-appeal,,,2026-12-01,\r\n"
+            "id,status,phase,owner,insurer_name,plan_type,stage,denial_date,deadline,days_left,\
+             next_step,decision_due,outcome,blockers\r\n\
+             \"'=cmd|' /C calc'!A0, x.yaml\",invalid,,,,,,,,,\
+             fix the case file: its first error says where,,,\r\n\
+             KET-1,needs-work,preparing,JA,\"Example Health, Inc.\",employer-self-funded,\
+             internal-appeal,2026-06-01,2026-11-12,-8,\"'=HYPERLINK(\"\"x\"\") add the denial \
+             notice\",,,deadline;denial\r\n\
+             KET-2,ready,awaiting-decision,'@MB,\"Example Health, Inc.\",employer-self-funded,\
+             internal-appeal,2026-06-01,,,wait for the decision,2026-12-01,,\r\n\
+             '-2-3,ready,awaiting-decision,'@MB,\"Example Health, Inc.\",employer-self-funded,\
+             internal-appeal,2026-06-01,,,wait for the decision,2026-12-01,,\r\n"
         );
         assert_eq!(inert("+1"), "+1");
         assert_eq!(inert("@SUM(A1)"), "'@SUM(A1)");
@@ -154,7 +180,7 @@ mod tests {
     #[test]
     fn no_free_text_reaches_the_file() {
         let csv = cases_csv(&summary());
-        for text in ["Ann", "fax", "30 days", "external review", "x, y"] {
+        for text in ["Ann", "30 days", "external review", "x, y", "then left"] {
             assert!(!csv.contains(text), "{text}");
         }
     }

@@ -2,12 +2,13 @@
 //! style sheet and script are the files beside this one, built in.
 
 use super::*;
-use crate::model::case::Phase;
+use crate::model::fields::Date;
 
 /// The page's style sheet: system fonts only, light and dark, nothing fetched.
 const STYLE: &str = include_str!("style.css");
 
-/// The page's script, sorting by column and filtering by status; the table reads the same without it.
+/// The page's script: sorting, search, filters and cards that follow them; the table reads the
+/// same without it.
 const SCRIPT: &str = include_str!("script.js");
 
 /// Renders `index.html`: one self-contained page of totals and every case, by days left.
@@ -57,37 +58,74 @@ fn html_header(summary: &Summary) -> String {
     )
 }
 
-/// Renders the totals: counts by status and by urgency.
+/// The cards above the table: each a filter the coordinator can click, and a count that
+/// follows the other filters. Each is (key, words, tooltip).
+const CARDS: [(&str, &str, &str); 7] = [
+    ("all", "cases", "every case"),
+    ("ready", "ready to send", "no blockers and not sent yet"),
+    ("needs-work", "need work", "at least one blocker"),
+    ("week", "due this week", "a filing deadline within 7 days"),
+    (
+        "overdue",
+        "past the deadline",
+        "the filing deadline has passed",
+    ),
+    (
+        "follow-up",
+        "follow-ups due",
+        "a follow-up with the plan is due",
+    ),
+    (
+        "problem",
+        "invalid or failed",
+        "the case file did not load or its packet failed",
+    ),
+];
+
+/// Returns the cards a case counts in, by their keys.
+fn cards_of(case: &CaseOutcome, today: Date) -> Vec<&'static str> {
+    let mut cards = vec!["all"];
+    let preparing = case.phase.is_none_or(|p| p == Phase::Preparing);
+    match case.status {
+        Status::Ready if preparing => cards.push("ready"),
+        Status::NeedsWork => cards.push("needs-work"),
+        Status::Invalid | Status::Failed => cards.push("problem"),
+        Status::Ready => {}
+    }
+    match case.deadline.as_ref().map(|d| d.days_left) {
+        Some(days) if days < 0 => cards.push("overdue"),
+        Some(days) if days < 7 => cards.push("week"),
+        _ => {}
+    }
+    if case.next_follow_up.is_some_and(|d| d <= today) {
+        cards.push("follow-up");
+    }
+    cards
+}
+
+/// Renders the cards: counts that filter the table when clicked (the script makes them
+/// buttons; the counts are right without it).
 fn html_totals(summary: &Summary) -> String {
-    let t = summary.totals;
-    let urgency = |u: Urgency| {
-        summary
+    let follow_ups = summary.cases.iter().any(|c| c.next_follow_up.is_some());
+    let mut out = String::from("<ul class=\"totals\" id=\"cards\" aria-label=\"Totals\">\n");
+    for (key, words, title) in CARDS {
+        if key == "follow-up" && !follow_ups {
+            continue;
+        }
+        let count = summary
             .cases
             .iter()
-            .filter(|c| Urgency::of(c.deadline.as_ref()) == u)
-            .count()
-    };
-    let close = format!("due within {CLOSE_DAYS} days");
-    let items = [
-        ("total", t.cases, "cases"),
-        ("ready", t.ready, "ready to send"),
-        ("needs-work", t.needs_work, "need work"),
-        ("invalid", t.invalid, "invalid"),
-        ("failed", t.failed, "failed"),
-        ("overdue", urgency(Urgency::Overdue), "past the deadline"),
-        ("close", urgency(Urgency::Close), close.as_str()),
-    ];
-    let mut out = String::from("<ul class=\"totals\" aria-label=\"Totals\">\n");
-    for (class, count, text) in items {
+            .filter(|c| cards_of(c, summary.today).contains(&key))
+            .count();
         out.push_str(&format!(
-            "<li class=\"{class}\"><b>{count}</b><span>{text}</span></li>\n"
+            "<li class=\"{key}\"><button type=\"button\" data-card=\"{key}\" aria-pressed=\"false\" title=\"{title}\"><b>{count}</b><span>{words}</span></button></li>\n"
         ));
     }
     out.push_str("</ul>\n");
     out
 }
 
-/// Renders the toolbar: the status filter (shown by the script) and the colour legend.
+/// Renders the toolbar: the search box and filters (shown by the script) and the colour legend.
 fn html_toolbar(summary: &Summary) -> String {
     format!(
         "<div class=\"toolbar\">\n{}{}</div>\n",
@@ -96,37 +134,33 @@ fn html_toolbar(summary: &Summary) -> String {
     )
 }
 
-/// Renders the status filter buttons, hidden until the script makes them work.
+/// Renders the search box and the owner, insurer and phase filters, hidden until the
+/// script makes them work.
 fn html_filters(summary: &Summary) -> String {
-    let t = summary.totals;
-    let filters = [
-        ("", "All", t.cases),
-        ("ready", "Ready", t.ready),
-        ("needs-work", "Needs work", t.needs_work),
-        ("invalid", "Invalid", t.invalid),
-        ("failed", "Failed", t.failed),
-    ];
-    let mut out = String::from(
-        "<div class=\"filters\" id=\"filters\" hidden>\n<span class=\"label\">Status</span>\n",
-    );
-    for (status, text, count) in filters {
+    let mut out = String::from(concat!(
+        "<div class=\"filters\" id=\"filters\" hidden>\n",
+        "<label class=\"label\" for=\"search\">Search</label>\n",
+        "<input type=\"search\" id=\"search\" placeholder=\"id, owner, insurer\" autocomplete=\"off\">\n"
+    ));
+    let choices = |key: fn(&CaseOutcome) -> Option<&str>| {
+        let mut values: Vec<&str> = summary.cases.iter().filter_map(key).collect();
+        values.sort_unstable();
+        values.dedup();
+        values
+    };
+    for (id, label, values) in [
+        ("owner", "Owner", choices(|c| c.owner.as_deref())),
+        ("insurer", "Insurer", choices(|c| c.insurer.as_deref())),
+    ] {
+        if values.is_empty() {
+            continue;
+        }
         out.push_str(&format!(
-            "<button type=\"button\" data-status=\"{status}\" aria-pressed=\"{}\">{text} <span class=\"muted\">{count}</span></button>\n",
-            status.is_empty()
+            "<label class=\"label\" for=\"{id}\">{label}</label>\n<select id=\"{id}\">\n<option value=\"\">All</option>\n"
         ));
-    }
-    let mut owners: Vec<&str> = summary
-        .cases
-        .iter()
-        .filter_map(|c| c.owner.as_deref())
-        .collect();
-    owners.sort_unstable();
-    owners.dedup();
-    if !owners.is_empty() {
-        out.push_str("<label class=\"label\" for=\"owner\">Owner</label>\n<select id=\"owner\">\n<option value=\"\">All</option>\n");
-        for owner in owners {
-            let owner = xml_escape(owner);
-            out.push_str(&format!("<option value=\"{owner}\">{owner}</option>\n"));
+        for value in values {
+            let value = xml_escape(value);
+            out.push_str(&format!("<option value=\"{value}\">{value}</option>\n"));
         }
         out.push_str("</select>\n");
     }
@@ -144,8 +178,9 @@ fn html_filters(summary: &Summary) -> String {
                 .filter(|c| c.phase == Some(phase))
                 .count();
             out.push_str(&format!(
-                "<option value=\"{0}\">{0} ({count})</option>\n",
-                phase.as_str()
+                "<option value=\"{}\">{} ({count})</option>\n",
+                phase.as_str(),
+                phase_words(phase)
             ));
         }
         out.push_str("</select>\n");
@@ -169,67 +204,99 @@ fn html_legend() -> String {
 
 /// Renders the table of every case, most urgent first.
 fn html_table(summary: &Summary, names: Option<&Names>) -> String {
-    let mut out = String::from(
-        "<div class=\"scroll\">\n<table id=\"cases\">\n<thead>\n<tr><th scope=\"col\">Case</th>",
-    );
+    let mut out = String::from("<div class=\"scroll\">\n<table id=\"cases\">\n<colgroup>");
+    let mut columns = vec![
+        ("case", "Case", ""),
+        ("owner", "Owner", ""),
+        ("insurer", "Insurer", ""),
+        ("status", "Status", " data-numeric"),
+        ("stage", "Stage", ""),
+        ("deadline", "Deadline", ""),
+        (
+            "days",
+            "Days left",
+            " class=\"num\" data-numeric aria-sort=\"ascending\"",
+        ),
+        ("next", "Next step", ""),
+        ("blockers", "Blockers", " data-numeric"),
+        ("packet", "Packet", ""),
+    ];
     if names.is_some() {
-        out.push_str("<th scope=\"col\">Patient</th>");
+        columns.insert(1, ("patient", "Patient", ""));
     }
-    out.push_str(concat!(
-        "<th scope=\"col\" data-numeric>Status</th>",
-        "<th scope=\"col\">Phase</th>",
-        "<th scope=\"col\">Stage</th>",
-        "<th scope=\"col\">Deadline</th>",
-        "<th scope=\"col\" class=\"num\" data-numeric aria-sort=\"ascending\">Days left</th>",
-        "<th scope=\"col\">Next step</th>",
-        "<th scope=\"col\" data-numeric>Blockers</th>",
-        "<th scope=\"col\">Packet</th></tr>\n</thead>\n<tbody>\n"
-    ));
+    for (class, _, _) in &columns {
+        out.push_str(&format!("<col class=\"c-{class}\">"));
+    }
+    out.push_str("</colgroup>\n<thead>\n<tr>");
+    for (_, title, attributes) in &columns {
+        out.push_str(&format!("<th scope=\"col\"{attributes}>{title}</th>"));
+    }
+    out.push_str("</tr>\n</thead>\n<tbody>\n");
     for case in by_urgency(summary.cases.iter()) {
-        out.push_str(&html_row(case, names));
+        out.push_str(&html_row(case, names, summary.today));
     }
     if summary.cases.is_empty() {
-        let columns = if names.is_some() { 10 } else { 9 };
         out.push_str(&format!(
-            "<tr class=\"empty\"><td colspan=\"{columns}\">No cases found.</td></tr>\n"
+            "<tr class=\"empty\"><td colspan=\"{}\">No cases found.</td></tr>\n",
+            columns.len()
         ));
     }
     out.push_str("</tbody>\n</table>\n</div>\n");
     out
 }
 
-/// Renders one case's table row.
-fn html_row(case: &CaseOutcome, names: Option<&Names>) -> String {
+/// Renders one case's table row; its data attributes feed the script's filters and search.
+fn html_row(case: &CaseOutcome, names: Option<&Names>, today: Date) -> String {
     let urgency = Urgency::of(case.deadline.as_ref());
+    let name = patient(case, names);
+    let search = [
+        Some(label(case)),
+        case.owner.as_deref(),
+        case.insurer.as_deref(),
+        name,
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
+    .to_lowercase();
     let mut out = format!(
-        "<tr class=\"{}\" data-status=\"{}\" data-owner=\"{}\" data-phase=\"{}\">\n",
+        "<tr class=\"{}\" data-status=\"{}\" data-owner=\"{}\" data-insurer=\"{}\" data-phase=\"{}\" data-cards=\"{}\" data-search=\"{}\">\n",
         urgency.class(),
         case.status.as_str(),
         xml_escape(case.owner.as_deref().unwrap_or("")),
-        case.phase.map_or("", |p| p.as_str())
+        xml_escape(case.insurer.as_deref().unwrap_or("")),
+        case.phase.map_or("", |p| p.as_str()),
+        cards_of(case, today).join(" "),
+        xml_escape(&search)
     );
     out.push_str(&html_case_cell(case));
+    let dash = || "<span class=\"muted\">—</span>".to_string();
     if names.is_some() {
-        let name = patient(case, names)
-            .map_or_else(|| "<span class=\"muted\">—</span>".to_string(), xml_escape);
-        out.push_str(&format!("<td>{name}</td>\n"));
+        out.push_str(&format!(
+            "<td>{}</td>\n",
+            name.map_or_else(dash, xml_escape)
+        ));
     }
+    out.push_str(&format!(
+        "<td>{}</td>\n",
+        case.owner.as_deref().map_or_else(dash, xml_escape)
+    ));
+    out.push_str(&format!(
+        "<td>{}</td>\n",
+        case.insurer.as_deref().map_or_else(dash, xml_escape)
+    ));
     out.push_str(&format!(
         "<td data-sort=\"{}\"><span class=\"badge {}\">{}</span></td>\n",
         status_rank(case.status),
         case.status.as_str(),
-        status_text(case.status)
+        status_text(case)
     ));
-    out.push_str(&format!(
-        "<td>{}</td>\n",
-        case.phase
-            .map_or("<span class=\"muted\">—</span>", |p| p.as_str())
-    ));
-    out.push_str(&format!(
-        "<td>{}</td>\n",
-        case.stage
-            .map_or("<span class=\"muted\">—</span>", |s| s.title())
-    ));
+    let stage = case.stage.map_or_else(dash, |s| s.title().to_owned());
+    let phase = case.phase.map_or(String::new(), |p| {
+        format!("<span class=\"sub\">{}</span>", phase_words(p))
+    });
+    out.push_str(&format!("<td>{stage}{phase}</td>\n"));
     match &case.deadline_unknown {
         // First in every sort by deadline: it may be the nearest.
         Some(fact) => out.push_str(&format!(
@@ -247,9 +314,7 @@ fn html_row(case: &CaseOutcome, names: Option<&Names>) -> String {
     }
     out.push_str(&format!(
         "<td class=\"next\">{}</td>\n",
-        case.next_step
-            .as_deref()
-            .map_or_else(|| "<span class=\"muted\">—</span>".to_string(), xml_escape)
+        case.next_step.as_deref().map_or_else(dash, xml_escape)
     ));
     out.push_str(&html_findings_cell(case));
     out.push_str(&html_packet_cell(case.packet.as_deref()));
@@ -305,7 +370,7 @@ fn html_outcomes(outcomes: &Outcomes) -> String {
         ));
         for (heading, groups) in &outcomes.breakdowns {
             out.push_str(&format!(
-                "<div class=\"scroll\">\n<table>\n<thead>\n<tr><th scope=\"col\">{heading}</th><th scope=\"col\" class=\"num\">Decided</th><th scope=\"col\" class=\"num\">Approved</th><th scope=\"col\" class=\"num\">Partially</th><th scope=\"col\" class=\"num\">Denied</th><th scope=\"col\" class=\"num\">Approval rate</th></tr>\n</thead>\n<tbody>\n"
+                "<div class=\"scroll\">\n<table>\n<thead>\n<tr><th scope=\"col\">{heading}</th><th scope=\"col\" class=\"num\">Decided</th><th scope=\"col\" class=\"num\">Approved in full</th><th scope=\"col\" class=\"num\">In part</th><th scope=\"col\" class=\"num\">Denied</th><th scope=\"col\" class=\"num\">In full or in part</th></tr>\n</thead>\n<tbody>\n"
             ));
             for g in groups {
                 out.push_str(&format!(
@@ -315,7 +380,7 @@ fn html_outcomes(outcomes: &Outcomes) -> String {
                     g.approved,
                     g.partially,
                     g.denied,
-                    g.rate()
+                    g.at_least_in_part().cell()
                 ));
             }
             out.push_str("</tbody>\n</table>\n</div>\n");
@@ -325,16 +390,13 @@ fn html_outcomes(outcomes: &Outcomes) -> String {
     out
 }
 
-/// Renders the case cell: id (or file) and, under an id, the case file.
+/// Renders the case cell: the id, or the file for a case that has none (the file of a
+/// case with an id is in the blockers' details).
 fn html_case_cell(case: &CaseOutcome) -> String {
     match &case.id {
-        Some(id) => format!(
-            "<td><span class=\"id\">{}</span><span class=\"file\" title=\"{file}\">{file}</span></td>\n",
-            xml_escape(id),
-            file = xml_escape(&case.file)
-        ),
+        Some(id) => format!("<td><span class=\"id\">{}</span></td>\n", xml_escape(id)),
         None => format!(
-            "<td data-sort=\"{}\"><span class=\"id\">{}</span><span class=\"file\">no case id</span></td>\n",
+            "<td data-sort=\"{}\"><span class=\"id\">{}</span><span class=\"sub\">no case id</span></td>\n",
             xml_escape(&case.file.to_lowercase()),
             xml_escape(&case.file)
         ),
@@ -351,9 +413,10 @@ fn status_rank(status: Status) -> u8 {
     }
 }
 
-/// Returns the status as shown on the page.
-fn status_text(status: Status) -> &'static str {
-    match status {
+/// Returns the status as shown on the page: a ready case already sent is "Sent".
+fn status_text(case: &CaseOutcome) -> &'static str {
+    match case.status {
+        Status::Ready if case.phase.is_some_and(|p| p != Phase::Preparing) => "Sent",
         Status::Ready => "Ready",
         Status::NeedsWork => "Needs work",
         Status::Invalid => "Invalid",
@@ -383,7 +446,8 @@ fn html_deadline_cells(deadline: Option<&Deadline>, urgency: Urgency) -> String 
     )
 }
 
-/// Renders the blockers cell: the count, opening onto every finding or the error.
+/// Renders the blockers cell: the count, opening onto every finding or the error, and
+/// the case file.
 fn html_findings_cell(case: &CaseOutcome) -> String {
     let blockers = case.count(Severity::Blocker);
     let sort = if case.error.is_some() {
@@ -391,9 +455,6 @@ fn html_findings_cell(case: &CaseOutcome) -> String {
     } else {
         blockers
     };
-    if case.error.is_none() && case.findings.is_empty() {
-        return format!("<td data-sort=\"{sort}\"><span class=\"muted\">None</span></td>\n");
-    }
     let mut out = format!(
         "<td data-sort=\"{sort}\"><details><summary>{}</summary>\n<ul>\n",
         html_findings_summary(case)
@@ -412,6 +473,10 @@ fn html_findings_cell(case: &CaseOutcome) -> String {
             sev = finding.severity.as_str()
         ));
     }
+    out.push_str(&format!(
+        "<li class=\"file\"><span class=\"sev info\">file</span>{}</li>\n",
+        xml_escape(&case.file)
+    ));
     out.push_str("</ul></details></td>\n");
     out
 }
@@ -445,7 +510,7 @@ fn html_findings_summary(case: &CaseOutcome) -> String {
 fn html_packet_cell(packet: Option<&str>) -> String {
     match packet {
         Some(path) => format!(
-            "<td class=\"nowrap\"><a href=\"{}\" title=\"{}\">Open PDF</a></td>\n",
+            "<td class=\"packet\"><a href=\"{}\" title=\"{}\">Open PDF</a></td>\n",
             xml_escape(&href(path)),
             xml_escape(path)
         ),

@@ -1,12 +1,14 @@
-//! `deadlines.ics`: an RFC 5545 calendar with one all-day event per filing deadline and
-//! per plan decision due date, each with reminders 14 and 3 days before.
+//! `deadlines.ics`: an RFC 5545 calendar with one all-day event per filing deadline, per
+//! plan decision due date and per follow-up due, each with reminders 14 and 3 days before;
+//! and `deadlines-XX.ics`, the same for the cases of one owner, for each advocate to
+//! subscribe to their own.
 //!
 //! A coordinator subscribes to the file, so every build must update the same events
 //! rather than add new ones: an event's UID is made from the case id, the kind of date
 //! and the stage only, never from the date or the time of the run, and `DTSTAMP` is the
-//! day deadlines were counted from, so the same inputs give the same bytes. Events name
-//! a case by its id; a patient's name is added only when the run was given names
-//! (`--show-names`).
+//! day deadlines were counted from, so the same inputs give the same bytes. An event's
+//! title names the case id, the owner's initials and the kind of date; a patient's name
+//! is added only when the run was given names (`--show-names` or `show_names`).
 
 use chrono::Days;
 
@@ -55,15 +57,48 @@ struct Event {
     reminder: String,
 }
 
-/// Renders `deadlines.ics`: an all-day event with two reminders for each filing deadline
-/// and each pending decision, sorted by date then UID; names only when given.
+/// Renders `deadlines.ics`: an all-day event with two reminders for each filing deadline,
+/// each pending decision and each follow-up, sorted by date then UID; names only when given.
 pub fn ics(summary: &Summary, names: Option<&Names>) -> String {
+    calendar(summary, names, None)
+}
+
+/// Renders the calendar of one owner's cases (`deadlines-JA.ics`).
+pub fn owner_ics(summary: &Summary, names: Option<&Names>, owner: &str) -> String {
+    calendar(summary, names, Some(owner))
+}
+
+/// Returns the owners that get a calendar of their own, each with its file name.
+pub(crate) fn owner_calendars(summary: &Summary) -> Vec<(String, String)> {
+    let mut owners: Vec<(String, String)> = summary
+        .cases
+        .iter()
+        .filter_map(|c| c.owner.as_deref())
+        .filter_map(|owner| {
+            Some((
+                owner.to_owned(),
+                format!("deadlines-{}.ics", owner_slug(owner)?),
+            ))
+        })
+        .collect();
+    owners.sort();
+    owners.dedup();
+    owners
+}
+
+/// Renders a calendar of every case, or of one owner's.
+fn calendar(summary: &Summary, names: Option<&Names>, owner: Option<&str>) -> String {
     let mut events: Vec<Event> = summary
         .cases
         .iter()
+        .filter(|case| owner.is_none() || case.owner.as_deref() == owner)
         .flat_map(|case| case_events(case, names, summary.today))
         .collect();
     events.sort_by(|a, b| (a.date, &a.uid).cmp(&(b.date, &b.uid)));
+    let name = match owner {
+        Some(owner) => format!("X-WR-CALNAME:Appeal deadlines · {}", text(owner)),
+        None => "X-WR-CALNAME:Appeal deadlines".to_owned(),
+    };
 
     let mut out = String::new();
     for line in [
@@ -75,7 +110,7 @@ pub fn ics(summary: &Summary, names: Option<&Names>) -> String {
         ),
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        "X-WR-CALNAME:Appeal deadlines",
+        &name,
     ] {
         push_line(&mut out, line);
     }
@@ -111,8 +146,9 @@ pub fn ics(summary: &Summary, names: Option<&Names>) -> String {
     out
 }
 
-/// Returns a case's events: its filing deadline, and the decision due date while no
-/// decision has come. Cases that are invalid or failed, or have no id, give none.
+/// Returns a case's events: its filing deadline (or a task for today while it cannot be
+/// worked out), the decision due date while no decision has come, and its next follow-up.
+/// Cases that are invalid or failed, or have no id, give none.
 fn case_events(case: &CaseOutcome, names: Option<&Names>, today: Date) -> Vec<Event> {
     if !matches!(case.status, Status::Ready | Status::NeedsWork) {
         return Vec::new();
@@ -120,10 +156,14 @@ fn case_events(case: &CaseOutcome, names: Option<&Names>, today: Date) -> Vec<Ev
     let Some(id) = case.id.as_deref() else {
         return Vec::new();
     };
-    let who = match patient(case, names) {
-        Some(name) => format!("{id}: {name} — "),
-        None => format!("{id}: "),
-    };
+    let mut who = id.to_owned();
+    if let Some(name) = patient(case, names) {
+        who.push_str(&format!(" {name}"));
+    }
+    if let Some(owner) = case.owner.as_deref() {
+        who.push_str(&format!(" ({owner})"));
+    }
+    let who = format!("{who}: ");
     let mut events = Vec::new();
     if let Some(deadline) = &case.deadline {
         // After a denial the deadline is the next level's; before, this level's.
@@ -131,14 +171,12 @@ fn case_events(case: &CaseOutcome, names: Option<&Names>, today: Date) -> Vec<Ev
             Some(Phase::Decided) => case.next_level.as_ref().and_then(|n| n.stage),
             _ => case.stage,
         };
-        let what = match stage {
-            Some(stage) => format!("file {}", words(stage)),
-            None => "file the next level".to_owned(),
-        };
+        let level = stage.map_or_else(|| "the next level".to_owned(), words);
+        let what = format!("file {level}");
         events.push(Event {
             uid: uid(id, Kind::Filing, stage),
             date: deadline.date,
-            summary: format!("{who}last day to {what}"),
+            summary: format!("{who}filing deadline ({level})"),
             description: format!("Filing deadline: {}.", deadline.basis),
             reminder: format!("{who}{what} by {}", deadline.date),
         });
@@ -281,6 +319,7 @@ mod tests {
         preparing.stage = Some(Stage::InternalAppeal);
         preparing.phase = Some(Phase::Preparing);
         preparing.plan_type = Some(PlanType::EmployerSelfFunded);
+        preparing.owner = Some("JA".into());
         preparing.deadline = Some(deadline(
             "2026-12-10",
             "180 days from receipt of the notice (29 CFR 2560.503-1(h)(3)(i); x)",
@@ -291,6 +330,7 @@ mod tests {
         awaiting.file = "b.yaml".into();
         awaiting.status = Status::Ready;
         awaiting.phase = Some(Phase::AwaitingDecision);
+        awaiting.owner = Some("MB".into());
         awaiting.deadline = None;
         awaiting.decision_due = Some(DecisionDue {
             date: date("2026-12-01"),
@@ -346,9 +386,9 @@ mod tests {
                 "KET-3.filing.external-review@appealpack",
             ]
         );
-        assert!(ics.contains("SUMMARY:KET-1: last day to file internal appeal\r\n"));
-        assert!(ics.contains("SUMMARY:KET-2: decision due (internal appeal)\r\n"));
-        assert!(ics.contains("SUMMARY:KET-3: last day to file external review\r\n"));
+        assert!(ics.contains("SUMMARY:KET-1 (JA): filing deadline (internal appeal)\r\n"));
+        assert!(ics.contains("SUMMARY:KET-2 (MB): decision due (internal appeal)\r\n"));
+        assert!(ics.contains("SUMMARY:KET-3 (MB): filing deadline (external review)\r\n"));
         assert!(ics.contains("DTSTART;VALUE=DATE:20261201\r\nDTEND;VALUE=DATE:20261202\r\n"));
         assert!(ics.contains("DTSTAMP:20261126T000000Z\r\n"));
         assert_eq!(ics.matches("BEGIN:VALARM").count(), 6);
@@ -387,7 +427,7 @@ mod tests {
         assert!(!ics(&summary(), None).contains("Ann"));
         let named = ics(&summary(), Some(&names));
         assert!(
-            named.contains("SUMMARY:KET-1: Ann Example — last day to file internal appeal\r\n")
+            named.contains("SUMMARY:KET-1 Ann Example (JA): filing deadline (internal appeal)\r\n")
         );
     }
 
@@ -401,11 +441,38 @@ mod tests {
             assert!(!line.ends_with(' '), "{line:?}");
         }
         let unfolded = ics.replace("\r\n ", "");
-        assert!(unfolded.contains("SUMMARY:KET-1: Zoë Ñáñez\\, Jr.\\; Zoë"));
+        assert!(unfolded.contains("SUMMARY:KET-1 Zoë Ñáñez\\, Jr.\\; Zoë"));
         assert!(
             unfolded.contains("DESCRIPTION:Filing deadline: 180 days from receipt of the notice (29 CFR 2560.503-1(h)(3)(i)\\; x).")
         );
         assert!(unfolded.contains("\\nIf no decision by then: the patient may go"));
+    }
+
+    #[test]
+    fn each_owner_gets_a_calendar_of_their_own_cases() {
+        let mut summary = summary();
+        summary.cases[0].next_follow_up = Some(date("2026-12-03"));
+        let owners = owner_calendars(&summary);
+        assert_eq!(
+            owners,
+            [
+                ("JA".to_owned(), "deadlines-JA.ics".to_owned()),
+                ("MB".to_owned(), "deadlines-MB.ics".to_owned())
+            ]
+        );
+        let ja = owner_ics(&summary, None, "JA");
+        assert!(ja.contains("X-WR-CALNAME:Appeal deadlines · JA\r\n"));
+        assert!(ja.contains("UID:KET-1.filing.internal-appeal@appealpack\r\n"));
+        assert!(!ja.contains("KET-2") && !ja.contains("KET-3"), "{ja}");
+        let mb = owner_ics(&summary, None, "MB");
+        assert_eq!(mb.matches("BEGIN:VEVENT").count(), 2);
+        assert!(!mb.contains("KET-1"));
+        // A follow-up from the contact log is an event of its own.
+        let all = ics(&summary, None);
+        let follow_up = summary.cases[0].id.clone().unwrap();
+        assert!(all.contains(&format!("SUMMARY:{follow_up} (")), "{all}");
+        assert!(all.contains("follow up (contact log)\r\n"), "{all}");
+        assert!(all.contains(".follow-up@appealpack"), "{all}");
     }
 
     #[test]

@@ -111,7 +111,7 @@ fn md_row(case: &CaseOutcome, names: Option<&Names>, owners: bool) -> Vec<String
         );
     }
     cells.push(case.status.as_str().to_string());
-    cells.push(case.phase.map_or("—", |p| p.as_str()).to_string());
+    cells.push(case.phase.map_or("—", phase_words).to_string());
     cells.push(case.stage.map_or("—", |s| s.title()).to_string());
     cells.push(
         case.deadline
@@ -181,17 +181,17 @@ fn md_outcomes(outcomes: &Outcomes) -> String {
         out.push_str(&format!("\n### Decided\n\n{}\n", total.sentence()));
         for (heading, groups) in &outcomes.breakdowns {
             out.push_str(&format!(
-                "\n| {heading} | Decided | Approved | Partially | Denied | Approval rate |\n| --- | --: | --: | --: | --: | --: |\n"
+                "\n| {heading} | Decided | Approved in full | In part | Denied | In full or in part |\n| --- | --: | --: | --: | --: | --: |\n"
             ));
             for g in groups {
                 out.push_str(&format!(
                     "| {} | {} | {} | {} | {} | {} |\n",
-                    md_code(&g.label),
+                    md_escape(&g.label),
                     g.decided(),
                     g.approved,
                     g.partially,
                     g.denied,
-                    g.rate()
+                    g.at_least_in_part().cell()
                 ));
             }
         }

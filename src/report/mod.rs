@@ -1,5 +1,6 @@
 //! The reports of a run, all made from its summary: `summary.json`, `summary.md`,
-//! `index.html`, `deadlines.ics`, `cases.csv` and JUnit XML.
+//! `index.html`, `deadlines.ics` (and one calendar per owner), `cases.csv` and JUnit XML;
+//! and the outcomes of a period (`appealpack report`).
 
 mod csv;
 mod html;
@@ -7,6 +8,8 @@ mod ics;
 mod junit;
 mod markdown;
 mod outcomes;
+mod period;
+mod rates;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,15 +18,19 @@ use anyhow::Result;
 
 use crate::checklist::{CLOSE_DAYS, Deadline, Severity};
 use crate::fsutil;
-use crate::model::case::{CASES_CSV, DEADLINES_ICS, INDEX_HTML, SUMMARY_JSON, SUMMARY_MD};
+use crate::model::case::{
+    CASES_CSV, DEADLINES_ICS, DecisionOutcome, DenialReason, INDEX_HTML, Phase, PlanType,
+    SUMMARY_JSON, SUMMARY_MD,
+};
 use crate::outcome::{CaseOutcome, Status, Summary};
 use outcomes::{Outcomes, outcomes};
 
 pub use self::csv::{CSV_HEADER, cases_csv};
 pub use html::html;
-pub use ics::ics;
+pub use ics::{ics, owner_ics};
 pub use junit::junit;
 pub use markdown::markdown;
+pub use period::{Period, PeriodReport};
 
 /// Patient names by case id, shown in Markdown, HTML and the calendar only when given.
 pub type Names = BTreeMap<String, String>;
@@ -135,6 +142,62 @@ fn run_line(summary: &Summary) -> String {
     parts.join(" · ")
 }
 
+/// Returns a phase in plain words.
+fn phase_words(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Preparing => "preparing",
+        Phase::AwaitingDecision => "awaiting a decision",
+        Phase::Decided => "decided",
+    }
+}
+
+/// Returns a plan type in plain words.
+fn plan_words(plan: PlanType) -> &'static str {
+    match plan {
+        PlanType::AcaMarketplace => "ACA marketplace",
+        PlanType::EmployerFullyInsured => "Employer plan, fully insured",
+        PlanType::EmployerSelfFunded => "Employer plan, self-funded",
+        PlanType::Medicare => "Original Medicare",
+        PlanType::MedicareAdvantage => "Medicare Advantage",
+        PlanType::Medicaid => "Medicaid",
+        PlanType::MedicaidManagedCare => "Medicaid managed care",
+        PlanType::Other => "Other plan",
+    }
+}
+
+/// Returns a denial reason in plain words.
+fn reason_words(reason: DenialReason) -> &'static str {
+    match reason {
+        DenialReason::ExperimentalInvestigational => "Experimental or investigational",
+        DenialReason::NotMedicallyNecessary => "Not medically necessary",
+        DenialReason::NotACoveredBenefit => "Not a covered benefit",
+        DenialReason::MissingInformation => "Missing information",
+        DenialReason::OutOfNetwork => "Out of network",
+        DenialReason::Other => "Other reason",
+    }
+}
+
+/// Returns a decision in plain words.
+fn decision_words(outcome: DecisionOutcome) -> &'static str {
+    match outcome {
+        DecisionOutcome::Approved => "approved",
+        DecisionOutcome::PartiallyApproved => "approved in part",
+        DecisionOutcome::Denied => "denied",
+    }
+}
+
+/// Returns an owner's initials as a file name may hold them (`JA`, `J-A`), or `None` for
+/// an owner with no letter or digit.
+fn owner_slug(owner: &str) -> Option<String> {
+    let slug: String = owner
+        .trim()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let slug = slug.trim_matches('-').to_owned();
+    (!slug.is_empty()).then_some(slug)
+}
+
 /// Returns the first line of a multi-line message.
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or("")
@@ -157,8 +220,8 @@ fn href(path: &str) -> String {
     encoded
 }
 
-/// Writes summary.json, summary.md, index.html, deadlines.ics, cases.csv and, if asked,
-/// the JUnit file.
+/// Writes summary.json, summary.md, index.html, deadlines.ics with a calendar per owner
+/// (`deadlines-JA.ics`), cases.csv and, if asked, the JUnit file.
 pub(crate) fn write_reports(
     summary: &Summary,
     output: &Path,
@@ -172,6 +235,12 @@ pub(crate) fn write_reports(
     )?;
     fsutil::write_atomic(&output.join(INDEX_HTML), html(summary, names).as_bytes())?;
     fsutil::write_atomic(&output.join(DEADLINES_ICS), ics(summary, names).as_bytes())?;
+    for (owner, file) in ics::owner_calendars(summary) {
+        fsutil::write_atomic(
+            &output.join(file),
+            owner_ics(summary, names, &owner).as_bytes(),
+        )?;
+    }
     fsutil::write_atomic(&output.join(CASES_CSV), cases_csv(summary).as_bytes())?;
     if let Some(path) = junit {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {

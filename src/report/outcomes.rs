@@ -1,14 +1,15 @@
 //! The outcomes of sent appeals, counted once for every report that shows them: decided
-//! appeals by outcome, broken down by program, denial reason and stage, and the appeals
-//! awaiting a decision by due date.
+//! appeals by outcome, broken down by plan type, insurer, denial reason and level, and the
+//! appeals awaiting a decision by due date.
 
 use super::*;
 use crate::model::case::{DecisionOutcome, Phase};
+use rates::Rate;
 
 /// Decided appeals of one group, counted by outcome.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Tally {
-    /// The group's name, as written in case files (`employer-self-funded`).
+    /// The group's name in plain words (`Employer plan, self-funded`).
     pub label: String,
     /// Approved in full.
     pub approved: usize,
@@ -24,24 +25,33 @@ impl Tally {
         self.approved + self.partially + self.denied
     }
 
-    /// Returns the share approved in full or in part, as a whole percentage.
-    pub fn rate(&self) -> String {
-        match self.decided() {
-            0 => "—".to_owned(),
-            n => format!("{}%", ((self.approved + self.partially) * 100 + n / 2) / n),
+    /// Returns the share approved in full.
+    pub fn in_full(&self) -> Rate {
+        Rate {
+            count: self.approved,
+            of: self.decided(),
         }
     }
 
-    /// Describes the tally in one sentence: "3 appeals: 1 approved, 1 partially approved,
-    /// 1 denied; approved in full or in part: 67%."
+    /// Returns the share approved in full or in part.
+    pub fn at_least_in_part(&self) -> Rate {
+        Rate {
+            count: self.approved + self.partially,
+            of: self.decided(),
+        }
+    }
+
+    /// Describes the tally in one sentence: "3 appeals decided: 1 approved in full, 1 in
+    /// part, 1 denied; approved in full or in part: 2 of 3: too few to state a rate ...".
     pub fn sentence(&self) -> String {
         format!(
-            "{}: {} approved, {} partially approved, {} denied; approved in full or in part: {}.",
+            "{} decided: {} approved in full, {} approved in part, {} denied; approved in full \
+             or in part: {}.",
             plural(self.decided(), "appeal"),
             self.approved,
             self.partially,
             self.denied,
-            self.rate()
+            self.at_least_in_part().describe()
         )
     }
 
@@ -59,7 +69,7 @@ impl Tally {
 pub(crate) struct Outcomes<'a> {
     /// All decided appeals.
     pub total: Tally,
-    /// Broken down by plan type, denial reason and stage: (heading, groups).
+    /// Broken down by plan type, insurer, denial reason and level: (heading, groups).
     pub breakdowns: Vec<(&'static str, Vec<Tally>)>,
     /// The appeals awaiting a decision, the earliest due first, unknown due dates last.
     pub awaiting: Vec<&'a CaseOutcome>,
@@ -74,42 +84,63 @@ impl Outcomes<'_> {
 
 /// Counts the outcomes of a run's sent appeals.
 pub(crate) fn outcomes(summary: &Summary) -> Outcomes<'_> {
+    outcomes_of(summary, |_| true)
+}
+
+/// Counts the outcomes of the sent appeals whose decision the filter keeps (awaiting ones
+/// are all listed).
+pub(crate) fn outcomes_of(summary: &Summary, keep: impl Fn(&CaseOutcome) -> bool) -> Outcomes<'_> {
     let decided: Vec<(&CaseOutcome, DecisionOutcome)> = summary
         .cases
         .iter()
+        .filter(|c| keep(c))
         .filter_map(|c| c.decision.map(|d| (c, d.outcome)))
         .collect();
     let mut total = Tally {
-        label: "all".to_owned(),
+        label: "All".to_owned(),
         ..Tally::default()
     };
     for (_, outcome) in &decided {
         total.add(*outcome);
     }
-    let by = |key: &dyn Fn(&CaseOutcome) -> &'static str| {
-        let mut groups: BTreeMap<&'static str, Tally> = BTreeMap::new();
+    let by = |key: &dyn Fn(&CaseOutcome) -> String| {
+        let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
         for (case, outcome) in &decided {
             let label = key(case);
             groups
-                .entry(label)
+                .entry(label.clone())
                 .or_insert_with(|| Tally {
-                    label: label.to_owned(),
+                    label,
                     ..Tally::default()
                 })
                 .add(*outcome);
         }
         groups.into_values().collect::<Vec<_>>()
     };
+    let unknown = || "Unknown".to_owned();
     let breakdowns = vec![
         (
             "Plan type",
-            by(&|c| c.plan_type.map_or("unknown", |p| p.as_str())),
+            by(&|c| {
+                c.plan_type
+                    .map_or_else(unknown, |p| plan_words(p).to_owned())
+            }),
+        ),
+        (
+            "Insurer",
+            by(&|c| c.insurer.clone().unwrap_or_else(unknown)),
         ),
         (
             "Denial reason",
-            by(&|c| c.denial_reason.map_or("unknown", |r| r.as_str())),
+            by(&|c| {
+                c.denial_reason
+                    .map_or_else(unknown, |r| reason_words(r).to_owned())
+            }),
         ),
-        ("Stage", by(&|c| c.stage.map_or("unknown", |s| s.as_str()))),
+        (
+            "Level",
+            by(&|c| c.stage.map_or_else(unknown, |s| s.title().to_owned())),
+        ),
     ];
     let mut awaiting: Vec<&CaseOutcome> = summary
         .cases
@@ -132,7 +163,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rates_count_full_and_partial_approvals() {
+    fn full_and_partial_approvals_are_counted_apart() {
         let tally = Tally {
             label: "x".into(),
             approved: 1,
@@ -140,7 +171,8 @@ mod tests {
             denied: 1,
         };
         assert_eq!(tally.decided(), 3);
-        assert_eq!(tally.rate(), "67%");
-        assert_eq!(Tally::default().rate(), "—");
+        assert_eq!(tally.in_full(), Rate { count: 1, of: 3 });
+        assert_eq!(tally.at_least_in_part(), Rate { count: 2, of: 3 });
+        assert!(tally.sentence().contains("too few to state a rate"));
     }
 }

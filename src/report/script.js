@@ -30,27 +30,48 @@
     button.addEventListener("click", function () { sortBy(th, col); });
   });
   var bar = document.getElementById("filters");
-  var filters = Array.prototype.slice.call(bar.querySelectorAll("button[data-status]"));
-  var owner = document.getElementById("owner");
-  var phase = document.getElementById("phase");
-  var status = "";
-  function apply() {
-    var who = owner ? owner.value : "";
-    var stage = phase ? phase.value : "";
-    Array.prototype.forEach.call(body.rows, function (row) {
-      row.hidden = (status !== "" && row.getAttribute("data-status") !== status) ||
-        (who !== "" && row.getAttribute("data-owner") !== who) ||
-        (stage !== "" && row.getAttribute("data-phase") !== stage);
+  var search = document.getElementById("search");
+  var selects = ["owner", "insurer", "phase"].map(function (id) {
+    return document.getElementById(id);
+  }).filter(Boolean);
+  var cards = Array.prototype.slice.call(document.querySelectorAll("#cards button[data-card]"));
+  var card = "all";
+  function inCard(row, key) {
+    return (" " + row.getAttribute("data-cards") + " ").indexOf(" " + key + " ") >= 0;
+  }
+  // Every filter but the cards: the cards count what it leaves.
+  function matches(row) {
+    var text = search.value.trim().toLowerCase();
+    if (text !== "" && row.getAttribute("data-search").indexOf(text) < 0) { return false; }
+    return selects.every(function (select) {
+      return select.value === "" || row.getAttribute("data-" + select.id) === select.value;
     });
   }
-  filters.forEach(function (button) {
+  function apply() {
+    var counts = {};
+    Array.prototype.forEach.call(body.rows, function (row) {
+      if (!row.hasAttribute("data-cards")) { return; }
+      var shown = matches(row);
+      cards.forEach(function (button) {
+        var key = button.getAttribute("data-card");
+        if (shown && inCard(row, key)) { counts[key] = (counts[key] || 0) + 1; }
+      });
+      row.hidden = !(shown && inCard(row, card));
+    });
+    cards.forEach(function (button) {
+      var key = button.getAttribute("data-card");
+      button.querySelector("b").textContent = String(counts[key] || 0);
+      button.setAttribute("aria-pressed", String(key === card && card !== "all"));
+    });
+  }
+  cards.forEach(function (button) {
     button.addEventListener("click", function () {
-      status = button.getAttribute("data-status");
-      filters.forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+      var key = button.getAttribute("data-card");
+      card = card === key ? "all" : key;
       apply();
     });
   });
-  if (owner) { owner.addEventListener("change", apply); }
-  if (phase) { phase.addEventListener("change", apply); }
+  search.addEventListener("input", apply);
+  selects.forEach(function (select) { select.addEventListener("change", apply); });
   bar.hidden = false;
 })();

@@ -191,7 +191,7 @@ fn the_calendar_has_complete_events_with_stable_uids() {
     let ready = event(&calendar, "KET-2026-0101.filing.internal-appeal@appealpack");
     assert_eq!(
         value(&ready.properties, "SUMMARY"),
-        Some("KET-2026-0101: last day to file internal appeal")
+        Some("KET-2026-0101: filing deadline (internal appeal)")
     );
     assert!(
         value(&ready.properties, "DESCRIPTION")
@@ -218,11 +218,16 @@ fn the_csv_has_one_row_per_case_matching_the_summary() {
             "id",
             "status",
             "phase",
+            "owner",
+            "insurer_name",
             "plan_type",
             "stage",
+            "denial_date",
             "deadline",
             "days_left",
+            "next_step",
             "decision_due",
+            "outcome",
             "blockers"
         ]
     );
@@ -234,20 +239,27 @@ fn the_csv_has_one_row_per_case_matching_the_summary() {
         assert_eq!(&row[0], id);
         assert_eq!(&row[1], case["status"].as_str().unwrap(), "{id}");
         assert_eq!(&row[2], case["phase"].as_str().unwrap_or(""), "{id}");
-        assert_eq!(&row[8], common::blocker_rules(case).join(";"), "{id}");
+        assert_eq!(&row[13], common::blocker_rules(case).join(";"), "{id}");
+        let next = case["next_step"].as_str().unwrap_or("");
+        assert!(row[10].ends_with(next), "{id}: the next step in words");
     }
     let row = |id: &str| rows.iter().find(|r| &r[0] == id).unwrap();
     let ready = row("KET-2026-0101");
     assert_eq!(
-        (&ready[1], &ready[2], &ready[3], &ready[4]),
+        (&ready[1], &ready[2], &ready[5], &ready[6]),
         ("ready", "preparing", "aca-marketplace", "internal-appeal")
     );
-    assert!(!ready[5].is_empty() && ready[6].parse::<i64>().is_ok());
-    assert!(!row("KET-2026-0103")[7].is_empty(), "the decision due date");
+    assert!(!ready[4].is_empty(), "the insurer");
+    assert!(!ready[8].is_empty() && ready[9].parse::<i64>().is_ok());
+    assert!(
+        !row("KET-2026-0103")[11].is_empty(),
+        "the decision due date"
+    );
     assert_eq!(&row("broken.yaml")[1], "invalid");
 
     // The report round-trips through `import` for the columns they share: every row of a
-    // case that loaded becomes a case file with the same id, plan type and stage.
+    // case that loaded becomes a case file with the same id, owner, insurer, plan type,
+    // stage and denial date.
     let imported = dir.path().join("imported");
     let run = run(&[
         "import",
@@ -267,13 +279,22 @@ fn the_csv_has_one_row_per_case_matching_the_summary() {
             .unwrap_or_else(|e| panic!("{}: {e}: {}", &row[0], run.stderr));
         let case: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
         assert_eq!(case["id"].as_str(), Some(&row[0]));
-        assert_eq!(case["stage"].as_str(), Some(&row[4]), "{}", &row[0]);
+        assert_eq!(case["stage"].as_str(), Some(&row[6]), "{}", &row[0]);
         assert_eq!(
             case["insurer"]["plan_type"].as_str(),
-            Some(&row[3]),
+            Some(&row[5]),
             "{}",
             &row[0]
         );
+        assert_eq!(
+            case["insurer"]["name"].as_str(),
+            Some(&row[4]),
+            "{}",
+            &row[0]
+        );
+        assert_eq!(case["owner"].as_str().unwrap_or(""), &row[3], "{}", &row[0]);
+        let denial = case["denial"]["date"].as_str().unwrap_or("");
+        assert_eq!(denial, &row[7], "{}", &row[0]);
     }
 }
 
@@ -296,7 +317,7 @@ fn neither_file_names_a_patient_unless_asked() {
     );
     assert_eq!(
         value(&sent.properties, "SUMMARY"),
-        Some("KET-2026-0103: Avery Sentwell — decision due (internal appeal)")
+        Some("KET-2026-0103 Avery Sentwell: decision due (internal appeal)")
     );
     let csv = std::fs::read_to_string(named.join("cases.csv")).unwrap();
     for secret in PRIVATE {

@@ -169,5 +169,10 @@ fn the_first_hour_from_an_empty_folder() {
     assert_eq!(build.code, 0, "{}", build.stderr);
     assert!(!letter.exists(), "the letter to sign is gone once signed");
     let summary = std::fs::read_to_string(repo.join("output/summary.md")).unwrap();
-    assert!(summary.contains("2 ready"), "{summary}");
+    // The example `init` wrote gives way to the first real case, in every report.
+    assert!(summary.contains("1 case, 1 ready"), "{summary}");
+    for report in ["summary.md", "index.html", "deadlines.ics", "cases.csv"] {
+        let text = std::fs::read_to_string(repo.join("output").join(report)).unwrap();
+        assert!(!text.contains("EXAMPLE-0001"), "{report} shows the example");
+    }
 }
