@@ -229,10 +229,11 @@ fn next_step(case: &Case, status: Status, checked: &CheckedCase) -> String {
             None => format!("{send} (fax with confirmation)"),
         };
     }
+    // The deadline rule words the remedy, good cause only where the program has it.
     if let Some(d) = passed {
-        return format!(
-            "ask the plan in writing for an extension for good cause: the deadline passed on {}",
-            d.date
+        return blockers().find(|f| f.rule == "deadline").map_or_else(
+            || format!("the deadline passed on {}", d.date),
+            |f| f.message.clone(),
         );
     }
     // A signature is asked for only once the provider supports the treatment.

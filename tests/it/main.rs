@@ -11,6 +11,7 @@ mod formats;
 mod hostile;
 mod import;
 mod installed;
+mod law_in_templates;
 mod letters;
 mod lifecycle;
 mod markdown_corpus;
