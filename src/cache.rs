@@ -61,9 +61,9 @@ impl Manifest {
     /// Reads the manifest of an output folder: empty if there is none, an error message if
     /// it is corrupt or foreign (the caller reports it and rebuilds everything).
     pub fn load(output: &Path) -> Result<Manifest, String> {
-        use crate::fsutil::{ReadError, read_regular};
+        use crate::fsutil::{ReadError, read_own};
         let path = output.join(FILE_NAME);
-        match read_regular(&path, MAX_BYTES) {
+        match read_own(&path, MAX_BYTES) {
             Ok(bytes) => String::from_utf8(bytes)
                 .map_err(|_| "not UTF-8 text".to_owned())
                 .and_then(|text| Manifest::parse(&text))
@@ -99,15 +99,13 @@ impl Manifest {
 }
 
 impl Entry {
-    /// Returns whether the packet on disk is still the one this entry recorded.
+    /// Returns whether the packet on disk is still the one this entry recorded: a regular
+    /// file (a link, FIFO or device in its place is never opened) of its size and hash.
     pub(crate) fn is_intact(&self, output: &Path) -> bool {
         let path = output.join(&self.packet);
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.len() == self.size => std::fs::read(&path)
-                .map(|bytes| blake3::hash(&bytes).to_hex().as_str() == self.hash)
-                .unwrap_or(false),
-            _ => false,
-        }
+        crate::fsutil::read_own(&path, self.size).is_ok_and(|bytes| {
+            bytes.len() as u64 == self.size && blake3::hash(&bytes).to_hex().as_str() == self.hash
+        })
     }
 }
 
@@ -175,5 +173,26 @@ mod tests {
         assert!(!manifest.get("A").unwrap().is_intact(dir.path()));
         std::fs::write(dir.path().join("B/packet.pdf"), b"pdf bytez").unwrap();
         assert!(!manifest.get("B").unwrap().is_intact(dir.path()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_a_packets_place_is_not_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("A")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.path().join("A/packet.pdf"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let entry = Entry {
+            id: "A".into(),
+            key: "k".into(),
+            packet: "A/packet.pdf".into(),
+            size: 0,
+            hash: blake3::hash(b"").to_hex().to_string(),
+        };
+        // Opening the FIFO would block this test forever.
+        assert!(!entry.is_intact(dir.path()));
     }
 }

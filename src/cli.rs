@@ -47,6 +47,12 @@ pub enum Command {
     /// Writes a case file for each row of an intake spreadsheet saved as CSV.
     #[command(after_help = IMPORT_EXIT_CODES)]
     Import(ImportArgs),
+    /// Records that a case's packet was sent, in its case file.
+    Sent(SentArgs),
+    /// Records the plan's or reviewer's decision on a case, in its case file.
+    Decided(DecidedArgs),
+    /// Adds a call, fax, letter or request to a case's contact log.
+    Log(LogArgs),
     /// Prints the JSON Schema (draft-07) of the case file.
     Schema(SchemaArgs),
     /// Prints the appeal checklist as a table.
@@ -222,13 +228,118 @@ pub struct NewArgs {
 /// Arguments of `import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The spreadsheet saved as CSV (UTF-8, comma-separated), its first row naming the
-    /// columns.
-    #[arg(value_name = "FILE.csv")]
-    pub file: PathBuf,
+    /// The spreadsheet saved as CSV (comma-separated; UTF-8 or Excel's Windows-1252), its
+    /// first row naming the columns.
+    #[arg(value_name = "FILE.csv", required_unless_present = "template")]
+    pub file: Option<PathBuf>,
     /// The folder to write the case files in, one folder per case.
     #[arg(long, default_value = "cases", value_name = "CASES")]
     pub dir: PathBuf,
+    /// Changes the cases that exist already: each field the sheet names is set from its
+    /// cell (an empty cell changes nothing), every other line of the case file is kept.
+    #[arg(long)]
+    pub update: bool,
+    /// The file's text encoding [default: UTF-8, or Windows-1252 when the file is not
+    /// UTF-8].
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<Encoding>,
+    /// Prints an empty intake sheet with every column (CSV), to open in a spreadsheet.
+    #[arg(long, conflicts_with_all = ["file", "update", "encoding"])]
+    pub template: bool,
+}
+
+/// The text encodings `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Encoding {
+    /// UTF-8 ("CSV UTF-8"), with or without a byte-order mark.
+    Utf8,
+    /// Windows-1252, the encoding of Excel's "CSV (Comma delimited)" on Western systems.
+    #[value(name = "windows-1252")]
+    Windows1252,
+}
+
+/// The case-file folder and the case an event command edits.
+#[derive(Debug, Args)]
+pub struct CaseRef {
+    /// The case's id.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The folder of case files.
+    #[arg(long, default_value = "cases", value_name = "CASES")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `sent`.
+#[derive(Debug, Args)]
+pub struct SentArgs {
+    /// The case.
+    #[command(flatten)]
+    pub case: CaseRef,
+    /// The day the packet was sent, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub on: Date,
+    /// How it was sent.
+    #[arg(long, value_parser = ["fax", "mail", "portal", "email"])]
+    pub method: String,
+    /// The fax confirmation, tracking or portal reference.
+    #[arg(long, value_name = "REF")]
+    pub confirmation: Option<String>,
+    /// The day the plan or reviewer received it, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub received: Option<Date>,
+}
+
+/// Arguments of `decided`.
+#[derive(Debug, Args)]
+pub struct DecidedArgs {
+    /// The case.
+    #[command(flatten)]
+    pub case: CaseRef,
+    /// The date on the decision notice, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub on: Date,
+    /// The day the notice was received, YYYY-MM-DD (the next level's window counts from it).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub received: Option<Date>,
+    /// What was decided.
+    #[arg(long, value_parser = ["approved", "partially-approved", "denied"])]
+    pub outcome: String,
+    /// The decision's reference.
+    #[arg(long, value_name = "REF")]
+    pub reference: Option<String>,
+}
+
+/// Arguments of `log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The case.
+    #[command(flatten)]
+    pub case: CaseRef,
+    /// The day of the contact, YYYY-MM-DD [default: today].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub on: Option<Date>,
+    /// Whom the contact was with.
+    #[arg(long, value_parser = ["plan", "provider", "patient", "regulator", "other"])]
+    pub with: String,
+    /// How it was made.
+    #[arg(long, value_parser = ["call", "fax", "email", "portal", "letter", "in-person"])]
+    pub how: String,
+    /// What it was about.
+    #[arg(long, value_parser = [
+        "status-check", "claim-file-request", "claim-file-received", "records-request",
+        "records-received", "letter-request", "letter-received", "peer-to-peer", "complaint",
+        "other",
+    ])]
+    pub kind: String,
+    /// The reference the other side gave (a call reference, a ticket number).
+    #[arg(long, value_name = "REF")]
+    pub reference: Option<String>,
+    /// A short note in your words (it stays out of machine reports).
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// The day to follow up, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub follow_up: Option<Date>,
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {

@@ -1,9 +1,16 @@
 //! File-system helpers whose errors name the path, and atomic writes.
 
 use std::io::{Read as _, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+
+/// How the temporary files of atomic writes begin, so a later run can find those a killed
+/// run left behind.
+pub(crate) const TEMP_PREFIX: &str = ".appealpack-";
+
+/// How the temporary files of atomic writes end.
+pub(crate) const TEMP_SUFFIX: &str = ".tmp";
 
 /// Why a file could not be read by [`read_regular`].
 #[derive(Debug)]
@@ -42,15 +49,48 @@ pub(crate) fn size(bytes: u64) -> String {
 /// has vetted; anything else is refused before it is opened.
 pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    read_checked(path, &meta, limit, false)
+}
+
+/// Reads a regular file of at most `limit` bytes that must not be a symbolic link: a file
+/// of the build's own folder (a kept packet, the manifest), where no link is ours.
+pub(crate) fn read_own(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::symlink_metadata(path).map_err(ReadError::Io)?;
+    read_checked(path, &meta, limit, true)
+}
+
+/// Reads a file whose metadata was taken before opening it: refused unless it is a regular
+/// file within the limit. The open never blocks (a FIFO swapped in after the check opens
+/// at once and is then refused), and, with `no_links`, does not follow a link either.
+fn read_checked(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    limit: u64,
+    no_links: bool,
+) -> Result<Vec<u8>, ReadError> {
     if !meta.is_file() {
         return Err(ReadError::NotRegular);
     }
     if meta.len() > limit {
         return Err(ReadError::TooLarge(limit));
     }
+    let mut options = std::fs::File::options();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let no_follow = if no_links { libc::O_NOFOLLOW } else { 0 };
+        options.custom_flags(libc::O_NONBLOCK | no_follow);
+    }
+    #[cfg(not(unix))]
+    let _ = no_links;
+    let file = options.open(path).map_err(ReadError::Io)?;
+    if !file.metadata().map_err(ReadError::Io)?.is_file() {
+        return Err(ReadError::NotRegular);
+    }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)
-        .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge(limit));
@@ -78,6 +118,92 @@ pub(crate) fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(|e| e.error)
         .with_context(|| format!("cannot create {}", path.display()))?;
     sync_folder_of(path);
+    Ok(())
+}
+
+/// Writes new files under `root` (each path relative to it), all of them or none: a folder
+/// on the way that is a symbolic link or a file is refused before anything is written, so
+/// nothing lands outside `root`, and a failure half way removes every file and folder
+/// written so far. Returns the paths written.
+pub(crate) fn create_files(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<PathBuf>> {
+    for (relative, _) in files {
+        refuse_linked_folders(root, relative)?;
+    }
+    let mut made = Made::default();
+    let result = write_all_new(root, files, &mut made);
+    if result.is_err() {
+        made.undo();
+    }
+    result.map(|()| made.files)
+}
+
+/// Refuses a path under `root` whose folders below `root` include a symbolic link or a
+/// file; folders that do not exist yet are fine.
+fn refuse_linked_folders(root: &Path, relative: &Path) -> Result<()> {
+    let mut path = root.to_path_buf();
+    let folders = relative
+        .parent()
+        .map(Path::components)
+        .into_iter()
+        .flatten();
+    for component in folders {
+        path.push(component);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(meta) if meta.file_type().is_symlink() => anyhow::bail!(
+                "{} is a symbolic link; appealpack writes only into folders of its own there, \
+                 never through a link: replace it with a folder",
+                path.display()
+            ),
+            Ok(_) => anyhow::bail!("{} is a file, not a folder", path.display()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+    Ok(())
+}
+
+/// What [`create_files`] wrote so far, to be removed if it fails.
+#[derive(Default)]
+struct Made {
+    files: Vec<PathBuf>,
+    folders: Vec<PathBuf>,
+}
+
+impl Made {
+    /// Removes the files, then the folders, newest first.
+    fn undo(&self) {
+        for file in self.files.iter().rev() {
+            let _ = std::fs::remove_file(file);
+        }
+        for folder in self.folders.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
+        }
+    }
+
+    /// Creates a folder and the parents it lacks, recording each one made.
+    fn folder(&mut self, dir: &Path) -> Result<()> {
+        if dir.as_os_str().is_empty() || std::fs::symlink_metadata(dir).is_ok() {
+            return Ok(());
+        }
+        if let Some(parent) = dir.parent() {
+            self.folder(parent)?;
+        }
+        std::fs::create_dir(dir)
+            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+        self.folders.push(dir.to_path_buf());
+        Ok(())
+    }
+}
+
+/// Does the writing of [`create_files`].
+fn write_all_new(root: &Path, files: &[(PathBuf, Vec<u8>)], made: &mut Made) -> Result<()> {
+    for (relative, bytes) in files {
+        let path = root.join(relative);
+        made.folder(folder_of(&path))?;
+        create_new(&path, bytes)?;
+        made.files.push(path);
+    }
     Ok(())
 }
 
@@ -114,7 +240,7 @@ enum Mode {
 fn synced_temp_beside(path: &Path, bytes: &[u8], mode: Mode) -> Result<tempfile::NamedTempFile> {
     let dir = folder_of(path);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".appealpack-").suffix(".tmp");
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     #[cfg(unix)]
     if mode == Mode::Plain {
         use std::os::unix::fs::PermissionsExt as _;
@@ -183,6 +309,54 @@ mod tests {
             format!("{error:#}").contains("evidence.yaml: not a regular file"),
             "{error:#}"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn own_files_are_read_without_following_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("packet.pdf");
+        std::fs::write(&file, b"pdf").unwrap();
+        let link = dir.path().join("link.pdf");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert_eq!(read_own(&file, 3).unwrap(), b"pdf");
+        assert!(matches!(read_own(&link, 3), Err(ReadError::NotRegular)));
+        assert_eq!(read_regular(&link, 3).unwrap(), b"pdf");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_are_created_all_or_none_and_never_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        let root = dir.path().join("repo");
+        std::fs::create_dir(&root).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, root.join("cases")).unwrap();
+        let files = vec![
+            (PathBuf::from("a/b/one.txt"), b"1".to_vec()),
+            (PathBuf::from("cases/X/case.yaml"), b"2".to_vec()),
+        ];
+        let error = create_files(&root, &files).unwrap_err();
+        assert!(format!("{error:#}").contains("symbolic link"), "{error:#}");
+        assert!(!root.join("a").exists());
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+
+        // A failure half way (the second file exists) removes what the first wrote.
+        std::fs::remove_file(root.join("cases")).unwrap();
+        std::fs::create_dir_all(root.join("cases/X")).unwrap();
+        std::fs::write(root.join("cases/X/case.yaml"), b"mine").unwrap();
+        assert!(create_files(&root, &files).is_err());
+        assert!(!root.join("a").exists());
+        assert_eq!(
+            std::fs::read(root.join("cases/X/case.yaml")).unwrap(),
+            b"mine"
+        );
+
+        let fresh = dir.path().join("new/repo");
+        let written = create_files(&fresh, &files).unwrap();
+        assert_eq!(written.len(), 2);
+        assert_eq!(std::fs::read(fresh.join("a/b/one.txt")).unwrap(), b"1");
     }
 
     #[test]

@@ -80,9 +80,17 @@ pub struct CaseOutcome {
     /// The level after a denial, with its filing deadline.
     #[serde(default)]
     pub next_level: Option<NextLevel>,
-    /// The id of the case whose next level this case files, from its history.
+    /// The id of the case whose next level this case files, from its history, where the
+    /// claim holds (the same patient, the level after it, no other claimant).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continues: Option<String>,
+    /// Why the deadline that matters now is not known, as the fact to find out (a field
+    /// name, never a value); such a case is listed first and is a task in the calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_unknown: Option<String>,
+    /// The earliest follow-up of the contact log not yet done.
+    #[serde(default)]
+    pub next_follow_up: Option<Date>,
 }
 
 /// A decision as the reports show it.
@@ -116,6 +124,8 @@ impl CaseOutcome {
             decision: None,
             next_level: None,
             continues: None,
+            deadline_unknown: None,
+            next_follow_up: None,
         }
     }
 
@@ -148,12 +158,21 @@ impl CaseOutcome {
             Status::Ready
         };
         let phase = case.phase();
+        let links = &loaded.links;
         // The deadline that matters now: this level's while it is prepared, the next
-        // level's once a denial came, none while the plan decides.
+        // level's once a denial came (unless the case that files that level has it, as
+        // this case's `continuation` finding says), none while the plan decides.
         let deadline = match phase {
             Phase::Preparing => checked.deadline.clone(),
             Phase::AwaitingDecision => None,
+            Phase::Decided if links.continued_by.is_some() => None,
             Phase::Decided => checked.next_level.as_ref().and_then(|n| n.deadline.clone()),
+        };
+        let next_step = match &links.continued_by {
+            Some(by) if phase == Phase::Decided => {
+                format!("continued in {by}, which files the next level")
+            }
+            _ => next_step(case, status, checked),
         };
         CaseOutcome {
             id: Some(case.id.clone()),
@@ -164,7 +183,7 @@ impl CaseOutcome {
             findings: checked.findings.clone(),
             error: None,
             packet: None,
-            next_step: Some(next_step(case, status, checked)),
+            next_step: Some(next_step),
             owner: case.owner.clone(),
             phase: Some(phase),
             plan_type: case.insurer.plan_type,
@@ -178,7 +197,13 @@ impl CaseOutcome {
                 date: d.date,
             }),
             next_level: checked.next_level.clone(),
-            continues: case.history.iter().rev().find_map(|p| p.case.clone()),
+            continues: links.continues.clone(),
+            // A continued case leaves its next level, known or not, to the case filing it.
+            deadline_unknown: checked
+                .deadline_unknown
+                .clone()
+                .filter(|_| !(phase == Phase::Decided && links.continued_by.is_some())),
+            next_follow_up: case.next_follow_up(),
         }
     }
 
@@ -374,25 +399,6 @@ pub struct Summary {
     pub cases: Vec<CaseOutcome>,
 }
 
-/// Marks each decided case whose next level another case files: its next step points
-/// there, and its deadline (the next level's) is left to that case, so no report or
-/// calendar shows the same deadline twice.
-fn mark_continued(cases: &mut [CaseOutcome]) {
-    let continued: std::collections::HashMap<String, String> = cases
-        .iter()
-        .filter_map(|c| Some((c.continues.clone()?, c.id.clone()?)))
-        .collect();
-    for case in cases.iter_mut() {
-        let Some(next) = case.id.as_ref().and_then(|id| continued.get(id)) else {
-            continue;
-        };
-        if case.phase == Some(Phase::Decided) {
-            case.next_step = Some(format!("continued in {next}, which files the next level"));
-            case.deadline = None;
-        }
-    }
-}
-
 /// How long a build took and what it did.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -415,7 +421,6 @@ impl Summary {
     /// Builds the summary of a run from its outcomes, sorting them by file path.
     pub fn new(today: Date, mut cases: Vec<CaseOutcome>) -> Summary {
         cases.sort_by(|a, b| a.file.cmp(&b.file));
-        mark_continued(&mut cases);
         Summary {
             appealpack: crate::VERSION.to_string(),
             today,

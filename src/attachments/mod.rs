@@ -17,16 +17,13 @@ mod image;
 mod pdf;
 
 use crate::load::discover::{is_case_file, is_hidden};
-use crate::model::case::Case;
+use crate::model::case::{Case, Stage};
 
 /// The largest attachment appealpack encloses.
 pub(crate) const MAX_ATTACHMENT_BYTES: u64 = 50 * 1024 * 1024;
 
 /// The most one case may enclose in all.
 pub(crate) const MAX_CASE_BYTES: u64 = 100 * 1024 * 1024;
-
-/// The virtual path of the signed letter of medical necessity, the same for every case.
-pub(crate) const LETTER_PATH: &str = "/case/letter.pdf";
 
 /// The kinds of file a packet can enclose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -107,6 +104,30 @@ pub(crate) fn sniff(head: &[u8]) -> Option<FileKind> {
     }
 }
 
+/// Says why a file is not one a packet can enclose, and how to make it one where a
+/// common kind is recognised.
+fn unreadable_kind(head: &[u8]) -> String {
+    let heic = head.get(4..12).is_some_and(|brand| {
+        [
+            b"ftypheic",
+            b"ftypheix",
+            b"ftyphevc",
+            b"ftypmif1",
+            b"ftypmsf1",
+        ]
+        .iter()
+        .any(|b| brand == *b)
+    });
+    if heic {
+        "is a HEIC photo (an iPhone's own format), which a packet cannot enclose: open it and \
+         save or export it as JPEG (or set the iPhone's Settings > Camera > Formats to Most \
+         Compatible), put the .jpg beside the case file and name that"
+            .to_owned()
+    } else {
+        "is not a PDF, PNG, JPEG or GIF file".to_owned()
+    }
+}
+
 /// Resolves a file named by the case file `case_file` inside its folder, or says why it
 /// cannot be used.
 ///
@@ -127,7 +148,10 @@ pub(crate) fn resolve(case_file: &Path, name: &str) -> Result<(PathBuf, FileKind
     }
     let path = case_dir.join(relative);
     let meta = std::fs::metadata(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "does not exist in the case folder".to_owned(),
+        std::io::ErrorKind::NotFound => match near_miss(&path) {
+            Some(hint) => format!("does not exist in the case folder; {hint}"),
+            None => "does not exist in the case folder".to_owned(),
+        },
         _ => format!("cannot be read: {e}"),
     })?;
     if !meta.is_file() {
@@ -162,13 +186,47 @@ pub(crate) fn resolve(case_file: &Path, name: &str) -> Result<(PathBuf, FileKind
             MAX_ATTACHMENT_BYTES / 1024 / 1024
         ));
     }
-    let mut head = [0u8; 8];
+    let mut head = [0u8; 12];
     let read = std::fs::File::open(&path)
         .and_then(|mut file| file.read(&mut head))
         .map_err(|e| format!("cannot be read: {e}"))?;
-    let kind =
-        sniff(&head[..read]).ok_or_else(|| "is not a PDF, PNG, JPEG or GIF file".to_owned())?;
+    let kind = sniff(&head[..read]).ok_or_else(|| unreadable_kind(&head[..read]))?;
     Ok((real, kind))
+}
+
+/// Says how a missing file's name differs from one that is there: an ending Windows hid
+/// (`Denial Letter` for `Denial Letter.pdf`) or letter case. The file's own name is not
+/// repeated, as it may hold a patient's name; only the ending is.
+fn near_miss(path: &Path) -> Option<String> {
+    let wanted = path.file_name()?.to_str()?.to_lowercase();
+    let entries = std::fs::read_dir(path.parent()?).ok()?;
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    for name in names {
+        let lower = name.to_lowercase();
+        if lower == wanted {
+            return Some(
+                "a file whose name differs only in capital letters is there: write the name \
+                 exactly as the folder shows it"
+                    .into(),
+            );
+        }
+        if let Some(ending) = lower
+            .strip_prefix(&wanted)
+            .and_then(|e| e.strip_prefix('.'))
+            && !ending.is_empty()
+            && ending.len() <= 5
+            && ending.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Some(format!(
+                "did you mean the file with `.{ending}` at the end? Windows hides endings: \
+                 add `.{ending}` to the name in the case file"
+            ));
+        }
+    }
+    None
 }
 
 /// Returns whether a folder holds a case file (`*.yaml`, `*.yml`) other than `own`.
@@ -194,22 +252,41 @@ pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
         .filter(|name| !name.trim().is_empty());
     if let Some(name) = letter {
         match resolve(case_file, name) {
-            Ok((file, FileKind::Pdf)) => {
+            // A scan or a phone photo of the signed page: an image is enclosed as taken,
+            // turned upright by its EXIF tag and scaled to the page by the templates.
+            Ok((file, kind)) => {
                 let title = "Letter of medical necessity".to_owned();
-                let path = |_: &str| LETTER_PATH.into();
-                match read_enclosure(file, FileKind::Pdf, Role::Letter, title, path, &mut left) {
+                let path = |extension: &str| format!("/case/letter.{extension}");
+                match read_enclosure(file, kind, Role::Letter, title, path, &mut left) {
                     Ok(enclosure) => out.enclosures.push(enclosure),
                     Err(why) => out.problems.push(format!(
                         "letter_of_medical_necessity.file cannot be enclosed: {why}"
                     )),
                 }
             }
-            Ok(_) => out
-                .problems
-                .push("letter_of_medical_necessity.file must be a PDF".into()),
             Err(why) => out
                 .problems
                 .push(format!("letter_of_medical_necessity.file: {why}")),
+        }
+    }
+    // The plan's notice comes first among the enclosures: it is what the appeal answers.
+    let notice = case
+        .denial
+        .as_ref()
+        .and_then(|d| d.notice.as_deref())
+        .filter(|name| !name.trim().is_empty());
+    if let Some(name) = notice {
+        let field = "denial.notice";
+        match resolve(case_file, name) {
+            Ok((file, kind)) => {
+                let title = if case.stage == Stage::ExternalReview {
+                    "The plan's final adverse determination"
+                } else {
+                    "The plan's denial notice"
+                };
+                push_attachment(&mut out, file, kind, title.to_owned(), field, &mut left);
+            }
+            Err(why) => out.problems.push(format!("{field}: {why}")),
         }
     }
     for (i, attachment) in case.attachments.iter().enumerate() {

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::attachments::{self, Attachments, Enclosure};
-use crate::load::Loaded;
+use crate::load::{Links, Loaded};
 use crate::model::case::Case;
 use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::Date;
@@ -21,6 +21,8 @@ use crate::model::fields::Date;
 pub(crate) use crate::law::deadline::{self, CLOSE_DAYS, Deadline, Unknown};
 pub(crate) use crate::law::decision::{self, DecisionDue, NextLevel, NoClock};
 pub(crate) use codes::{Condition, condition};
+pub(crate) use rules::missing_appeal_levels;
+pub(crate) use rules::needs_authorization;
 
 use rules::*;
 
@@ -86,6 +88,8 @@ pub struct Context<'a> {
     pub decision_due: Result<DecisionDue, NoClock>,
     /// The level after a denial, with its deadline, once a decision came.
     pub next_level: Option<NextLevel>,
+    /// The cases this one files the next level of, or that file its next level.
+    pub links: &'a Links,
 }
 
 /// The findings of one rule, collected as it runs.
@@ -173,10 +177,24 @@ pub(crate) static RULES: &[Rule] = &[
     },
     Rule {
         id: "decision",
+        severity: Severity::Blocker,
+        item: "The right to appeal, in time",
+        checks: "once sent: the plan's decision date can be worked out, and is not past (the law's remedy named); once decided: the next level and its deadline; lifecycle dates in order (warnings; blockers where a deadline counts from them: sent before the denial, a decision received before its date, dated or received after today)",
+        check: check_decision,
+    },
+    Rule {
+        id: "continuation",
+        severity: Severity::Blocker,
+        item: "The right to appeal, in time",
+        checks: "a case that names another in history[].case files that case's next level for the same patient (same member id), names no case as itself, and is the only one to claim it; a continued case says where its deadline went (info)",
+        check: check_continuation,
+    },
+    Rule {
+        id: "contacts",
         severity: Severity::Warning,
         item: "The right to appeal, in time",
-        checks: "once sent: the plan's decision date can be worked out, and is not past (the law's remedy named); once decided: the next level and its deadline; lifecycle dates in order",
-        check: check_decision,
+        checks: "the contact log: the next follow-up (a warning once it is past), and each claim-file, records or letter request still waiting for its answer, with the days it has waited",
+        check: check_contacts,
     },
     Rule {
         id: "evidence",
@@ -235,6 +253,8 @@ pub struct CheckedCase {
     pub decision_due: Option<DecisionDue>,
     /// The level after a denial, with its deadline.
     pub next_level: Option<NextLevel>,
+    /// Why the deadline that matters now cannot be worked out: the fact to find out.
+    pub deadline_unknown: Option<String>,
     /// The files the packet encloses, read once, the signed letter first.
     pub enclosures: Vec<Enclosure>,
 }
@@ -262,6 +282,7 @@ pub fn check_case(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> Che
         deadline: None,
         decision_due: None,
         next_level: None,
+        deadline_unknown: None,
         enclosures: Vec::new(),
     };
     if let Ok(case) = &checked.loaded.case {
@@ -273,14 +294,53 @@ pub fn check_case(loaded: Loaded, today: Date, library: &EvidenceLibrary) -> Che
             deadline: deadline::filing_deadline(case, today),
             decision_due: decision::due(case, today),
             next_level: decision::next_level(case, today),
+            links: &checked.loaded.links,
         };
         checked.findings = check(case, &context);
+        checked.deadline_unknown = deadline_unknown(case, &context);
         checked.deadline = context.deadline.ok();
         checked.decision_due = context.decision_due.ok();
         checked.next_level = context.next_level;
         checked.enclosures = files.enclosures;
     }
     checked
+}
+
+/// Returns the fact to find out when the deadline that matters now cannot be worked out:
+/// this level's while it is prepared, the next level's after a denial. A prior
+/// authorization and a level the program does not have are not unknown deadlines.
+fn deadline_unknown(case: &Case, context: &Context) -> Option<String> {
+    use crate::model::case::{DecisionOutcome, Phase};
+    let fact = match case.phase() {
+        Phase::Preparing => match &context.deadline {
+            Ok(_) | Err(Unknown::NoDenial | Unknown::NoSuchLevel(_)) => return None,
+            Err(Unknown::NoNoticeDate) => "denial.date, the date on the denial notice",
+            Err(Unknown::NoPlanType) => "insurer.plan_type, which sets the appeal windows",
+            Err(Unknown::SetByNotice(_)) => "denial.deadline, as the denial notice states it",
+        },
+        Phase::AwaitingDecision => return None,
+        Phase::Decided => {
+            let decision = case.decision.as_ref()?;
+            if decision.outcome == DecisionOutcome::Approved {
+                return None;
+            }
+            match &context.next_level {
+                None if case.insurer.plan_type.is_none() => {
+                    "insurer.plan_type, which sets the next level and its window"
+                }
+                // The deadline shown is the earliest either number of levels gives.
+                Some(next) if next.stage.is_none() && next.what.contains("appeal_levels") => {
+                    "insurer.appeal_levels, from the plan document (until then the earliest \
+                     deadline the law gives is shown, at the latest)"
+                }
+                Some(next) if next.deadline.is_none() && next.stage.is_some() => {
+                    "decision.received, the day the decision notice arrived"
+                }
+                _ => return None,
+            }
+        }
+    };
+    Some(format!("deadline unknown: find out {fact}"))
 }
 
 /// Runs every rule on a case and returns its findings, most severe first, in rule order.
@@ -302,7 +362,7 @@ pub fn check(case: &Case, context: &Context) -> Vec<Finding> {
     if case.submission.is_some() {
         for finding in &mut out {
             if finding.severity == Severity::Blocker
-                && !matches!(&*finding.rule, "deadline" | "decision")
+                && !matches!(&*finding.rule, "deadline" | "decision" | "continuation")
             {
                 finding.severity = Severity::Warning;
                 finding.message = format!(

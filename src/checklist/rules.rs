@@ -197,7 +197,7 @@ pub(super) fn check_prior_treatments(case: &Case, _: &Context, f: &mut Findings)
     }
 }
 
-pub(super) fn check_insurer_policy(case: &Case, _: &Context, f: &mut Findings) {
+pub(super) fn check_insurer_policy(case: &Case, context: &Context, f: &mut Findings) {
     let insurer = &case.insurer;
     if insurer.name.trim().is_empty() {
         f.blocker("the insurer is not named; add insurer.name");
@@ -205,8 +205,13 @@ pub(super) fn check_insurer_policy(case: &Case, _: &Context, f: &mut Findings) {
     if case.patient.name.trim().is_empty() {
         f.blocker("the patient is not named; add patient.name as on the insurance card");
     }
-    if case.patient.date_of_birth.is_none() {
-        f.blocker("the patient's date of birth is missing; add patient.date_of_birth");
+    match case.patient.date_of_birth {
+        None => f.blocker("the patient's date of birth is missing; add patient.date_of_birth"),
+        // The plan matches the member by it: a typo there gets the appeal set aside.
+        Some(born) if born > context.today => {
+            f.blocker("patient.date_of_birth is after today; copy it from the insurance card")
+        }
+        Some(_) => {}
     }
     if case
         .patient
@@ -218,6 +223,9 @@ pub(super) fn check_insurer_policy(case: &Case, _: &Context, f: &mut Findings) {
     }
     if insurer.plan_type.is_none() {
         f.blocker("the plan type is missing; add insurer.plan_type (it sets the appeal windows)");
+    }
+    if let Some(warning) = missing_appeal_levels(case).filter(|_| case.submission.is_none()) {
+        f.warning(warning);
     }
     if blank(insurer.appeals_address.as_deref()) {
         f.blocker("the appeals address is missing; add insurer.appeals_address from the denial notice or plan documents");
@@ -264,6 +272,48 @@ pub(super) fn check_insurer_policy(case: &Case, _: &Context, f: &mut Findings) {
     }
 }
 
+/// Says that an employer plan's number of internal appeal levels is missing: the plan's
+/// time to decide (29 CFR 2560.503-1(i)(2)) and the level after a denial depend on it.
+pub(crate) fn missing_appeal_levels(case: &Case) -> Option<String> {
+    let employer = matches!(
+        case.insurer.plan_type,
+        Some(PlanType::EmployerFullyInsured | PlanType::EmployerSelfFunded)
+    );
+    // A second level implies two; an external review no longer depends on them.
+    let asked = case.stage <= Stage::InternalAppeal;
+    (employer && asked && case.insurer.appeal_levels.is_none()).then(|| {
+        "insurer.appeal_levels is empty: find out from the plan document whether the plan has \
+         1 or 2 levels of internal appeal (the plan's time to decide and the level after a \
+         denial depend on it)"
+            .to_owned()
+    })
+}
+
+/// Follows the contact log: follow-ups due, and requests still waiting for an answer.
+pub(super) fn check_contacts(case: &Case, context: &Context, f: &mut Findings) {
+    if let Some(due) = case.next_follow_up() {
+        let days = context.today.days_until(due);
+        if days < 0 {
+            f.warning(format!(
+                "a follow-up was due on {due}, {} days ago; log it with `appealpack log`",
+                -days
+            ));
+        } else if days == 0 {
+            f.info(format!("a follow-up is due today ({due})"));
+        } else {
+            f.info(format!("next follow-up on {due}, in {days} days"));
+        }
+    }
+    for waiting in case.waiting_requests() {
+        let days = waiting.since.days_until(context.today);
+        f.info(format!(
+            "{} of {} waiting {days} days for its answer",
+            waiting.kind.as_str(),
+            waiting.since
+        ));
+    }
+}
+
 pub(super) fn check_denial(case: &Case, context: &Context, f: &mut Findings) {
     if case.stage == Stage::PriorAuthorization && case.denial.is_some() {
         // The natural choice for "my prior authorization was denied", and a silent one:
@@ -295,6 +345,11 @@ pub(super) fn check_denial(case: &Case, context: &Context, f: &mut Findings) {
     if denial.reason.is_none() {
         f.blocker("the denial's reason is missing; add denial.reason (experimental-investigational, not-medically-necessary...)");
     }
+    if case.stage == Stage::ExternalReview && blank(denial.notice.as_deref()) {
+        // The one notice an external reviewer must see: state and federal request forms
+        // ask for a copy of it, and a request without it may be returned as incomplete.
+        f.blocker("an external review needs the plan's final adverse determination enclosed: put the notice of the internal appeal's denial beside the case file and name it in denial.notice");
+    }
     if let (Some(date), Some(received)) = (denial.date, denial.received)
         && received < date
     {
@@ -319,7 +374,7 @@ pub(super) fn check_denial(case: &Case, context: &Context, f: &mut Findings) {
 const RECEIPT_DAYS: i64 = 7;
 
 pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
-    check_continuation(case, context, f);
+    check_benefits_continuation(case, context, f);
     let level = law::level_of(case);
     let urgent = case.denial.as_ref().is_some_and(|d| d.urgent);
     if urgent && let Ok(Some((program, level))) = &level {
@@ -432,7 +487,7 @@ pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
 
 /// Reports the day to ask for benefits to continue, where the case asks for it, with
 /// what the patient risks.
-fn check_continuation(case: &Case, context: &Context, f: &mut Findings) {
+fn check_benefits_continuation(case: &Case, context: &Context, f: &mut Findings) {
     let Some(denial) = case.denial.as_ref().filter(|d| d.continue_benefits) else {
         return;
     };
@@ -466,6 +521,64 @@ fn check_continuation(case: &Case, context: &Context, f: &mut Findings) {
     }
 }
 
+/// Finds the lifecycle dates that cannot be right and that a deadline counts from: an
+/// appeal sent before the denial it appeals (the filing window is judged from the day it
+/// was sent), and a decision received before its date, dated after today or received
+/// after today (the next level's window counts from them).
+fn lifecycle_blockers(case: &Case, context: &Context, f: &mut Findings) {
+    let denied_on = case.denial.as_ref().and_then(|d| d.date);
+    if let (Some(submission), Some(denied)) = (&case.submission, denied_on)
+        && case.stage != Stage::PriorAuthorization
+        && submission.sent_on < denied
+    {
+        f.blocker(
+            "submission.sent_on is before denial.date: an appeal is sent after the denial it \
+             appeals, and whether it was in time depends on both; check the dates",
+        );
+    }
+    let Some(decision) = &case.decision else {
+        return;
+    };
+    if decision.date > context.today {
+        f.blocker(
+            "decision.date is after today; copy it from the decision notice (the next level's \
+             deadline counts from it)",
+        );
+    }
+    if let Some(received) = decision.received {
+        if received < decision.date {
+            f.blocker(
+                "decision.received is before decision.date: a notice arrives after it is \
+                 dated, and the next level's deadline counts from its receipt; check the dates",
+            );
+        }
+        if received > context.today {
+            f.blocker(
+                "decision.received is after today; record the day the notice arrived (the \
+                 next level's deadline counts from it)",
+            );
+        }
+    }
+}
+
+pub(super) fn check_continuation(_: &Case, context: &Context, f: &mut Findings) {
+    for problem in &context.links.problems {
+        f.blocker(problem.clone());
+    }
+    if let Some(by) = &context.links.continued_by {
+        let date = context
+            .next_level
+            .as_ref()
+            .and_then(|n| n.deadline.as_ref())
+            .map(|d| format!(" (file by {})", d.date))
+            .unwrap_or_default();
+        f.info(format!(
+            "continued in {by}, which files the next level: its deadline{date} is followed \
+             there, not here"
+        ));
+    }
+}
+
 pub(super) fn check_decision(case: &Case, context: &Context, f: &mut Findings) {
     // Dates out of order are typos that would move every clock.
     for (i, past) in case.history.iter().enumerate() {
@@ -477,6 +590,20 @@ pub(super) fn check_decision(case: &Case, context: &Context, f: &mut Findings) {
             ));
         }
     }
+    let first_date = |past: &crate::model::case::PastLevel| past.filed_on.or(past.decided_on);
+    let dated: Vec<(usize, crate::model::fields::Date)> = case
+        .history
+        .iter()
+        .enumerate()
+        .filter_map(|(i, past)| Some((i, first_date(past)?)))
+        .collect();
+    if let Some(pair) = dated.windows(2).find(|w| w[1].1 < w[0].1) {
+        f.warning(format!(
+            "history[{}] is dated before history[{}]: list the earlier levels oldest first",
+            pair[1].0, pair[0].0
+        ));
+    }
+    lifecycle_blockers(case, context, f);
     if let Some(submission) = &case.submission {
         if case.prepared_on > submission.sent_on {
             f.warning("prepared_on is after submission.sent_on: the packet sent must have been prepared before it went; check the dates");
@@ -625,19 +752,28 @@ pub(super) fn check_peer_review(case: &Case, _: &Context, f: &mut Findings) {
     }
 }
 
+/// Returns whether the plan needs a signed appointment of representative that the case
+/// does not name: the organisation files, from the first appeal on.
+pub(crate) fn needs_authorization(case: &Case) -> bool {
+    case.stage >= Stage::InternalAppeal
+        && case.filed_by != FiledBy::Patient
+        && blank(case.representative_authorization.as_deref())
+}
+
 pub(super) fn check_representative(case: &Case, _: &Context, f: &mut Findings) {
-    if case.stage < Stage::InternalAppeal || case.filed_by == FiledBy::Patient {
-        return;
-    }
-    if blank(case.representative_authorization.as_deref()) {
+    if needs_authorization(case) {
+        let program = case.insurer.plan_type.map_or(Program::Other, Program::of);
         let rule = case
             .insurer
             .plan_type
-            .map_or("a signed authorization the plan accepts", |p| {
-                Program::of(p).representative_rule()
+            .map_or("a signed authorization the plan accepts", |_| {
+                program.representative_rule()
             });
         f.blocker(format!(
-            "the organisation files for the patient, so the plan needs {rule}; add representative_authorization (the signed file, beside the case file), or filed_by: patient if the patient signs and sends the appeal"
+            "the organisation files for the patient, so the plan needs {rule}; have \
+             authorization-for-signature.pdf signed (it holds the elements of {}) and name \
+             the scan in representative_authorization, or set filed_by: patient",
+            program.appointment().rule
         ));
     }
 }

@@ -62,6 +62,7 @@ fn run_in(yaml: &str, dir: &Path) -> Vec<Finding> {
             deadline: deadline::filing_deadline(&case, today()),
             decision_due: decision::due(&case, today()),
             next_level: decision::next_level(&case, today()),
+            links: &Links::default(),
         },
     )
 }
@@ -105,6 +106,8 @@ fn rules_have_unique_ids_in_article_order() {
             "representative",
             "deadline",
             "decision",
+            "continuation",
+            "contacts",
             "evidence",
             "testimonials",
             "peer-review",
@@ -288,6 +291,59 @@ fn prior_treatments_rule_for_ptsd() {
 }
 
 #[test]
+fn contacts_rule_follows_up_and_counts_the_days_a_request_waits() {
+    let log = |entries: &str| format!("{GOOD}contacts:\n{entries}");
+    let case = log(
+        "  - { date: 2026-11-02, with: plan, how: call, kind: claim-file-request, follow_up: 2026-11-20 }\n\
+           \x20 - { date: 2026-11-10, with: provider, how: fax, kind: records-request }\n\
+           \x20 - { date: 2026-11-12, with: provider, how: portal, kind: records-received, follow_up: 2026-11-30 }\n",
+    );
+    assert_eq!(
+        of(&run(&case), "contacts"),
+        [
+            // No contact since 2026-11-20: that follow-up is still open, and overdue.
+            "warning: a follow-up was due on 2026-11-20, 6 days ago; log it with `appealpack log`",
+            "info: claim-file-request of 2026-11-02 waiting 24 days for its answer"
+        ]
+    );
+    // A follow-up no later contact has passed is overdue; one a later contact passed is done.
+    let case = log(
+        "  - { date: 2026-11-02, with: plan, how: call, kind: status-check, follow_up: 2026-11-09 }\n",
+    );
+    assert_eq!(
+        of(&run(&case), "contacts"),
+        ["warning: a follow-up was due on 2026-11-09, 17 days ago; log it with `appealpack log`"]
+    );
+    let case = log(
+        "  - { date: 2026-11-02, with: plan, how: call, kind: status-check, follow_up: 2026-11-09 }\n\
+           \x20 - { date: 2026-11-10, with: plan, how: call, kind: status-check }\n",
+    );
+    assert!(of(&run(&case), "contacts").is_empty());
+    let case = log(
+        "  - { date: 2026-11-25, with: plan, how: call, kind: status-check, follow_up: 2026-11-30 }\n",
+    );
+    assert_eq!(
+        of(&run(&case), "contacts"),
+        ["info: next follow-up on 2026-11-30, in 4 days"]
+    );
+}
+
+#[test]
+fn appeal_levels_are_asked_for_before_sending() {
+    let first = with("stage: second-level-appeal", "stage: internal-appeal");
+    let asked = "warning: insurer.appeal_levels is empty: find out from the plan document";
+    assert!(
+        of(&run(&first), "insurer-policy")
+            .iter()
+            .any(|f| f.starts_with(asked))
+    );
+    let levels = first.replace("  plan_type:", "  appeal_levels: 2\n  plan_type:");
+    assert!(of(&run(&levels), "insurer-policy").is_empty());
+    // A second level implies two.
+    assert!(of(&run(GOOD), "insurer-policy").is_empty());
+}
+
+#[test]
 fn insurer_policy_rule() {
     let bad = with(
         "  clinical_policy: \"Policy MH-12: ketamine is investigational\"\n",
@@ -327,6 +383,34 @@ fn denial_rule() {
         [
             "blocker: the case has a denial but stage prior-authorization: a denied prior authorization is appealed, so set stage: internal-appeal (the denial's deadline then counts)"
         ]
+    );
+    // An external reviewer must see the final adverse determination: the notice is
+    // named, found and enclosed first.
+    let external = with("stage: second-level-appeal", "stage: external-review");
+    let found = of(&run(&external), "denial");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("needs the plan's final adverse determination enclosed")),
+        "{found:?}"
+    );
+    let named = external.replace(
+        "reason: experimental-investigational }",
+        "reason: experimental-investigational, notice: denial-notice.pdf }",
+    );
+    assert_ne!(named, external);
+    assert!(
+        !of(&run(&named), "denial")
+            .iter()
+            .any(|f| f.contains("final adverse determination")),
+    );
+    let case = Case::parse(Path::new("t.yaml"), &named).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cases/KET-2026-0101");
+    let files = attachments::read(&case, &fixture.join("case.yaml"));
+    assert_eq!(
+        files.enclosures[1].title, "The plan's final adverse determination",
+        "{:?}",
+        files.enclosures
     );
     // A notice from the future is a typo, and its deadline would overstate the time left.
     let future = with(
@@ -487,8 +571,18 @@ fn representative_rule() {
     let found = of(&run(&organisation), "representative");
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("29 CFR 2560.503-1(b)(4)"), "{found:?}");
+    assert!(
+        found[0].contains("authorization-for-signature.pdf")
+            && found[0].contains("the elements of 29 CFR 2560.503-1(b)(4)"),
+        "{found:?}"
+    );
     let medicare = organisation.replace("plan_type: employer-self-funded", "plan_type: medicare");
-    assert!(of(&run(&medicare), "representative")[0].contains("CMS-1696"));
+    let found = of(&run(&medicare), "representative");
+    assert!(found[0].contains("CMS-1696"), "{found:?}");
+    assert!(
+        found[0].contains("the elements of 42 CFR 405.910(c)"),
+        "{found:?}"
+    );
     let named = format!("{organisation}representative_authorization: aor.pdf\n");
     assert!(of(&run(&named), "representative").is_empty());
 }
@@ -548,10 +642,22 @@ fn attachments_rule() {
             ["blocker: attachments[0].file: is a link that leaves the case folder"]
         );
     }
+    // A phone photo of the signed letter is enclosed as it is; a HEIC one says how to
+    // save it as JPEG.
     let letter = GOOD.replace("file: signed-lmn.pdf", "file: chart.png");
-    assert_eq!(
-        of(&run_in(&letter, &case_dir), "attachments"),
-        ["blocker: letter_of_medical_necessity.file must be a PDF"]
+    assert!(of(&run_in(&letter, &case_dir), "attachments").is_empty());
+    std::fs::write(
+        case_dir.join("photo.heic"),
+        b"\0\0\0\x18ftypheic\0\0\0\0mif1heic",
+    )
+    .unwrap();
+    let heic = GOOD.replace("file: signed-lmn.pdf", "file: photo.heic");
+    let found = of(&run_in(&heic, &case_dir), "attachments");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("blocker: letter_of_medical_necessity.file: is a HEIC photo")
+            && found[0].contains("save or export it as JPEG"),
+        "{found:?}"
     );
 }
 
@@ -821,5 +927,113 @@ fn where_to_file_and_the_smaller_law_points() {
             .iter()
             .any(|f| f.contains("good cause (42 CFR 422.582(c))")),
         "{found:?}"
+    );
+}
+
+#[test]
+fn lifecycle_dates_a_deadline_counts_from_must_be_possible() {
+    let sent_early = format!("{GOOD}submission: {{ sent_on: 2026-09-30, method: fax }}\n");
+    let findings = run(&sent_early);
+    assert!(
+        of(&findings, "decision")
+            .iter()
+            .any(|f| f.starts_with("blocker: submission.sent_on is before denial.date")),
+        "{findings:#?}"
+    );
+    let decided = |date: &str, received: &str| {
+        format!(
+            "{GOOD}submission: {{ sent_on: 2026-10-10, method: fax }}\n\
+             decision: {{ date: {date}, received: {received}, outcome: denied }}\n"
+        )
+    };
+    let early = run(&decided("2026-11-20", "2026-11-18"));
+    assert!(
+        of(&early, "decision")
+            .iter()
+            .any(|f| f.starts_with("blocker: decision.received is before decision.date")),
+        "{early:#?}"
+    );
+    let future = run(&decided("2026-11-27", "2026-11-28"));
+    let blockers = of(&future, "decision");
+    assert!(
+        blockers
+            .iter()
+            .any(|f| f.starts_with("blocker: decision.date is after today")),
+        "{blockers:#?}"
+    );
+    assert!(
+        blockers
+            .iter()
+            .any(|f| f.starts_with("blocker: decision.received is after today")),
+        "{blockers:#?}"
+    );
+    let fine = run(&decided("2026-11-20", "2026-11-23"));
+    assert!(
+        of(&fine, "decision")
+            .iter()
+            .all(|f| !f.starts_with("blocker")),
+        "{fine:#?}"
+    );
+}
+
+#[test]
+fn history_newest_first_is_a_warning() {
+    let history = format!(
+        "{GOOD}history:\n  - {{ stage: internal-appeal, filed_on: 2026-08-01 }}\n  \
+         - {{ stage: prior-authorization, filed_on: 2026-05-01 }}\n"
+    );
+    let findings = of(&run(&history), "decision");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.starts_with("warning: history[1] is dated before history[0]")),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn a_date_of_birth_after_today_is_a_blocker() {
+    let born = GOOD.replace("date_of_birth: 1986-02-03", "date_of_birth: 2027-02-03");
+    let findings = of(&run(&born), "insurer-policy");
+    assert!(
+        findings.iter().any(|f| f
+            == "blocker: patient.date_of_birth is after today; copy it from the insurance card"),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn a_continued_case_says_where_its_deadline_went_and_problems_block() {
+    let links = Links {
+        continues: None,
+        continued_by: Some("KET-T-1-ER".into()),
+        problems: vec!["history[0].case: KET-T-1 claims ... KET-T-0".into()],
+    };
+    let case = Case::parse(Path::new("t.yaml"), GOOD).unwrap();
+    let library = EvidenceLibrary::from_file(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/evidence.yaml"),
+    )
+    .unwrap();
+    let files = attachments::read(&case, Path::new("t.yaml"));
+    let findings = check(
+        &case,
+        &Context {
+            today: today(),
+            library: &library,
+            attachments: &files,
+            deadline: deadline::filing_deadline(&case, today()),
+            decision_due: decision::due(&case, today()),
+            next_level: None,
+            links: &links,
+        },
+    );
+    let found = of(&findings, "continuation");
+    assert_eq!(
+        found,
+        [
+            "blocker: history[0].case: KET-T-1 claims ... KET-T-0",
+            "info: continued in KET-T-1-ER, which files the next level: its deadline is \
+             followed there, not here"
+        ]
     );
 }

@@ -21,7 +21,7 @@ use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::Date;
 use crate::model::organisation::Organisation;
 use crate::outcome::{CaseOutcome, Status, Summary, Timing};
-use crate::output::{LETTER_FILE, OutputFolder, PACKET_FILE};
+use crate::output::{AUTHORIZATION_FILE, Input, LETTER_FILE, OutputFolder, PACKET_FILE};
 use crate::packet::{self, PacketData};
 use crate::progress::Progress;
 use crate::render::{self, Renderer, templates};
@@ -40,27 +40,44 @@ fn needs_signature(data: &PacketData) -> bool {
     data.letter.signed.is_none() && data.letter.draft.is_some()
 }
 
-/// Writes the letter for signature beside a draft case's packet, or removes an old one
-/// once the case names the signed letter.
-fn write_letter_for_signature(
+/// Returns the forms a case needs signed, each with its output file, template and
+/// whether the case needs it now: the letter for signature while the letter is a draft,
+/// the appointment of representative while the plan needs one the case does not name.
+fn forms_for_signature(data: &PacketData) -> [(&'static str, &'static str, bool); 2] {
+    [
+        (LETTER_FILE, render::SIGNATURE, needs_signature(data)),
+        (
+            AUTHORIZATION_FILE,
+            render::AUTHORIZATION,
+            data.authorization.is_some(),
+        ),
+    ]
+}
+
+/// Writes the forms for signature beside a case's packet, or removes old ones once the
+/// case names the signed files.
+fn write_forms_for_signature(
     shared: &Shared,
     data: &PacketData,
     json: &[u8],
     folder: &Path,
 ) -> Result<()> {
-    let path = folder.join(LETTER_FILE);
-    if !needs_signature(data) {
-        return fsutil::remove_file(&path);
+    for (file, template, needed) in forms_for_signature(data) {
+        let path = folder.join(file);
+        if !needed {
+            fsutil::remove_file(&path)?;
+            continue;
+        }
+        // Templates exported before a form existed have no file for it: the packet's own
+        // pages serve.
+        if let Some(rendered) = shared
+            .renderer
+            .render_for_signature(template, json, &data.id, data.date)
+        {
+            fsutil::write_atomic(&path, &rendered?.pdf)?;
+        }
     }
-    match shared
-        .renderer
-        .render_for_signature(json, &data.id, data.date)
-    {
-        Some(rendered) => fsutil::write_atomic(&path, &rendered?.pdf),
-        // Templates exported before the letter for signature existed: the packet's own
-        // draft page serves.
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 /// The packet's path inside the output folder.
@@ -111,6 +128,21 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
     }
     let fingerprint = cache::inputs_fingerprint(renderer.fingerprint());
     let output = OutputFolder::open(&args.output, Some(&args.common.cases))?;
+    if let Some(junit) = args.junit.as_deref() {
+        let templates_folder = match &templates {
+            templates::Source::Folder(dir) => Input::folder(dir, "the templates folder"),
+            templates::Source::BuiltIn => None,
+        };
+        let inputs: Vec<Input> = [
+            Input::folder(&args.common.cases, "the cases folder"),
+            Input::file(&args.config, "the organisation file"),
+            templates_folder,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        output.refuse_report_path(junit, &inputs)?;
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = args.jobs.unwrap_or(cores).clamp(1, cores);
     if args.jobs.is_some_and(|j| j > cores) && !args.quiet {
@@ -129,7 +161,7 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
         .build_global();
 
     let today = today(&args.common);
-    let mut loaded = load::load_all(&args.common.cases)?;
+    let mut loaded = load::load_run(&args.common.cases)?;
     refuse_the_junit_name(&mut loaded, args.junit.as_deref(), &output);
     // Every case that still exists, in any shard: packets of the others are kept.
     let existing: HashSet<String> = loaded.iter().filter_map(|l| l.id.clone()).collect();
@@ -347,14 +379,10 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
     let relative = packet_path(&data.id);
 
     // A draft's letter for signature goes with its packet: a missing one means a rebuild.
-    let letter_missing = needs_signature(&data)
-        && !shared
-            .output
-            .path()
-            .join(&data.id)
-            .join(LETTER_FILE)
-            .is_file();
-    let kept = (!shared.force && !letter_missing)
+    let form_missing = forms_for_signature(&data).iter().any(|(file, _, needed)| {
+        *needed && !shared.output.path().join(&data.id).join(file).is_file()
+    });
+    let kept = (!shared.force && !form_missing)
         .then(|| shared.manifest.get(&data.id))
         .flatten()
         .filter(|e| e.key == key && e.packet == relative && e.is_intact(shared.output.path()));
@@ -377,7 +405,7 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
     let result = rendered.map_err(anyhow::Error::from).and_then(|rendered| {
         let folder = shared.output.case_dir(&data.id)?;
         fsutil::write_atomic(&folder.join(PACKET_FILE), &rendered.pdf)?;
-        write_letter_for_signature(shared, &data, &json, &folder)?;
+        write_forms_for_signature(shared, &data, &json, &folder)?;
         Ok(rendered)
     });
     if (shared.rendered.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {

@@ -36,7 +36,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
 
 /// Loads and checks every case under `cases` in parallel, as `build` checks them.
 pub fn check_all(cases: &Path, today: Date, library: &EvidenceLibrary) -> Result<Vec<CaseOutcome>> {
-    let loaded = load::load_all(cases)?;
+    let loaded = load::load_run(cases)?;
     let mut outcomes = Vec::with_capacity(loaded.len());
     let mut loaded = loaded.into_iter();
     loop {

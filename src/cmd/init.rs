@@ -71,15 +71,10 @@ pub fn run(args: &InitArgs) -> Result<Exit> {
             existing.join(", ")
         );
     }
-    let mut written = Vec::new();
-    for (relative, bytes) in &files {
-        let path = args.dir.join(relative);
-        if let Some(parent) = path.parent() {
-            fsutil::create_dir_all(parent)?;
-        }
-        fsutil::create_new(&path, bytes)?;
-        written.push(path.display().to_string());
-    }
+    let written: Vec<String> = fsutil::create_files(&args.dir, &files)?
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
     let here = if args.dir == Path::new(".") {
         String::new()
     } else {

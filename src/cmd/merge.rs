@@ -3,32 +3,61 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 
+use super::build::packet_path;
 use super::{Exit, exit_for};
+use crate::checklist::RULES;
 use crate::cli::MergeArgs;
 use crate::fsutil;
 use crate::load::slash_path;
-use crate::model::case::SUMMARY_JSON;
+use crate::model::case::{SUMMARY_JSON, id_key, is_initials, validate_id};
 use crate::outcome::Summary;
-use crate::output::OutputFolder;
+use crate::output::{Input, OutputFolder, real_location};
 use crate::report::write_reports;
 
 /// The largest shard summary read: a few KiB a case.
 const MAX_SUMMARY_BYTES: u64 = 1 << 30;
 
-/// Runs `merge`.
+/// Runs `merge`: every shard summary is read and checked before anything is written.
 pub fn run(args: &MergeArgs) -> Result<Exit> {
+    let reals: Vec<PathBuf> = args
+        .shards
+        .iter()
+        .map(|dir| canonical(dir))
+        .collect::<Result<_>>()?;
+    let shards: Vec<Input> = reals
+        .iter()
+        .map(|real| Input::Folder(real.clone(), "the shard folder"))
+        .collect();
+    // The output folder may not be a shard folder or lie inside one: its reports would
+    // replace the shard's own before the shard is merged.
+    let output_real = real_location(&args.output.join(SUMMARY_JSON))?;
+    if let Some(Input::Folder(shard, _)) = shards
+        .iter()
+        .find(|s| matches!(s, Input::Folder(dir, _) if output_real.starts_with(dir)))
+    {
+        bail!(
+            "the output folder {} is the shard folder {} or inside it; merge into a folder \
+             of its own (-o)",
+            args.output.display(),
+            shard.display()
+        );
+    }
     let folder = OutputFolder::open(&args.output, None)?;
-    let output = canonical(folder.path())?;
+    if let Some(junit) = args.junit.as_deref() {
+        folder.refuse_report_path(junit, &shards)?;
+    }
     let mut parts = Vec::new();
-    for dir in &args.shards {
+    for (dir, real) in args.shards.iter().zip(reals) {
         let path = dir.join(SUMMARY_JSON);
         let text = fsutil::read_text(&path, MAX_SUMMARY_BYTES, "the shard summary")?;
         let summary: Summary = serde_json::from_str(&text)
             .with_context(|| format!("{} is not an appealpack summary", path.display()))?;
-        parts.push((canonical(dir)?, summary));
+        validate_summary(&summary).map_err(|why| anyhow!("{}: {why}", path.display()))?;
+        parts.push((real, summary));
     }
+    let output = canonical(folder.path())?;
     let (merged, missing) = merge_summaries(&output, parts, args.partial)?;
     if !missing.is_empty() {
         eprintln!(
@@ -97,7 +126,8 @@ pub(crate) fn merge_summaries(
             );
         }
         for mut case in summary.cases {
-            let key = case.id.clone().unwrap_or_else(|| case.file.clone());
+            // Ids that differ only in letter case name one folder on macOS and Windows.
+            let key = case.id.as_deref().map_or_else(|| case.file.clone(), id_key);
             if let Some(other) = seen_cases.insert(key.clone(), dir.clone()) {
                 bail!(
                     "case {key} is in both {} and {}: the shards overlap",
@@ -128,6 +158,104 @@ pub(crate) fn merge_summaries(
     }
     Ok((Summary::new(today, cases), missing))
 }
+
+/// Checks every field of a shard summary as strictly as the loader and the check stage
+/// would have made it, so a hand-edited or damaged summary cannot put text into a report
+/// that a build could not: ids as the loader takes them, the packet where `build` writes
+/// it, owners as initials, rule ids from the checklist, no control character in any text
+/// (a line break only in an error or a finding, which may list several problems). Says
+/// which case and field, never the value.
+pub(crate) fn validate_summary(summary: &Summary) -> Result<(), String> {
+    let line = |text: &str| !text.chars().any(char::is_control);
+    let lines = |text: &str| !text.chars().any(|c| c.is_control() && c != '\n');
+    if !summary.templates.as_deref().is_none_or(line) {
+        return Err("templates: a control character".into());
+    }
+    if let Some(shard) = summary.shard
+        && (shard.count == 0 || shard.index == 0 || shard.index > shard.count)
+    {
+        return Err("shard: not a shard K/N with 1 <= K <= N".into());
+    }
+    for (i, case) in summary.cases.iter().enumerate() {
+        let at = |field: &str, why: &str| format!("cases[{i}].{field}: {why}");
+        for (field, id) in [("id", &case.id), ("continues", &case.continues)] {
+            if let Some(id) = id {
+                validate_id(id).map_err(|why| at(field, &why))?;
+            }
+        }
+        let file_ok = !case.file.is_empty()
+            && case.file.len() <= MAX_FILE_CHARS
+            && line(&case.file)
+            && !case.file.starts_with('/')
+            && !case.file.contains('\\')
+            && case
+                .file
+                .split('/')
+                .all(|part| !part.is_empty() && part != "..");
+        if !file_ok {
+            return Err(at(
+                "file",
+                "not a case file's path relative to the cases folder",
+            ));
+        }
+        if let Some(packet) = &case.packet
+            && case.id.as_deref().map(packet_path).as_ref() != Some(packet)
+        {
+            return Err(at("packet", "not where build writes the case's packet"));
+        }
+        if let Some(owner) = &case.owner
+            && !is_initials(owner)
+        {
+            return Err(at("owner", "not staff initials"));
+        }
+        for (j, finding) in case.findings.iter().enumerate() {
+            if !RULES.iter().any(|r| r.id == finding.rule) {
+                return Err(at(&format!("findings[{j}].rule"), "not a checklist rule"));
+            }
+            if !lines(&finding.message) {
+                return Err(at(&format!("findings[{j}].message"), "a control character"));
+            }
+        }
+        let texts = [
+            ("next_step", case.next_step.as_deref()),
+            (
+                "deadline.basis",
+                case.deadline.as_ref().map(|d| d.basis.as_str()),
+            ),
+            (
+                "decision_due.basis",
+                case.decision_due.as_ref().map(|d| d.basis.as_str()),
+            ),
+            (
+                "decision_due.if_late",
+                case.decision_due.as_ref().map(|d| d.if_late.as_str()),
+            ),
+            (
+                "next_level.what",
+                case.next_level.as_ref().map(|n| n.what.as_str()),
+            ),
+            (
+                "next_level.deadline.basis",
+                case.next_level
+                    .as_ref()
+                    .and_then(|n| n.deadline.as_ref())
+                    .map(|d| d.basis.as_str()),
+            ),
+        ];
+        for (field, text) in texts {
+            if !text.is_none_or(line) {
+                return Err(at(field, "a control character"));
+            }
+        }
+        if !case.error.as_deref().is_none_or(lines) {
+            return Err(at("error", "a control character"));
+        }
+    }
+    Ok(())
+}
+
+/// The longest case file path a summary may hold.
+const MAX_FILE_CHARS: usize = 4096;
 
 /// Returns the relative path from folder `from` to `to`; both are absolute.
 fn relative_path(from: &Path, to: &Path) -> PathBuf {

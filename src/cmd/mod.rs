@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod events;
 pub mod import;
 pub mod init;
 pub mod merge;
@@ -54,6 +55,9 @@ pub fn run(cli: Cli) -> Exit {
         Command::Build(args) => build::run(&args),
         Command::New(args) => new::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Sent(args) => events::sent(&args),
+        Command::Decided(args) => events::decided(&args),
+        Command::Log(args) => events::log(&args),
         Command::Schema(args) => {
             let text = if args.markdown {
                 schema::field_reference()

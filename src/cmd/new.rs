@@ -10,7 +10,7 @@ use crate::cli::NewArgs;
 use crate::fsutil;
 use crate::law::decision;
 use crate::load::{self, Loaded};
-use crate::model::case::{Case, MAX_CASE_BYTES, Stage, validate_id};
+use crate::model::case::{Case, MAX_CASE_BYTES, Stage, id_key, validate_id};
 use crate::model::fields::Date;
 
 /// Runs `new`: writes `CASES/ID/case.yaml`, so the case's files have a folder of their
@@ -40,9 +40,13 @@ pub fn run(args: &NewArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// Refuses an id a loaded case already has.
+/// Refuses an id a loaded case already has, in any letter case.
 fn refuse_taken(loaded: &[Loaded], id: &str) -> Result<()> {
-    if let Some(taken) = loaded.iter().find(|l| l.id.as_deref() == Some(id)) {
+    let key = id_key(id);
+    if let Some(taken) = loaded
+        .iter()
+        .find(|l| l.id.as_deref().is_some_and(|other| id_key(other) == key))
+    {
         bail!(
             "{} already has the id {id}; choose another",
             taken.path.display()
@@ -84,6 +88,10 @@ fn next(args: &NewArgs, current: &str) -> Result<Exit> {
     };
     validate_id(&id).map_err(|e| anyhow::anyhow!("invalid case id: {e}"))?;
     refuse_taken(&loaded, &id)?;
+    // A second case claiming the same level would be a blocker of both.
+    if let Some(by) = &found.links.continued_by {
+        bail!("{current} is already continued by {by}, which files its next level");
+    }
     let source = fsutil::read_text(&found.path, MAX_CASE_BYTES, "the case file")?;
     // A case keeps its files in a folder of its own, so the next level gets one beside
     // the decided case's, with a copy of every file it names.
@@ -134,9 +142,18 @@ fn next(args: &NewArgs, current: &str) -> Result<Exit> {
         .deadline
         .map(|d| format!(" by {}", d.date))
         .unwrap_or_default();
+    let notice = if stage == Stage::ExternalReview {
+        "put the decision notice beside it and name it in denial.notice (the final adverse \
+         determination: an external review is not ready without it)"
+    } else {
+        "put the decision notice beside it and name it in denial.notice"
+    };
     print(&format!(
-        "wrote {}: the {} of {current}, to file{by}; update the letter and the denial's reason \
-         for the new decision, then run `appealpack check`\n",
+        "wrote {}: the {} of {current}, to file{by}.\n\
+         To do: {notice}; check denial.reason against that notice. The appeal letter is \
+         written by appealpack from the case, so there is no letter to edit; the provider's \
+         signed letter of medical necessity was copied and need not be signed again unless \
+         its text changes. Then run `appealpack check`.\n",
         path.display(),
         stage.as_str()
     ))?;
@@ -144,7 +161,9 @@ fn next(args: &NewArgs, current: &str) -> Result<Exit> {
 }
 
 /// Returns the next level's case file from the decided level's YAML: the decision becomes
-/// the denial appealed, the level joins the history, and the sending is cleared.
+/// the denial appealed, the level joins the history, and the sending is cleared. The file
+/// is edited in place, so its comments, order and layout stay; a modeline is put first
+/// where the file has none.
 fn next_level_text(
     source: &str,
     id: &str,
@@ -153,7 +172,7 @@ fn next_level_text(
     modeline: &str,
 ) -> Result<String> {
     use serde_yaml::{Mapping, Value};
-    let mut doc: Mapping = serde_yaml::from_str(source)?;
+    let doc: Mapping = serde_yaml::from_str(source)?;
     let get = |map: &Mapping, key: &str| map.get(key).cloned().unwrap_or(Value::Null);
     let decision = get(&doc, "decision");
     let submission = get(&doc, "submission");
@@ -163,41 +182,57 @@ fn next_level_text(
     if let Value::Mapping(s) = &submission {
         past.insert("filed_on".into(), get(s, "sent_on"));
     }
-    let mut denial = match get(&doc, "denial") {
-        Value::Mapping(d) => d,
-        _ => Mapping::new(),
-    };
+    let mut denial: Vec<(&str, Value)> = Vec::new();
     if let Value::Mapping(d) = &decision {
         past.insert("decided_on".into(), get(d, "date"));
         past.insert("outcome".into(), get(d, "outcome"));
         past.insert("reference".into(), get(d, "reference"));
-        denial.insert("date".into(), get(d, "date"));
-        denial.insert("received".into(), get(d, "received"));
-        denial.insert("reference".into(), get(d, "reference"));
+        for (to, from) in [
+            ("date", "date"),
+            ("received", "received"),
+            ("reference", "reference"),
+        ] {
+            denial.push((to, get(d, from)));
+        }
     }
-    // The old notice's words and deadline belong to the old level.
-    denial.remove("reason_text");
-    denial.remove("deadline");
     past.retain(|_, v| !v.is_null());
-    denial.retain(|_, v| !v.is_null());
-    let mut history = match get(&doc, "history") {
-        Value::Sequence(h) => h,
-        _ => Vec::new(),
+    let old_denial = match get(&doc, "denial") {
+        Value::Mapping(d) => d,
+        _ => Mapping::new(),
     };
-    history.push(Value::Mapping(past));
-    doc.insert("id".into(), id.into());
-    doc.insert("stage".into(), stage.as_str().into());
-    doc.insert("prepared_on".into(), today.to_string().into());
-    doc.insert("denial".into(), Value::Mapping(denial));
-    doc.insert("history".into(), Value::Sequence(history));
-    doc.remove("submission");
-    doc.remove("decision");
-    Ok(format!(
-        "{modeline}\n# The {} that follows a decided level, written by `appealpack new --next`.\n\
-         # Check the denial's reason against the new decision notice and update the letter.\n{}",
-        stage.as_str(),
-        serde_yaml::to_string(&doc)?
-    ))
+    let text = super::events::edit_text(Path::new("case.yaml"), source, |editor| {
+        editor.set(&["id"], id.into())?;
+        editor.set(&["stage"], stage.as_str().into())?;
+        editor.set(&["prepared_on"], today.to_string().into())?;
+        for (key, value) in denial {
+            // A field the decision does not give is emptied, keeping its line and comment.
+            if value.is_null() && !old_denial.contains_key(key) {
+                continue;
+            }
+            editor.set(&["denial", key], value)?;
+        }
+        // The old notice, its words and its deadline belong to the old level.
+        for key in ["reason_text", "deadline", "notice"] {
+            if old_denial.contains_key(key) {
+                editor.set(&["denial", key], Value::Null)?;
+            }
+        }
+        editor.push(&["history"], Value::Mapping(past))?;
+        editor.remove(&["submission"])?;
+        editor.remove(&["decision"])?;
+        Ok(())
+    })?;
+    let note = format!(
+        "# The {} that follows a decided level, written by `appealpack new --next`.\n\
+         # Name the new decision notice in denial.notice and check the denial's reason against it.\n",
+        stage.as_str()
+    );
+    Ok(match text.split_once('\n') {
+        Some((first, rest)) if first.starts_with("# yaml-language-server:") => {
+            format!("{modeline}\n{note}{rest}")
+        }
+        _ => format!("{modeline}\n{note}{text}"),
+    })
 }
 
 /// Returns the commented skeleton of a new case file.

@@ -1,6 +1,8 @@
 //! The `templates export` command: the built-in templates, written out to restyle.
 
-use anyhow::{Context as _, Result, bail};
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
 
 use super::{Exit, print};
 use crate::cli::ExportArgs;
@@ -23,22 +25,26 @@ pub fn run(args: &ExportArgs) -> Result<Exit> {
             existing.join(", ")
         );
     }
-    std::fs::create_dir_all(&args.dir)
-        .with_context(|| format!("cannot create the folder {}", args.dir.display()))?;
-    let mut written = Vec::new();
-    for (name, bytes) in BUILT_IN {
-        let mut text = exported_header(name).into_bytes();
-        text.extend_from_slice(bytes);
-        let path = args.dir.join(name);
-        fsutil::create_new(&path, &text)?;
-        written.push(path.display().to_string());
-    }
+    let mut files: Vec<(PathBuf, Vec<u8>)> = BUILT_IN
+        .iter()
+        .map(|(name, bytes)| {
+            let mut text = exported_header(name).into_bytes();
+            text.extend_from_slice(bytes);
+            (PathBuf::from(name), text)
+        })
+        .collect();
     let marker = format!(
         "appealpack {}\n# The built-in templates this folder was exported from; appealpack warns \
          when it is newer.\n",
         crate::VERSION
     );
-    fsutil::create_new(&args.dir.join(VERSION_FILE), marker.as_bytes())?;
+    files.push((PathBuf::from(VERSION_FILE), marker.into_bytes()));
+    // All or nothing: a failure half way leaves no partial set to be mistaken for templates.
+    let written: Vec<String> = fsutil::create_files(&args.dir, &files)?
+        .iter()
+        .filter(|path| !path.ends_with(VERSION_FILE))
+        .map(|path| path.display().to_string())
+        .collect();
     print(&format!(
         "wrote {} files to {}:\n  {}\nEdit them to restyle the packets; `appealpack build` uses \
          ./templates when it exists, or pass --templates {}.\n",

@@ -563,7 +563,7 @@ pub fn next_level(case: &Case, today: Date) -> Option<NextLevel> {
         ),
         (_, _) => (None, "the decision notice names the next step".to_owned()),
     };
-    let deadline = stage.and_then(|stage| {
+    let deadline_of = |stage: Stage| {
         let mut next = case.clone();
         next.stage = stage;
         next.denial = Some(Denial {
@@ -573,7 +573,29 @@ pub fn next_level(case: &Case, today: Date) -> Option<NextLevel> {
             ..case.denial.clone().unwrap_or_default()
         });
         deadline::filing_deadline(&next, today).ok()
-    });
+    };
+    let deadline = match (program, case.stage, stage) {
+        (_, _, Some(stage)) => deadline_of(stage),
+        // Without the number of levels, the next level is a second-level appeal (180
+        // days, 29 CFR 2560.503-1(h)(3)(i)) or an external review (4 months, 45 CFR
+        // 147.136(d)(2)(i)): the earlier of the two dates holds under either reading.
+        (Program::Employer { .. } | Program::GovernmentPlan, InternalAppeal, None) => {
+            [SecondLevelAppeal, ExternalReview]
+                .into_iter()
+                .filter_map(deadline_of)
+                .min_by_key(|d| d.date)
+                .map(|d| Deadline {
+                    basis: format!(
+                        "at the latest, until insurer.appeal_levels is known (the earlier of a \
+                     second-level appeal's and an external review's deadline; a second \
+                     level's is the one its notice gives): {}",
+                        d.basis
+                    ),
+                    ..d
+                })
+        }
+        _ => None,
+    };
     Some(NextLevel {
         stage,
         what,
@@ -1093,6 +1115,28 @@ mod tests {
         .unwrap();
         assert_eq!(next.stage, None, "the levels are asked for");
         assert!(next.what.contains("insurer.appeal_levels"));
+        // Either reading gives a date: the earlier one is shown, "at the latest". With the
+        // four-month rule's own example (45 CFR 147.136(d)(2)(i)): received October 30,
+        // an external review is due March 1, before the second level's 180 days.
+        let insurer = "insurer: { name: B, plan_type: employer-self-funded }";
+        let text = format!(
+            "id: T-1\nstage: internal-appeal\nprepared_on: 2026-01-01\npatient: {{ name: A }}\n\
+             {insurer}\nprovider: {{ name: C }}\nrequest: {{ treatment: D }}\n\
+             decision: {{ date: 2026-10-27, received: 2026-10-30, outcome: denied }}\n"
+        );
+        let next = next_level(
+            &Case::parse(std::path::Path::new("t.yaml"), &text).unwrap(),
+            date("2026-11-02"),
+        )
+        .unwrap();
+        assert_eq!(next.stage, None);
+        let deadline = next.deadline.unwrap();
+        assert_eq!(deadline.date, date("2027-03-01"));
+        assert!(
+            deadline.basis.starts_with("at the latest"),
+            "{}",
+            deadline.basis
+        );
         // Medicaid managed care: the State fair hearing, 120 days from the notice date.
         let next = decided(
             "medicaid-managed-care",

@@ -861,6 +861,82 @@ impl Program {
     }
 }
 
+/// What a program's written appointment of a representative must hold: the rule, its
+/// elements in the rule's own order, and the form the patient may sign instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Appointment {
+    /// The rule whose elements the form holds, cited.
+    pub rule: &'static str,
+    /// The elements the rule requires, as the form meets them.
+    pub elements: &'static [&'static str],
+    /// The form that may be used instead of appealpack's, where there is one.
+    pub instead: &'static str,
+    /// What the plan calls the patient's number.
+    pub number_label: &'static str,
+}
+
+/// The seven elements of a valid appointment under 42 CFR 405.910(c)(1)-(7).
+const MEDICARE_ELEMENTS: &[&str] = &[
+    "in writing, signed and dated by the patient and by the representative (405.910(c)(1))",
+    "a statement appointing the representative and authorizing the release of the patient's identifiable health information to the representative (405.910(c)(2))",
+    "the purpose and scope of the representation (405.910(c)(3))",
+    "the patient's and the representative's names, phone numbers and addresses (405.910(c)(4))",
+    "the patient's Medicare number (405.910(c)(5))",
+    "the representative's professional status or relationship to the patient (405.910(c)(6))",
+    "filed with the appeal it is for (405.910(c)(7))",
+];
+
+impl Program {
+    /// Returns the written appointment this program accepts when an organisation files
+    /// for the patient.
+    pub fn appointment(self) -> Appointment {
+        match self {
+            Program::OriginalMedicare | Program::MedicareAdvantage | Program::MedicarePartD => {
+                Appointment {
+                    rule: "42 CFR 405.910(c)",
+                    elements: MEDICARE_ELEMENTS,
+                    instead: "Form CMS-1696 (Appointment of Representative) may be signed instead of this page.",
+                    number_label: "Medicare number",
+                }
+            }
+            // 2560.503-1(b)(4) leaves the procedure to the plan: it may not preclude an
+            // authorized representative, and may set how authorization is shown.
+            Program::Employer { .. } | Program::GovernmentPlan | Program::Marketplace => {
+                Appointment {
+                    rule: "29 CFR 2560.503-1(b)(4)",
+                    elements: &[
+                        "the patient's written authorization of the representative to act for the patient on this claim and its appeals",
+                        "the claim and the denial it covers",
+                        "the patient's and the representative's signatures and dates",
+                    ],
+                    instead: "Where the plan has its own authorized-representative form, use the plan's form instead of this page.",
+                    number_label: "Member ID",
+                }
+            }
+            Program::MedicaidManagedCare | Program::MedicaidFeeForService => Appointment {
+                rule: "42 CFR 438.402(c)(1)(ii)",
+                elements: &[
+                    "the enrollee's written consent to the representative filing the appeal, and requesting a State fair hearing, on the enrollee's behalf",
+                    "the enrollee's and the representative's signatures and dates",
+                ],
+                instead: "Where the plan or the State Medicaid agency has its own form, use that form instead of this page.",
+                number_label: "Medicaid ID",
+            },
+            Program::Other | Program::ChurchPlan | Program::Grandfathered | Program::Fehb => {
+                Appointment {
+                    rule: "the plan's own requirements",
+                    elements: &[
+                        "the patient's written authorization of the representative",
+                        "the patient's and the representative's signatures and dates",
+                    ],
+                    instead: "Where the plan has its own form, use the plan's form instead of this page.",
+                    number_label: "Member ID",
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1158,6 +1234,47 @@ mod tests {
             Program::of(PlanType::MedicaidManagedCare)
                 .concurrent_external_review()
                 .is_none()
+        );
+    }
+}
+
+#[cfg(test)]
+mod appointment_tests {
+    use super::*;
+
+    #[test]
+    fn medicare_appointments_hold_the_seven_elements_of_405_910_c() {
+        for program in [Program::OriginalMedicare, Program::MedicareAdvantage] {
+            let appointment = program.appointment();
+            assert_eq!(appointment.rule, "42 CFR 405.910(c)");
+            assert_eq!(appointment.elements.len(), 7);
+            for (i, element) in appointment.elements.iter().enumerate() {
+                assert!(
+                    element.ends_with(&format!("(405.910(c)({}))", i + 1)),
+                    "{element}"
+                );
+            }
+            assert!(appointment.instead.contains("CMS-1696"));
+            assert_eq!(appointment.number_label, "Medicare number");
+        }
+    }
+
+    #[test]
+    fn every_program_names_its_rule_and_a_form_to_use_instead() {
+        for program in [
+            Program::Employer { self_funded: true },
+            Program::Marketplace,
+            Program::MedicaidManagedCare,
+            Program::MedicaidFeeForService,
+            Program::Other,
+        ] {
+            let appointment = program.appointment();
+            assert!(!appointment.elements.is_empty());
+            assert!(appointment.instead.contains("instead"), "{program:?}");
+        }
+        assert_eq!(
+            Program::Employer { self_funded: false }.appointment().rule,
+            "29 CFR 2560.503-1(b)(4)"
         );
     }
 }

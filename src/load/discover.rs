@@ -20,6 +20,30 @@ pub(crate) fn is_case_file(name: &str) -> bool {
     name.ends_with(".yaml") || name.ends_with(".yml")
 }
 
+/// Why a case file saved under another name is reported, not read.
+const MISNAMED: &str = "looks like a case file saved with another ending (such as `.yaml.txt`, \
+    `.yml.docx` or a space after `.yaml`), so it was not read: rename it to end in `.yaml` \
+    (in Windows File Explorer, tick View > File name extensions to see the whole name), and \
+    save it from a plain-text editor";
+
+/// Returns whether a name is a case file's with something after it: an editor's extension
+/// (`case.yaml.txt`, `case.yml.docx`) or a trailing space or dot, or the ending in capitals.
+pub(crate) fn is_misnamed_case_file(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let trimmed = lower.trim_end_matches([' ', '.']);
+    if is_case_file(trimmed) {
+        return trimmed != name;
+    }
+    ["txt", "text", "doc", "docx", "rtf", "odt", "pages"]
+        .iter()
+        .any(|ext| {
+            lower
+                .strip_suffix(ext)
+                .and_then(|stem| stem.strip_suffix('.'))
+                .is_some_and(is_case_file)
+        })
+}
+
 /// Returns whether a name is hidden (starts with a dot).
 pub(crate) fn is_hidden(name: &str) -> bool {
     name.starts_with('.') && name != "." && name != ".."
@@ -52,9 +76,14 @@ pub(crate) fn discover(root: &Path) -> anyhow::Result<Vec<Discovered>> {
     for entry in walker {
         match entry {
             Ok(entry) => {
-                let named = is_case_file(&entry.file_name().to_string_lossy());
+                let name = entry.file_name().to_string_lossy();
+                let named = is_case_file(&name);
                 let kind = entry.file_type();
-                let error = if kind.is_dir() || (kind.is_file() && !named) {
+                let error = if kind.is_file() && !named && is_misnamed_case_file(&name) {
+                    // Saved by Notepad or Word beside the cases: dropping it without a
+                    // word would lose a case from the run.
+                    Some(MISNAMED.to_owned())
+                } else if kind.is_dir() || (kind.is_file() && !named) {
                     continue;
                 } else if kind.is_file() {
                     None
@@ -209,6 +238,29 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn case_files_saved_under_another_ending_are_recognised() {
+        for name in [
+            "case.yaml.txt",
+            "case.yml.docx",
+            "case.yaml ",
+            "case.yaml.",
+            "Case.YAML",
+            "case.YML.TXT",
+        ] {
+            assert!(is_misnamed_case_file(name), "{name:?}");
+        }
+        for name in [
+            "case.yaml",
+            "notes.txt",
+            "denial.pdf",
+            "case.yaml.bak",
+            "yaml.txt",
+        ] {
+            assert!(!is_misnamed_case_file(name), "{name:?}");
+        }
     }
 
     #[test]

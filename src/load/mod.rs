@@ -1,5 +1,6 @@
 //! Finding the case files of a run and loading each one strictly, in parallel.
 
+pub mod continuation;
 pub mod discover;
 
 use std::collections::HashMap;
@@ -7,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::model::case::Case;
+use crate::model::case::{Case, id_key};
 
+pub use continuation::Links;
 pub(crate) use discover::{Discovered, discover, slash_path};
 
 /// A case file of the run: the case, or why it did not load.
@@ -22,6 +24,9 @@ pub struct Loaded {
     pub id: Option<String>,
     /// The case, or why it did not load (`file:line:col: message`).
     pub case: Result<Case, String>,
+    /// The cases it files the next level of, or that file its next level, worked out over
+    /// the whole run.
+    pub links: Links,
 }
 
 impl Loaded {
@@ -42,38 +47,64 @@ pub(crate) fn load_one(found: Discovered) -> Loaded {
         path: found.path,
         file: found.relative,
         case,
+        links: Links::default(),
     }
 }
 
 /// Finds and loads every case file under `root` in parallel; duplicate ids make every
-/// holder invalid. An unreadable cases folder is an error of the whole run.
+/// holder invalid, and the cases that file each other's next levels are linked. An
+/// unreadable cases folder is an error of the whole run.
 pub fn load_all(root: &Path) -> anyhow::Result<Vec<Loaded>> {
     let found = discover(root)?;
     let mut loaded: Vec<Loaded> = found.into_par_iter().map(load_one).collect();
     mark_duplicate_ids(&mut loaded);
+    continuation::link(&mut loaded);
     Ok(loaded)
 }
 
-/// Marks every case whose id another case also uses as invalid, naming the other files.
+/// Loads the cases of a `check` or `build` run: as [`load_all`], and a folder without a
+/// single case file is an error of the run (most often the wrong folder was named).
+pub fn load_run(root: &Path) -> anyhow::Result<Vec<Loaded>> {
+    let loaded = load_all(root)?;
+    if loaded.is_empty() {
+        anyhow::bail!(
+            "the cases folder {} holds no case file (*.yaml or *.yml); name the folder that \
+             holds them, or write one with `appealpack new ID`",
+            root.display()
+        );
+    }
+    Ok(loaded)
+}
+
+/// Marks every case whose id another case also uses as invalid, naming the other files;
+/// ids that differ only in letter case are the same, since they name one output folder on
+/// a case-insensitive disk.
 fn mark_duplicate_ids(loaded: &mut [Loaded]) {
-    let mut holders: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut holders: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, l) in loaded.iter().enumerate() {
         if let Some(id) = &l.id {
-            holders.entry(id.as_str()).or_default().push(i);
+            holders.entry(id_key(id)).or_default().push(i);
         }
     }
     let mut duplicates: Vec<(usize, String)> = Vec::new();
-    for (id, holders) in holders.iter().filter(|(_, h)| h.len() > 1) {
+    for holders in holders.values().filter(|h| h.len() > 1) {
         for &i in holders {
+            let id = loaded[i].id.as_deref().unwrap_or_default();
             let others: Vec<&str> = holders
                 .iter()
                 .filter(|&&j| j != i)
                 .map(|&j| loaded[j].file.as_str())
                 .collect();
+            let caseless = holders.iter().any(|&j| loaded[j].id.as_deref() != Some(id));
+            let note = if caseless {
+                " (ids that differ only in letter case name one folder on macOS and Windows)"
+            } else {
+                ""
+            };
             duplicates.push((
                 i,
                 format!(
-                    "id: duplicate id {id:?}, also used by {}",
+                    "id: duplicate id {id:?}{note}, also used by {}",
                     others.join(", ")
                 ),
             ));

@@ -97,6 +97,13 @@ pub struct Case {
     /// internal appeal), so one file follows a case to its last level.
     #[serde(default)]
     pub history: Vec<PastLevel>,
+    /// The contact log, oldest first: calls, faxes and requests to the plan, the provider
+    /// and others (`appealpack log` adds one).
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    /// Encloses the contact log in the packet as a dated "Record of contacts" exhibit.
+    #[serde(default)]
+    pub enclose_contacts: bool,
     /// Internal notes; never rendered.
     #[serde(default)]
     pub notes: Option<String>,
@@ -341,8 +348,9 @@ pub struct Request {
     /// Billing codes the provider uses (CPT/HCPCS).
     #[serde(default)]
     pub codes: Vec<Code>,
-    /// Number of sessions requested.
+    /// Number of sessions requested, 1 to 100.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 100))]
     pub sessions: Option<u32>,
     /// The schedule, e.g. "twice weekly for three weeks".
     #[serde(default)]
@@ -364,6 +372,15 @@ pub struct Request {
     pub facility: Option<String>,
 }
 
+/// Returns whether text is staff initials: 1 to 8 letters, digits, dots and hyphens.
+pub(crate) fn is_initials(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 8
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+}
+
 /// Reads staff initials: up to 8 letters, digits, dots and hyphens, so that a name (a
 /// patient's, by mistake) cannot reach the reports through it.
 fn initials<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
@@ -377,12 +394,7 @@ fn initials<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<
             f.write_str("staff initials: up to 8 letters, digits, dots and hyphens, e.g. JA")
         }
         fn visit_str<E: Error>(self, text: &str) -> Result<Option<String>, E> {
-            let fits = !text.is_empty()
-                && text.len() <= 8
-                && text
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
-            if fits {
+            if is_initials(text) {
                 Ok(Some(text.to_owned()))
             } else {
                 Err(E::invalid_value(Unexpected::Other("other text"), &self))
@@ -608,6 +620,11 @@ pub struct Denial {
     /// 438.420, 431.230-431.231).
     #[serde(default)]
     pub continue_benefits: bool,
+    /// The notice itself (a PDF, scan or photo beside the case file), enclosed with the
+    /// packet; required for an external review, whose reviewer must see the plan's final
+    /// adverse determination.
+    #[serde(default)]
+    pub notice: Option<String>,
 }
 
 /// Why the plan denied the request.
@@ -943,6 +960,188 @@ pub struct Alternatives {
     pub clinical_trials_considered: Option<String>,
 }
 
+/// One entry of the contact log.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// The day of the contact.
+    pub date: Date,
+    /// Who the contact was with.
+    pub with: Party,
+    /// How the contact was made.
+    pub how: Channel,
+    /// What the contact was about.
+    pub kind: ContactKind,
+    /// The reference the other side gave (a call reference, a ticket number).
+    #[serde(default)]
+    pub reference: Option<Code>,
+    /// A short note in the advocate's words (kept out of machine reports).
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The day to follow up, when the contact needs one.
+    #[serde(default)]
+    pub follow_up: Option<Date>,
+}
+
+/// Whom a contact was with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Party {
+    /// The health plan.
+    Plan,
+    /// The treating provider or their office.
+    Provider,
+    /// The patient.
+    Patient,
+    /// A regulator (the state insurance department, the Department of Labor, CMS).
+    Regulator,
+    /// Someone else.
+    Other,
+}
+
+/// How a contact was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Channel {
+    /// A telephone call.
+    Call,
+    /// A fax.
+    Fax,
+    /// An email.
+    Email,
+    /// The plan's or provider's portal.
+    Portal,
+    /// A letter.
+    Letter,
+    /// In person.
+    InPerson,
+}
+
+/// What a contact was about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContactKind {
+    /// Asking where the case stands.
+    StatusCheck,
+    /// Asking the plan for the claim file (the documents and criteria the denial relied on).
+    ClaimFileRequest,
+    /// The claim file arrived.
+    ClaimFileReceived,
+    /// Asking the provider for medical records.
+    RecordsRequest,
+    /// The records arrived.
+    RecordsReceived,
+    /// Asking the provider for a letter of medical necessity.
+    LetterRequest,
+    /// The letter arrived.
+    LetterReceived,
+    /// A peer-to-peer review between the provider and the plan's reviewer.
+    PeerToPeer,
+    /// A complaint (to the plan or a regulator).
+    Complaint,
+    /// Anything else.
+    Other,
+}
+
+impl Party {
+    /// Returns the party in plain words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Party::Plan => "Health plan",
+            Party::Provider => "Provider",
+            Party::Patient => "Patient",
+            Party::Regulator => "Regulator",
+            Party::Other => "Other",
+        }
+    }
+}
+
+impl Channel {
+    /// Returns the channel in plain words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Channel::Call => "Call",
+            Channel::Fax => "Fax",
+            Channel::Email => "Email",
+            Channel::Portal => "Portal",
+            Channel::Letter => "Letter",
+            Channel::InPerson => "In person",
+        }
+    }
+}
+
+impl ContactKind {
+    /// Returns the kind as written in case files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactKind::StatusCheck => "status-check",
+            ContactKind::ClaimFileRequest => "claim-file-request",
+            ContactKind::ClaimFileReceived => "claim-file-received",
+            ContactKind::RecordsRequest => "records-request",
+            ContactKind::RecordsReceived => "records-received",
+            ContactKind::LetterRequest => "letter-request",
+            ContactKind::LetterReceived => "letter-received",
+            ContactKind::PeerToPeer => "peer-to-peer",
+            ContactKind::Complaint => "complaint",
+            ContactKind::Other => "other",
+        }
+    }
+
+    /// Returns the kind that answers a request, for the requests that wait for one.
+    pub fn answered_by(self) -> Option<ContactKind> {
+        match self {
+            ContactKind::ClaimFileRequest => Some(ContactKind::ClaimFileReceived),
+            ContactKind::RecordsRequest => Some(ContactKind::RecordsReceived),
+            ContactKind::LetterRequest => Some(ContactKind::LetterReceived),
+            _ => None,
+        }
+    }
+}
+
+/// A request of the contact log still waiting for its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Waiting {
+    /// What was requested.
+    pub kind: ContactKind,
+    /// The day it was requested.
+    pub since: Date,
+}
+
+impl Case {
+    /// Returns the earliest follow-up date of the contact log that no later contact has
+    /// passed: a follow-up is done once a contact is logged on or after it.
+    pub fn next_follow_up(&self) -> Option<Date> {
+        let last = self.contacts.iter().map(|c| c.date).max()?;
+        self.contacts
+            .iter()
+            .filter_map(|c| c.follow_up)
+            .filter(|&due| due > last)
+            .min()
+    }
+
+    /// Returns the requests of the contact log not answered by a later (or same-day)
+    /// entry of the matching kind, oldest first.
+    pub fn waiting_requests(&self) -> Vec<Waiting> {
+        let mut waiting: Vec<Waiting> = self
+            .contacts
+            .iter()
+            .filter_map(|c| {
+                let answer = c.kind.answered_by()?;
+                let answered = self
+                    .contacts
+                    .iter()
+                    .any(|later| later.kind == answer && later.date >= c.date);
+                (!answered).then_some(Waiting {
+                    kind: c.kind,
+                    since: c.date,
+                })
+            })
+            .collect();
+        waiting.sort_by_key(|w| w.since);
+        waiting
+    }
+}
+
 /// Why a case file could not be loaded, with its place in the file where known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError {
@@ -978,6 +1177,25 @@ impl LoadError {
         })
     }
 
+    /// Makes the error of a failed typed load, after finding its real cause.
+    fn of_typed(file: &Path, text: &str, error: &serde_yaml::Error) -> LoadError {
+        // The strict model stops at the first wrong type, before an alias bomb or deep
+        // nesting would be expanded; a generic pass tells whether one is the real cause.
+        match serde_yaml::from_str::<serde_yaml::Value>(text) {
+            Err(limit) if is_limit(&limit) => LoadError::from_yaml(file, text, &limit),
+            // It is YAML: the schema lists every problem at once, where it finds any
+            // (it does not see the checks the typed load adds, such as date ranges).
+            Ok(_) => LoadError::of_problems(file, super::validate::problems(text))
+                .unwrap_or_else(|| LoadError::from_yaml(file, text, error)),
+            // A key written twice is a slip with a cause to name, at the second key.
+            // Otherwise it is not YAML: the syntax error is the cause, though the typed
+            // load may have stopped earlier at a field it did not like.
+            Err(syntax) => super::validate::duplicate_key(text)
+                .and_then(|problem| LoadError::of_problems(file, vec![problem]))
+                .unwrap_or_else(|| LoadError::from_yaml(file, text, &syntax)),
+        }
+    }
+
     fn from_yaml(file: &Path, text: &str, error: &serde_yaml::Error) -> LoadError {
         let mut message = error.to_string();
         let location = error.location().map(|l| (l.line(), l.column()));
@@ -997,6 +1215,14 @@ impl LoadError {
             message = format!(
                 "line {line} has a tab: YAML indents with spaces only; replace the tab with spaces"
             );
+        }
+        // Text with `: ` in it (`notes: She said: it helps`), or wrapped in Word's curly
+        // quotes, which YAML does not take for quotes, reads as a second field on one line.
+        if message.contains("mapping values are not allowed") {
+            let line_text = location
+                .and_then(|(line, _)| text.lines().nth(line.saturating_sub(1)))
+                .unwrap_or("");
+            message = colon_in_text(line_text);
         }
         // A line of text under a field that holds a `key: value` line (a letter opening
         // "To the reviewer: ...") makes YAML read a mapping and then stumble.
@@ -1047,23 +1273,34 @@ impl Case {
         if text.trim().is_empty() {
             return Err(LoadError::new(file, "empty case file"));
         }
-        let case: Case = serde_yaml::from_str(text).map_err(|e| {
-            // The strict model stops at the first wrong type, before an alias bomb or deep
-            // nesting would be expanded; a generic pass tells whether one is the real cause.
-            match serde_yaml::from_str::<serde_yaml::Value>(text) {
-                Err(limit) if is_limit(&limit) => LoadError::from_yaml(file, text, &limit),
-                // It is YAML: the schema lists every problem at once, where it finds any
-                // (it does not see the checks the typed load adds, such as date ranges).
-                Ok(_) => LoadError::of_problems(file, super::validate::problems(text))
-                    .unwrap_or_else(|| LoadError::from_yaml(file, text, &e)),
-                // Not YAML: the syntax error is the cause, though the typed load may have
-                // stopped earlier at a field it did not like.
-                Err(syntax) => LoadError::from_yaml(file, text, &syntax),
-            }
-        })?;
+        let case: Case = match serde_yaml::from_str(text) {
+            Ok(case) => case,
+            // A value chosen from a list may be typed as a person says it (`Fax`,
+            // `Internal appeal`): read it as the allowed value it stands for.
+            Err(e) => match super::validate::forgive_choices(text) {
+                Some(forgiven) => serde_yaml::from_str(&forgiven)
+                    .map_err(|e| LoadError::of_typed(file, &forgiven, &e))?,
+                None => return Err(LoadError::of_typed(file, text, &e)),
+            },
+        };
         if let Err(message) = validate_id(&case.id) {
             let mut error = LoadError::new(file, format!("id: {message}"));
             error.location = locate_key(text, "id");
+            return Err(error);
+        }
+        if case
+            .request
+            .sessions
+            .is_some_and(|n| !(1..=MAX_SESSIONS).contains(&n))
+        {
+            let mut error = LoadError::new(
+                file,
+                format!(
+                    "request.sessions: must be 1 to {MAX_SESSIONS}, the sessions this request \
+                     asks for"
+                ),
+            );
+            error.location = locate_key(text, "request");
             return Err(error);
         }
         Ok(case)
@@ -1110,6 +1347,44 @@ impl Case {
         self.diagnoses.iter().map(|d| d.code.as_str())
     }
 }
+
+/// Explains a `: ` inside unquoted text, naming the field the line starts with (a key is
+/// the schema's, never the case's value).
+fn colon_in_text(line: &str) -> String {
+    let key = line
+        .trim_start()
+        .trim_start_matches("- ")
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .trim();
+    let key = if !key.is_empty()
+        && key.len() <= 40
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        key
+    } else {
+        "field"
+    };
+    let curly = line.contains(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}']);
+    let cause = if curly {
+        "it is in curly quotes (\u{201c} \u{201d}, as Word types them), which YAML does not read as quotes, \
+         and it holds `: `"
+    } else {
+        "it holds `: `, which YAML reads as the start of another field"
+    };
+    format!(
+        "the text after `{key}:` on this line is not read as text: {cause}; put the whole text \
+         in straight double quotes: \"...\" (or write `{key}: |` and the text indented on the \
+         lines under it)"
+    )
+}
+
+/// The most sessions one request may ask for; a course of ketamine is 6 to 12, and a
+/// larger number is a typo (or `4294967295`).
+pub(crate) const MAX_SESSIONS: u32 = 100;
 
 /// Returns whether a YAML error is one of serde_yaml's resource limits.
 fn is_limit(error: &serde_yaml::Error) -> bool {
@@ -1168,8 +1443,23 @@ pub(crate) const DEADLINES_ICS: &str = "deadlines.ics";
 /// The one-row-per-case spreadsheet at the top of the output folder.
 pub(crate) const CASES_CSV: &str = "cases.csv";
 
-/// Checks that an id can name an output folder: `[A-Za-z0-9._-]{1,64}`, not starting
-/// with a dot, and not the name of a report beside the packet folders.
+/// Windows device names, which no file or folder may take on Windows, with or without an
+/// extension (`NUL.txt` is the device too).
+const DEVICE_NAMES: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// Returns the form of an id that two ids share when they name the same folder on a
+/// case-insensitive disk (macOS, Windows): its lower case.
+pub(crate) fn id_key(id: &str) -> String {
+    id.to_ascii_lowercase()
+}
+
+/// Checks that an id can name an output folder on every platform the README offers:
+/// `[A-Za-z0-9._-]{1,64}`, not starting with a dot or ending with one (Windows drops a
+/// trailing dot), not a Windows device name, and not the name of a report beside the
+/// packet folders. The loader, `new` and `import` all call it.
 pub(crate) fn validate_id(id: &str) -> Result<(), String> {
     if let Some(report) = [
         SUMMARY_JSON,
@@ -1203,6 +1493,19 @@ pub(crate) fn validate_id(id: &str) -> Result<(), String> {
     if id.starts_with('.') {
         return Err("it starts with '.'; it names the output folder".into());
     }
+    if id.ends_with('.') {
+        return Err(
+            "it ends with '.', which Windows drops from a folder's name; end it with a letter or digit"
+                .into(),
+        );
+    }
+    let stem = id.split('.').next().unwrap_or(id);
+    if DEVICE_NAMES.iter().any(|d| d.eq_ignore_ascii_case(stem)) {
+        return Err(
+            "it is a Windows device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9), which cannot name a folder there; choose another id"
+                .into(),
+        );
+    }
     Ok(())
 }
 
@@ -1230,6 +1533,25 @@ request: { treatment: IV ketamine, codes: [96365, 96366, J3490], sessions: 6, sc
 
     fn parse(text: &str) -> Result<Case, LoadError> {
         Case::parse(Path::new("cases/a/case.yaml"), text)
+    }
+
+    #[test]
+    fn sessions_are_one_to_a_hundred() {
+        for bad in ["0", "101", "4294967295"] {
+            let error =
+                parse(&MINIMAL.replace("sessions: 6", &format!("sessions: {bad}"))).unwrap_err();
+            assert!(
+                error
+                    .message
+                    .starts_with("request.sessions: must be 1 to 100"),
+                "{error}"
+            );
+        }
+        let error = parse(&MINIMAL.replace("sessions: 6", "sessions: 4294967295")).unwrap_err();
+        assert!(!error.to_string().contains("4294967295"), "{error}");
+        for fine in ["1", "100"] {
+            parse(&MINIMAL.replace("sessions: 6", &format!("sessions: {fine}"))).unwrap();
+        }
     }
 
     #[test]
@@ -1377,7 +1699,11 @@ request: { treatment: IV ketamine, codes: [96365, 96366, J3490], sessions: 6, sc
     fn refuses_duplicate_keys() {
         let text = format!("{MINIMAL}id: KET-2\n");
         let error = parse(&text).unwrap_err();
-        assert!(error.message.contains("duplicate"), "{error}");
+        assert_eq!(error.location, Some((8, 1)), "{error}");
+        assert!(
+            error.message.contains("a second `id:` in the file"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -1423,6 +1749,16 @@ request: { treatment: IV ketamine, codes: [96365, 96366, J3490], sessions: 6, sc
                 "{report}"
             );
         }
+        for device in ["CON", "nul", "Com1", "LPT9", "aux.txt", "PRN.tar.gz"] {
+            let error = validate_id(device).unwrap_err();
+            assert!(error.contains("Windows device name"), "{device}: {error}");
+        }
+        for fine in ["CONSENT-1", "COM10", "NULL", "LPT0", "console.1"] {
+            assert!(validate_id(fine).is_ok(), "{fine}");
+        }
+        assert!(validate_id("KET-9.").unwrap_err().contains("ends with '.'"));
+        assert!(validate_id("KET-9 ").unwrap_err().contains("' '"));
+        assert_eq!(id_key("KET-9"), id_key("ket-9"));
         let error = parse(&MINIMAL.replace("id: KET-1", "id: ../etc")).unwrap_err();
         assert_eq!(error.location, Some((1, 1)));
         assert!(error.message.starts_with("id: it contains '/'"), "{error}");

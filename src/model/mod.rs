@@ -2,6 +2,7 @@
 //! library and the organisation that sends the packets.
 
 pub mod case;
+pub(crate) mod edit;
 pub mod evidence;
 pub mod fields;
 pub mod organisation;

@@ -57,6 +57,64 @@ static FIELD_NAMES: LazyLock<Vec<String>> = LazyLock::new(|| {
     names
 });
 
+/// The case schema as JSON, parsed once.
+static SCHEMA: LazyLock<Value> =
+    LazyLock::new(|| serde_json::from_str(&schema_json()).expect("the schema is JSON"));
+
+/// Returns the values a field of choices allows (`insurer.plan_type`), as the schema lists
+/// them; empty for a field that is not a choice.
+pub(crate) fn allowed_values(path: &str) -> Vec<String> {
+    let root = &*SCHEMA;
+    let resolve = |node: &'static Value| -> &'static Value {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(pointer) => root
+                .pointer(pointer.trim_start_matches('#'))
+                .unwrap_or(node),
+            None => node,
+        }
+    };
+    // The schemas a node stands for: itself, its reference, and its alternatives.
+    fn branches(
+        node: &'static Value,
+        resolve: &dyn Fn(&'static Value) -> &'static Value,
+    ) -> Vec<&'static Value> {
+        let node = resolve(node);
+        let mut out = vec![node];
+        for key in ["anyOf", "oneOf", "allOf"] {
+            if let Some(items) = node.get(key).and_then(Value::as_array) {
+                for item in items {
+                    out.extend(branches(item, resolve));
+                }
+            }
+        }
+        out
+    }
+    let mut nodes = vec![root];
+    for key in path.split('.') {
+        nodes = nodes
+            .into_iter()
+            .flat_map(|n| branches(n, &resolve))
+            .filter_map(|n| n.get("properties").and_then(|p| p.get(key)))
+            .collect();
+    }
+    let mut values = Vec::new();
+    for node in nodes.into_iter().flat_map(|n| branches(n, &resolve)) {
+        if let Some(text) = node.get("const").and_then(Value::as_str) {
+            values.push(text.to_owned());
+        }
+        for item in node
+            .get("enum")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            values.extend(item.as_str().map(str::to_owned));
+        }
+    }
+    values.dedup();
+    values
+}
+
 /// Validates case text against the schema; empty when the YAML does not parse (the typed
 /// load reports that) or when the schema finds nothing.
 pub(crate) fn problems(text: &str) -> Vec<Problem> {
@@ -86,6 +144,186 @@ pub(crate) fn problems(text: &str) -> Vec<Problem> {
     problems.sort_by_key(|p| p.location.unwrap_or((usize::MAX, 0)));
     problems.dedup();
     problems
+}
+
+/// A key written twice in one mapping, worded for the slip that makes one: a list item
+/// started without its `- `, so its fields land in the item before it.
+pub(crate) fn duplicate_key(text: &str) -> Option<Problem> {
+    let positions = positions(text);
+    let (owner, key, place) = positions.duplicates.into_iter().next()?;
+    let named = if is_field_name(&key) {
+        format!("`{key}:`")
+    } else {
+        "key".to_owned()
+    };
+    let path = field_path(&owner);
+    // An item of a list ends in its index: `/diagnoses/0`.
+    let list = owner
+        .rsplit_once('/')
+        .filter(|(_, index)| !index.is_empty() && index.chars().all(|c| c.is_ascii_digit()))
+        .map(|(list, _)| field_path(list));
+    let message = match list {
+        Some(list) => format!(
+            "{path}: a second {named} in the same item: did you start a new {} without `- `? \
+             Put `- ` before the first field of each item of `{list}`",
+            item_noun(&list)
+        ),
+        None if path.is_empty() => {
+            format!("a second {named} in the file: each field may appear once; remove one")
+        }
+        None => format!("{path}: a second {named} here: each field may appear once; remove one"),
+    };
+    Some(Problem {
+        location: Some(place),
+        message,
+    })
+}
+
+/// Names one item of a list field the way an advocate says it.
+fn item_noun(list: &str) -> &'static str {
+    match list.rsplit('.').next().unwrap_or(list) {
+        "diagnoses" => "diagnosis",
+        "prior_treatments" => "prior treatment",
+        "testimonials" => "testimonial",
+        "scores" => "score",
+        "history" => "history entry",
+        "contacts" => "contact",
+        "enclosures" | "attachments" => "file",
+        "evidence" => "reference",
+        _ => "item",
+    }
+}
+
+/// Rewrites values chosen from a list that differ from an allowed value only in letter
+/// case, spaces, `_` or Word's curly quotes (`Fax`, `Employer self-funded`) to that value,
+/// or `None` when there is none to rewrite. Lines and the rest of the text stay as they
+/// are, so every later message still points at the right line.
+pub(crate) fn forgive_choices(text: &str) -> Option<String> {
+    let value = serde_yaml::from_str::<Value>(text).ok()?;
+    let positions = positions(text);
+    let mut fixes: Vec<((usize, usize), String)> = Vec::new();
+    for error in VALIDATOR.iter_errors(&value) {
+        choice_fixes(&error, &positions, &mut fixes);
+    }
+    if fixes.is_empty() {
+        return None;
+    }
+    let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
+    fixes.sort();
+    fixes.dedup();
+    // From the end of each line, so that earlier columns stay where they were.
+    for ((line, column), canonical) in fixes.into_iter().rev() {
+        let Some(text_line) = lines.get_mut(line.saturating_sub(1)) else {
+            continue;
+        };
+        let Some(start) = text_line
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map(|(at, _)| at)
+        else {
+            continue;
+        };
+        let end = start + scalar_len(&text_line[start..]);
+        text_line.replace_range(start..end, &canonical);
+    }
+    Some(lines.join("\n"))
+}
+
+/// Collects, for one validation error, the values to rewrite to an allowed value.
+fn choice_fixes(
+    error: &ValidationError,
+    positions: &Positions,
+    out: &mut Vec<((usize, usize), String)>,
+) {
+    let options: Vec<String> = match error.kind() {
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            let consts: Vec<String> = context
+                .iter()
+                .flatten()
+                .filter_map(|e| match e.kind() {
+                    ValidationErrorKind::Constant { expected_value } => {
+                        expected_value.as_str().map(str::to_owned)
+                    }
+                    ValidationErrorKind::Enum { options } => options.as_array().map(|o| {
+                        o.iter()
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    }),
+                    _ => None,
+                })
+                .flat_map(|o| o.split('\n').map(str::to_owned).collect::<Vec<_>>())
+                .collect();
+            if consts.is_empty() {
+                for branch in context {
+                    for e in branch {
+                        choice_fixes(e, positions, out);
+                    }
+                }
+                return;
+            }
+            consts
+        }
+        ValidationErrorKind::Enum { options } => options
+            .as_array()
+            .map(|o| {
+                o.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => return,
+    };
+    let Some(found) = error.instance().as_str() else {
+        return;
+    };
+    let wanted = choice_key(found);
+    if let Some(canonical) = options.iter().find(|o| choice_key(o) == wanted)
+        && let Some(place) = positions.value.get(&error.instance_path().to_string())
+    {
+        out.push((*place, canonical.clone()));
+    }
+}
+
+/// Reduces a chosen value to what matters: letters and digits, lower-cased, with one `-`
+/// for every run of spaces, `_` and `-`, and without quotes around it.
+pub(crate) fn choice_key(value: &str) -> String {
+    let trimmed = value
+        .trim()
+        .trim_matches(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '"', '\'']);
+    let mut key = String::with_capacity(trimmed.len());
+    for c in trimmed.trim().chars() {
+        if matches!(c, ' ' | '_' | '-' | '\t') {
+            if !key.ends_with('-') {
+                key.push('-');
+            }
+        } else {
+            key.extend(c.to_lowercase());
+        }
+    }
+    key.trim_matches('-').to_owned()
+}
+
+/// Returns the length in bytes of the one-line scalar a line starts with: a quoted one to
+/// its closing quote, a plain one to a comment, a flow separator or the line's end.
+fn scalar_len(rest: &str) -> usize {
+    let mut chars = rest.char_indices();
+    match chars.next() {
+        Some((_, quote @ ('"' | '\''))) => chars
+            .find(|(_, c)| *c == quote)
+            .map_or(rest.len(), |(at, c)| at + c.len_utf8()),
+        _ => {
+            let mut end = rest.len();
+            for (at, c) in rest.char_indices() {
+                if matches!(c, ',' | '}' | ']') || (c == '#' && rest[..at].ends_with(' ')) {
+                    end = at;
+                    break;
+                }
+            }
+            rest[..end].trim_end().len()
+        }
+    }
 }
 
 /// Returns whether a key at `location` is text after a comma inside `{ }`, with no `:` of
@@ -170,7 +408,9 @@ fn describe(error: &ValidationError, positions: &Positions, out: &mut Vec<Proble
                 let suggestion = error
                     .instance()
                     .as_str()
-                    .and_then(|v| closest(v, options.iter().map(|o| o.trim_matches('`'))))
+                    .and_then(|v| {
+                        closest(&choice_key(v), options.iter().map(|o| o.trim_matches('`')))
+                    })
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
                 format!(
@@ -305,6 +545,9 @@ pub(crate) fn closest<'a>(
 struct Positions {
     value: HashMap<String, (usize, usize)>,
     key: HashMap<String, (usize, usize)>,
+    /// Keys met a second time in one mapping: the mapping's pointer, the key and where
+    /// the second one stands.
+    duplicates: Vec<(String, String, (usize, usize))>,
 }
 
 /// Reads the YAML again, keeping positions: a map from each node's JSON pointer to its
@@ -382,7 +625,16 @@ impl MarkedEventReceiver for Reader {
                 }) = self.stack.last_mut()
                 {
                     let at = format!("{pointer}/{text}");
-                    self.positions.key.insert(at, (mark.line(), mark.col() + 1));
+                    let place = (mark.line(), mark.col() + 1);
+                    match self.positions.key.entry(at) {
+                        std::collections::hash_map::Entry::Occupied(_) => {
+                            let owner = pointer.clone();
+                            self.positions.duplicates.push((owner, text.clone(), place));
+                        }
+                        std::collections::hash_map::Entry::Vacant(slot) => {
+                            slot.insert(place);
+                        }
+                    }
                     *key = Some(text);
                 } else {
                     self.value(mark);
@@ -469,6 +721,58 @@ letter_of_medical_necessity:
         assert!(comma.starts_with("3:"), "{comma}");
         assert!(comma.contains("diagnoses[0]: "), "{comma}");
         assert!(!found.iter().any(|m| m.contains("severe")), "{found:?}");
+    }
+
+    #[test]
+    fn a_second_key_in_a_list_item_names_the_forgotten_dash_at_its_own_line() {
+        let text = "id: X\ndiagnoses:\n  - code: F33.2\n    description: one\n    code: F41.1\n";
+        let problem = duplicate_key(text).expect("a duplicate");
+        assert_eq!(problem.location, Some((5, 5)));
+        assert_eq!(
+            problem.message,
+            "diagnoses[0]: a second `code:` in the same item: did you start a new diagnosis \
+             without `- `? Put `- ` before the first field of each item of `diagnoses`"
+        );
+        assert!(duplicate_key("id: X\nnotes: a\n").is_none());
+        let top = duplicate_key("id: X\nnotes: a\nnotes: b\n").expect("a duplicate");
+        assert_eq!(top.location, Some((3, 1)));
+        assert!(
+            top.message.starts_with("a second `notes:` in the file"),
+            "{top:?}"
+        );
+    }
+
+    #[test]
+    fn chosen_values_are_forgiven_case_spaces_and_curly_quotes() {
+        assert_eq!(
+            choice_key("  Employer Self_funded "),
+            "employer-self-funded"
+        );
+        assert_eq!(choice_key("\u{201c}Fax\u{201d}"), "fax");
+        let text = "id: X\nstage: Internal Appeal  # from the notice\ninsurer: { name: I, plan_type: Employer self-funded }\n";
+        let forgiven = forgive_choices(text).expect("rewritten");
+        assert_eq!(
+            forgiven,
+            "id: X\nstage: internal-appeal  # from the notice\ninsurer: { name: I, plan_type: employer-self-funded }\n"
+        );
+        // A value that is no allowed value however it is written stays for the message.
+        assert!(forgive_choices("id: X\nstage: appeal\n").is_none());
+    }
+
+    #[test]
+    fn the_values_of_a_choice_come_from_the_schema() {
+        assert_eq!(
+            allowed_values("stage"),
+            [
+                "prior-authorization",
+                "internal-appeal",
+                "second-level-appeal",
+                "external-review"
+            ]
+        );
+        assert!(allowed_values("insurer.plan_type").contains(&"medicaid-managed-care".into()));
+        assert!(allowed_values("submission.method").contains(&"fax".into()));
+        assert!(allowed_values("patient.name").is_empty());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! resolved to full references, and enclosures carry their virtual paths and page counts.
 
 pub mod charts;
+pub mod forms;
 pub mod markdown;
 
 use std::borrow::Cow;
@@ -118,12 +119,17 @@ pub struct PacketData {
     pub evidence: Vec<EvidenceData>,
     /// The reviewer specialty the packet asks for.
     pub reviewer_specialty: String,
+    /// The contact log, oldest first, where the case encloses it.
+    pub contacts: Vec<ContactData>,
     /// The enclosed files other than the signed letter, in case order.
     pub enclosures: Vec<Enclosure>,
     /// What the law of the case's program lets the letter say.
     pub program: ProgramData,
     /// The one-page reviewer summary that follows the cover.
     pub reviewer: ReviewerData,
+    /// The appointment of representative to sign, where the plan needs one the case
+    /// does not name.
+    pub authorization: Option<forms::AuthorizationData>,
 }
 
 /// The one-page summary a medical reviewer reads first: the request, the failed trials,
@@ -543,6 +549,23 @@ pub struct ScoreData {
     pub written: String,
 }
 
+/// An entry of the contact log as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactData {
+    /// The day of the contact, written out.
+    pub date: String,
+    /// Whom it was with.
+    pub with: &'static str,
+    /// How it was made.
+    pub how: &'static str,
+    /// What it was about, in words.
+    pub kind: String,
+    /// The other side's reference.
+    pub reference: Option<String>,
+    /// The advocate's note.
+    pub note: Option<String>,
+}
+
 /// A testimonial as printed.
 #[derive(Debug, Clone, Serialize)]
 pub struct TestimonialData {
@@ -756,6 +779,7 @@ impl PacketData {
                 .as_ref()
                 .and_then(|r| text(r.reviewer_specialty.as_deref()))
                 .unwrap_or_else(|| "psychiatry".into()),
+            contacts: contacts_data(case),
             enclosures: enclosures
                 .iter()
                 .filter(|e| e.role == Role::Attachment)
@@ -763,6 +787,7 @@ impl PacketData {
                 .collect(),
             program: program_data(case),
             reviewer: reviewer_data(case, library, conditions),
+            authorization: forms::authorization(case),
         }
     }
 
@@ -1068,6 +1093,30 @@ pub(crate) fn code_label(code: &str) -> String {
     } else {
         code.to_owned()
     }
+}
+
+/// Returns the contact log as the packet prints it, oldest first (the order of the file
+/// among contacts of the same day), or nothing when the case does not enclose it.
+fn contacts_data(case: &Case) -> Vec<ContactData> {
+    if !case.enclose_contacts {
+        return Vec::new();
+    }
+    let mut contacts: Vec<_> = case.contacts.iter().collect();
+    contacts.sort_by_key(|c| c.date);
+    contacts
+        .into_iter()
+        .map(|c| {
+            let kind = c.kind.as_str().replace('-', " ");
+            ContactData {
+                date: long_date(c.date),
+                with: c.with.title(),
+                how: c.how.title(),
+                kind: kind[..1].to_uppercase() + &kind[1..],
+                reference: c.reference.as_ref().map(|r| plain(r.as_str())),
+                note: c.note.as_deref().map(plain),
+            }
+        })
+        .collect()
 }
 
 /// Writes a date out in full, US style: "November 20, 2026".

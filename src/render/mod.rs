@@ -3,7 +3,7 @@
 //! A [`Renderer`] is built once per run: the embedded fonts, the standard library and every
 //! file of the templates folder, read into memory. Each packet then gets a cheap per-case
 //! world that serves the templates, the case data as JSON at [`DATA_PATH`] and the enclosed
-//! files at `/case/letter.pdf` and `/case/enclosure-N.<ext>`, and nothing else: no system
+//! files at `/case/letter.<ext>` and `/case/enclosure-N.<ext>`, and nothing else: no system
 //! files, no packages, no network. The virtual paths are the same for every case, because
 //! Typst's file-id table is process-wide and holds at most 65,535 paths.
 
@@ -35,6 +35,10 @@ pub const MAIN: &str = "packet.typ";
 
 /// The template of the letter of medical necessity alone, for the provider's signature.
 pub const SIGNATURE: &str = "letter-for-signature.typ";
+
+/// The main file of the appointment of representative, for the patient and the
+/// representative to sign.
+pub const AUTHORIZATION: &str = "authorization-for-signature.typ";
 
 /// The virtual path of the case data, the same for every case.
 pub(crate) const DATA_PATH: &str = "/case/data.json";
@@ -224,15 +228,17 @@ impl Renderer {
         self.render_main(self.main, data, enclosures, case_id, prepared_on)
     }
 
-    /// Renders the letter of medical necessity alone, for the provider to sign, from the
-    /// packet's JSON data; `None` where the templates have no [`SIGNATURE`] file.
+    /// Renders a form for signature ([`SIGNATURE`], the letter of medical necessity alone,
+    /// or [`AUTHORIZATION`]) from the packet's JSON data; `None` where the templates have
+    /// no such file.
     pub fn render_for_signature(
         &self,
+        form: &str,
         data: &[u8],
         case_id: &str,
         prepared_on: Date,
     ) -> Option<Result<Rendered, RenderError>> {
-        let main = project_id(SIGNATURE);
+        let main = project_id(form);
         self.templates
             .contains_key(&main)
             .then(|| self.render_main(main, data, &[], case_id, prepared_on))

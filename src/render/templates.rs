@@ -13,12 +13,20 @@ use anyhow::{Context, Result, bail};
 
 /// The templates and evidence library built into the binary, by file name.
 pub const BUILT_IN: &[(&str, &[u8])] = &[
+    (
+        "authorization-for-signature.typ",
+        include_bytes!("../../templates/authorization-for-signature.typ"),
+    ),
     ("charts.typ", include_bytes!("../../templates/charts.typ")),
     (
         "clinical.typ",
         include_bytes!("../../templates/clinical.typ"),
     ),
     ("common.typ", include_bytes!("../../templates/common.typ")),
+    (
+        "contacts.typ",
+        include_bytes!("../../templates/contacts.typ"),
+    ),
     ("cover.typ", include_bytes!("../../templates/cover.typ")),
     (
         "enclosures.typ",

@@ -40,12 +40,9 @@ pub fn cases_csv(summary: &Summary) -> String {
     String::from_utf8(bytes).expect("every field is UTF-8")
 }
 
-/// Returns a case's row, in the order of [`CSV_HEADER`].
+/// Returns a case's row, in the order of [`CSV_HEADER`], every cell made inert.
 fn row(case: &CaseOutcome) -> [String; 9] {
-    let id = match &case.id {
-        Some(id) => id.clone(),
-        None => inert(&case.file),
-    };
+    let id = case.id.clone().unwrap_or_else(|| case.file.clone());
     let date = |d: Option<Date>| d.map_or_else(String::new, |d| d.to_string());
     [
         id,
@@ -53,22 +50,28 @@ fn row(case: &CaseOutcome) -> [String; 9] {
         case.phase.map_or("", |p| p.as_str()).to_owned(),
         case.plan_type.map_or("", |p| p.as_str()).to_owned(),
         case.stage.map_or("", |s| s.as_str()).to_owned(),
-        date(case.deadline.as_ref().map(|d| d.date)),
+        match &case.deadline_unknown {
+            Some(fact) => fact.replacen("deadline unknown", "unknown", 1),
+            None => date(case.deadline.as_ref().map(|d| d.date)),
+        },
         case.deadline
             .as_ref()
             .map_or_else(String::new, |d| d.days_left.to_string()),
         date(case.decision_due.as_ref().map(|d| d.date)),
         case.blocker_rules().join(";"),
     ]
+    .map(|cell| inert(&cell))
 }
 
-/// Keeps a file path from being read as a formula by a spreadsheet: one that starts with
-/// `=`, `+`, `-`, `@` or a tab gets a leading `'` (ids cannot start with those but `-`).
-fn inert(path: &str) -> String {
-    if path.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{path}")
+/// Keeps a cell from being read as a formula by a spreadsheet: one that starts with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (an id may start with `-`),
+/// except a whole number such as `-8` days left, which a spreadsheet reads as a number.
+fn inert(cell: &str) -> String {
+    let number = cell.parse::<i64>().is_ok();
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number {
+        format!("'{cell}")
     } else {
-        path.to_owned()
+        cell.to_owned()
     }
 }
 
@@ -126,7 +129,10 @@ mod tests {
         });
 
         let invalid = CaseOutcome::invalid("=cmd|' /C calc'!A0, x.yaml".into(), "bad".into());
-        Summary::new(date("2026-11-20"), vec![preparing, awaiting, invalid])
+        let mut dash = awaiting.clone();
+        dash.id = Some("-2-3".into());
+        dash.file = "c/dash.yaml".into();
+        Summary::new(date("2026-11-20"), vec![preparing, awaiting, invalid, dash])
     }
 
     #[test]
@@ -137,8 +143,12 @@ mod tests {
             "id,status,phase,plan_type,stage,deadline,days_left,decision_due,blockers\r\n\
              \"'=cmd|' /C calc'!A0, x.yaml\",invalid,,,,,,,\r\n\
              KET-1,needs-work,preparing,employer-self-funded,internal-appeal,2026-11-12,-8,,deadline;denial\r\n\
-             KET-2,ready,awaiting-decision,employer-self-funded,internal-appeal,,,2026-12-01,\r\n"
+             KET-2,ready,awaiting-decision,employer-self-funded,internal-appeal,,,2026-12-01,\r\n\
+             '-2-3,ready,awaiting-decision,employer-self-funded,internal-appeal,,,2026-12-01,\r\n"
         );
+        assert_eq!(inert("+1"), "+1");
+        assert_eq!(inert("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(inert("\rx"), "'\rx");
     }
 
     #[test]
@@ -155,7 +165,7 @@ mod tests {
         let mut reader = ::csv::Reader::from_reader(csv.as_bytes());
         assert_eq!(reader.headers().unwrap(), CSV_HEADER.as_slice());
         let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-        assert_eq!(rows.len(), 3);
+        assert_eq!(rows.len(), 4);
         assert!(rows.iter().all(|r| r.len() == CSV_HEADER.len()));
         assert_eq!(&rows[0][0], "'=cmd|' /C calc'!A0, x.yaml");
     }

@@ -230,7 +230,21 @@ fn html_row(case: &CaseOutcome, names: Option<&Names>) -> String {
         case.stage
             .map_or("<span class=\"muted\">—</span>", |s| s.title())
     ));
-    out.push_str(&html_deadline_cells(case.deadline.as_ref(), urgency));
+    match &case.deadline_unknown {
+        // First in every sort by deadline: it may be the nearest.
+        Some(fact) => out.push_str(&format!(
+            concat!(
+                "<td data-sort=\"0000-00-00\"><span class=\"days overdue\">{}</span></td>\n",
+                "<td class=\"num\" data-sort=\"-1e9\"><span class=\"days overdue\">{}</span></td>\n"
+            ),
+            case.deadline.as_ref().map_or_else(
+                || "deadline unknown".to_owned(),
+                |d| format!("{} at the latest", d.date)
+            ),
+            xml_escape(fact)
+        )),
+        None => out.push_str(&html_deadline_cells(case.deadline.as_ref(), urgency)),
+    }
     out.push_str(&format!(
         "<td class=\"next\">{}</td>\n",
         case.next_step

@@ -27,6 +27,10 @@ enum Kind {
     Filing,
     /// The last day for the plan's or reviewer's decision on a sent level.
     Decision,
+    /// A deadline that cannot be worked out: a task for today, until the fact is found.
+    Unknown,
+    /// The contact log's next follow-up.
+    FollowUp,
 }
 
 impl Kind {
@@ -35,6 +39,8 @@ impl Kind {
         match self {
             Kind::Filing => "filing",
             Kind::Decision => "decision",
+            Kind::Unknown => "deadline-unknown",
+            Kind::FollowUp => "follow-up",
         }
     }
 }
@@ -55,7 +61,7 @@ pub fn ics(summary: &Summary, names: Option<&Names>) -> String {
     let mut events: Vec<Event> = summary
         .cases
         .iter()
-        .flat_map(|case| case_events(case, names))
+        .flat_map(|case| case_events(case, names, summary.today))
         .collect();
     events.sort_by(|a, b| (a.date, &a.uid).cmp(&(b.date, &b.uid)));
 
@@ -107,7 +113,7 @@ pub fn ics(summary: &Summary, names: Option<&Names>) -> String {
 
 /// Returns a case's events: its filing deadline, and the decision due date while no
 /// decision has come. Cases that are invalid or failed, or have no id, give none.
-fn case_events(case: &CaseOutcome, names: Option<&Names>) -> Vec<Event> {
+fn case_events(case: &CaseOutcome, names: Option<&Names>, today: Date) -> Vec<Event> {
     if !matches!(case.status, Status::Ready | Status::NeedsWork) {
         return Vec::new();
     }
@@ -135,6 +141,27 @@ fn case_events(case: &CaseOutcome, names: Option<&Names>) -> Vec<Event> {
             summary: format!("{who}last day to {what}"),
             description: format!("Filing deadline: {}.", deadline.basis),
             reminder: format!("{who}{what} by {}", deadline.date),
+        });
+    }
+    if let Some(fact) = &case.deadline_unknown {
+        events.push(Event {
+            uid: uid(id, Kind::Unknown, None),
+            date: today,
+            summary: format!("{who}{fact}"),
+            description: format!(
+                "The deadline cannot be worked out until this is known; this task moves to \
+                 the day of each build until it is. {fact}."
+            ),
+            reminder: format!("{who}{fact}"),
+        });
+    }
+    if let Some(due) = case.next_follow_up {
+        events.push(Event {
+            uid: uid(id, Kind::FollowUp, None),
+            date: due,
+            summary: format!("{who}follow up (contact log)"),
+            description: "A follow-up of the case's contact log is due.".to_owned(),
+            reminder: format!("{who}follow up by {due}"),
         });
     }
     let pending = case.decision.is_none() && case.phase != Some(Phase::Decided);

@@ -87,11 +87,13 @@ fn by_urgency<'a>(cases: impl Iterator<Item = &'a CaseOutcome>) -> Vec<&'a CaseO
     sorted
 }
 
-/// Returns the sort key of a case's deadline: no deadline sorts after every date.
-fn urgency_key(case: &CaseOutcome) -> (bool, i64) {
-    match &case.deadline {
-        Some(deadline) => (false, deadline.days_left),
-        None => (true, 0),
+/// Returns the sort key of a case's deadline: a deadline that cannot be worked out sorts
+/// first (it may be the nearest), no deadline after every date.
+fn urgency_key(case: &CaseOutcome) -> (u8, i64) {
+    match (&case.deadline_unknown, &case.deadline) {
+        (Some(_), _) => (0, 0),
+        (None, Some(deadline)) => (1, deadline.days_left),
+        (None, None) => (2, 0),
     }
 }
 

@@ -16,7 +16,7 @@ fn run(dir: &Path, args: &[&str]) -> Run {
 /// that is not a list, a letter over two lines without `|`, a misspelt field.
 const MISTAKES: &str = "\
 id: KET-0001
-stage: internal_appeal
+stage: internal-apeal
 prepared_on: 2026-11-27
 patient:
   name: Avery Lindqvist
@@ -90,7 +90,7 @@ fn the_first_hour_from_an_empty_folder() {
 
     // Fixed, the case loads; the misspelt evidence key is matched to the real one.
     let fixed = MISTAKES
-        .replace("internal_appeal", "internal-appeal")
+        .replace("internal-apeal", "internal-appeal")
         .replace("1984-02-30", "1984-02-28")
         .replace(
             "diagnoses: F33.2",

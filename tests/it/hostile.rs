@@ -215,3 +215,406 @@ fn a_batch_of_every_hostile_input_finishes_within_limits() {
             .contains("root:")
     );
 }
+
+// Round 2 (issue 25): no output path over an input, no deadline erased by another file,
+// portable ids, dates and numbers that cannot be right.
+
+/// A cases folder holding one ready case (`KET-2026-0101`, with its signed letter).
+fn one_ready_case(dir: &Path) -> std::path::PathBuf {
+    let cases = dir.join("cases");
+    common::copy_tree(
+        &common::fixture("cases/KET-2026-0101"),
+        &cases.join("KET-2026-0101"),
+    );
+    cases
+}
+
+#[test]
+fn junit_is_refused_over_an_input_a_report_or_the_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = one_ready_case(dir.path());
+    let output = dir.path().join("out");
+    std::fs::create_dir(&output).unwrap();
+    std::fs::write(output.join("summary.json"), "last run's summary").unwrap();
+    std::fs::write(output.join(".appealpack.lock"), "").unwrap();
+    let targets = [
+        cases.join("KET-2026-0101/case.yaml"),
+        cases.join("KET-2026-0101/signed-lmn.pdf"),
+        output.join("summary.json"),
+        output.join(".appealpack.lock"),
+        output.join("KET-2026-0101/packet.pdf"),
+    ];
+    for target in &targets {
+        let before = std::fs::read(target).ok();
+        let run = common::run(&[
+            "build",
+            cases.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+            "--today",
+            common::TODAY,
+            "--junit",
+            target.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 2, "{}: {}", target.display(), run.stderr);
+        assert!(run.stderr.contains("report"), "{}", run.stderr);
+        assert_eq!(std::fs::read(target).ok(), before, "{}", target.display());
+    }
+    assert!(!output.join("KET-2026-0101").exists());
+}
+
+#[test]
+fn merge_never_writes_into_a_shard_it_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let shard = dir.path().join("shard-1");
+    std::fs::create_dir(&shard).unwrap();
+    std::fs::write(shard.join("summary.json"), "the shard's summary").unwrap();
+    let other = dir.path().join("out");
+    for (output, junit) in [
+        (shard.clone(), other.join("junit.xml")),
+        (shard.join("merged"), other.join("junit.xml")),
+        (other.clone(), shard.join("summary.json")),
+    ] {
+        let run = common::run(&[
+            "merge",
+            shard.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+            "--partial",
+        ]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("shard folder"), "{}", run.stderr);
+        assert_eq!(
+            std::fs::read_to_string(shard.join("summary.json")).unwrap(),
+            "the shard's summary"
+        );
+    }
+    assert!(!shard.join("merged").exists());
+    assert!(!shard.join(".appealpack.lock").exists());
+}
+
+#[test]
+fn merge_refuses_a_shard_summary_the_loader_could_not_have_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = one_ready_case(dir.path());
+    let (_, mut summary) = common::check_json(&cases);
+    summary["shard"] = "1/1".into();
+    let shard = dir.path().join("shard");
+    std::fs::create_dir(&shard).unwrap();
+    let output = dir.path().join("out");
+    let injected = [
+        ("id", Value::from("KET-1\r\nATTENDEE:mailto:x@example.com")),
+        ("id", Value::from("CON")),
+        ("packet", Value::from("../../elsewhere.pdf")),
+        ("owner", Value::from("Ann Example")),
+        ("file", Value::from("/etc/passwd")),
+        ("next_step", Value::from("call\u{7}")),
+    ];
+    for (field, value) in injected {
+        let mut bad = summary.clone();
+        bad["cases"][0][field] = value;
+        std::fs::write(shard.join("summary.json"), bad.to_string()).unwrap();
+        let run = common::run(&[
+            "merge",
+            shard.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 2, "{field}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("cases[0].{field}")),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("example.com"), "{}", run.stderr);
+        assert!(!output.join("deadlines.ics").exists());
+    }
+    std::fs::write(shard.join("summary.json"), summary.to_string()).unwrap();
+    let run = common::run(&[
+        "merge",
+        shard.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// Returns a summary case by id.
+fn case_of<'a>(summary: &'a Value, id: &str) -> &'a Value {
+    summary["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no case {id}"))
+}
+
+#[test]
+fn a_copied_history_line_leaves_the_deadline_in_place_with_a_blocker() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases");
+    let bundled = common::root().join("cases");
+    common::copy_tree(&bundled.join("KET-2026-0107"), &cases.join("KET-2026-0107"));
+    let other = std::fs::read_to_string(bundled.join("KET-2026-0110.yaml")).unwrap();
+    std::fs::write(cases.join("KET-2026-0110.yaml"), &other).unwrap();
+    let (_, before) = common::check_json(&cases);
+    let deadline = case_of(&before, "KET-2026-0107")["deadline"].clone();
+    assert!(deadline["date"].is_string(), "{deadline}");
+
+    // Another patient's case with a history line naming KET-2026-0107, as if copied.
+    let line = "  - { stage: second-level-appeal, outcome: denied, case: KET-2026-0107 }\n";
+    let copied = other.replacen("history:\n", &format!("history:\n{line}"), 1);
+    std::fs::write(cases.join("KET-2026-0110.yaml"), copied).unwrap();
+    let (code, after) = common::check_json(&cases);
+    assert_eq!(code, 1);
+    assert_eq!(case_of(&after, "KET-2026-0107")["deadline"], deadline);
+    let claimant = case_of(&after, "KET-2026-0110");
+    assert!(common::blocker_rules(claimant).contains(&"continuation"));
+    let message = claimant["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "continuation")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.contains("KET-2026-0110") && message.contains("KET-2026-0107"),
+        "{message}"
+    );
+    assert!(claimant["continues"].is_null());
+
+    // A case naming itself.
+    let own = other.replacen(
+        "history:\n",
+        "history:\n  - { stage: internal-appeal, case: KET-2026-0110 }\n",
+        1,
+    );
+    std::fs::write(cases.join("KET-2026-0110.yaml"), own).unwrap();
+    let (_, after) = common::check_json(&cases);
+    assert!(common::blocker_rules(case_of(&after, "KET-2026-0110")).contains(&"continuation"));
+}
+
+#[test]
+fn ids_equal_ignoring_case_are_duplicates_and_device_names_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = one_ready_case(dir.path());
+    let text = std::fs::read_to_string(cases.join("KET-2026-0101/case.yaml")).unwrap();
+    std::fs::write(
+        cases.join("KET-9.yaml"),
+        text.replace("id: KET-2026-0101", "id: KET-9"),
+    )
+    .unwrap();
+    std::fs::write(
+        cases.join("lower.yaml"),
+        text.replace("id: KET-2026-0101", "id: ket-9"),
+    )
+    .unwrap();
+    std::fs::write(
+        cases.join("nul.yaml"),
+        text.replace("id: KET-2026-0101", "id: NUL"),
+    )
+    .unwrap();
+    std::fs::write(
+        cases.join("dot.yaml"),
+        text.replace("id: KET-2026-0101", "id: KET-10."),
+    )
+    .unwrap();
+    let (_, summary) = common::check_json(&cases);
+    let by_file = |file: &str| -> String {
+        let case = summary["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["file"] == file)
+            .unwrap();
+        assert_eq!(case["status"], "invalid", "{file}");
+        case["error"].as_str().unwrap().to_owned()
+    };
+    assert!(by_file("KET-9.yaml").contains("duplicate id"));
+    assert!(by_file("lower.yaml").contains("also used by KET-9.yaml"));
+    assert!(by_file("nul.yaml").contains("Windows device name"));
+    assert!(by_file("dot.yaml").contains("ends with '.'"));
+
+    let run = common::run(&["new", "ket-2026-0101", "--dir", cases.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let run = common::run(&["new", "COM1", "--dir", cases.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!cases.join("COM1").exists());
+}
+
+#[test]
+fn an_empty_cases_folder_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases");
+    std::fs::create_dir(&cases).unwrap();
+    let output = dir.path().join("out");
+    let cases = cases.to_str().unwrap();
+    for run in [
+        common::run(&["check", cases]),
+        common::run(&["build", cases, "-o", output.to_str().unwrap()]),
+    ] {
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("holds no case file"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn dates_and_numbers_that_cannot_be_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = one_ready_case(dir.path());
+    let path = cases.join("KET-2026-0101/case.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let rules_of = |text: String| {
+        std::fs::write(&path, text).unwrap();
+        let (_, summary) = common::check_json(&cases);
+        let case = &summary["cases"][0];
+        (
+            case["status"].as_str().unwrap().to_owned(),
+            common::blocker_rules(case)
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>(),
+            case.to_string(),
+        )
+    };
+    let (status, blockers, _) =
+        rules_of(text.replace("date_of_birth: 1984-06-12", "date_of_birth: 2027-06-12"));
+    assert_eq!(status, "needs-work");
+    assert!(
+        blockers.contains(&"insurer-policy".to_owned()),
+        "{blockers:?}"
+    );
+    for sessions in ["0", "4294967295"] {
+        let (status, _, case) =
+            rules_of(text.replace("sessions: 6", &format!("sessions: {sessions}")));
+        assert_eq!(status, "invalid", "{case}");
+        assert!(case.contains("request.sessions"), "{case}");
+    }
+    // Sent before the denial it appeals.
+    let sent = text.clone() + "submission: { sent_on: 2026-09-20, method: fax }\n";
+    let (_, blockers, case) = rules_of(sent);
+    assert!(blockers.contains(&"decision".to_owned()), "{case}");
+    assert!(
+        case.contains("submission.sent_on is before denial.date"),
+        "{case}"
+    );
+    // A decision received before its date, and one dated after today.
+    let decided = text.clone()
+        + "submission: { sent_on: 2026-10-10, method: fax }\n\
+           decision: { date: 2026-11-20, received: 2026-11-18, outcome: denied }\n";
+    let (_, _, case) = rules_of(decided);
+    assert!(
+        case.contains("decision.received is before decision.date"),
+        "{case}"
+    );
+    let future = text.clone()
+        + "submission: { sent_on: 2026-10-10, method: fax }\n\
+           decision: { date: 2026-12-20, outcome: denied }\n";
+    let (_, _, case) = rules_of(future);
+    assert!(case.contains("decision.date is after today"), "{case}");
+    // History newest first: a warning.
+    let history = text.clone()
+        + "history:\n  - { stage: prior-authorization, filed_on: 2026-09-01 }\n  \
+           - { stage: prior-authorization, filed_on: 2026-08-01 }\n";
+    let (_, _, case) = rules_of(history);
+    assert!(case.contains("oldest first"), "{case}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_planted_as_a_kept_packet_is_rebuilt_without_a_hang_and_temporaries_go() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let cases = one_ready_case(dir.path());
+    let output = dir.path().join("out");
+    let build = || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_appealpack"))
+            .args([
+                "build",
+                cases.to_str().unwrap(),
+                "-o",
+                output.to_str().unwrap(),
+            ])
+            .args(["--today", common::TODAY, "--quiet"])
+            .spawn()
+            .unwrap();
+        // A guard against a hang, not a timing assertion: a hung build is killed and fails.
+        let start = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status.code();
+            }
+            if start.elapsed() > Duration::from_secs(600) {
+                child.kill().unwrap();
+                panic!("the build hung");
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    assert_eq!(build(), Some(0));
+    let packet = output.join("KET-2026-0101/packet.pdf");
+    std::fs::remove_file(&packet).unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(&packet)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let manifest_path = output.join(".appealpack-manifest.json");
+    let mut manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    manifest["packets"][0]["size"] = 0.into();
+    std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+    // What a killed run leaves: temporary files holding a whole packet.
+    std::fs::write(output.join(".appealpack-killed.tmp"), "a packet").unwrap();
+    std::fs::write(
+        output.join("KET-2026-0101/.appealpack-killed.tmp"),
+        "a packet",
+    )
+    .unwrap();
+
+    assert_eq!(build(), Some(0));
+    let meta = std::fs::symlink_metadata(&packet).unwrap();
+    assert!(meta.is_file());
+    assert!(std::fs::read(&packet).unwrap().starts_with(b"%PDF"));
+    assert!(!output.join(".appealpack-killed.tmp").exists());
+    assert!(!output.join("KET-2026-0101/.appealpack-killed.tmp").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn the_lock_and_init_never_follow_a_link_out_of_their_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = one_ready_case(dir.path());
+    let output = dir.path().join("out");
+    std::fs::create_dir(&output).unwrap();
+    let target = dir.path().join("elsewhere.txt");
+    std::os::unix::fs::symlink(&target, output.join(".appealpack.lock")).unwrap();
+    let run = common::run(&[
+        "build",
+        cases.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!target.exists());
+
+    let repo = dir.path().join("repo");
+    let linked = dir.path().join("linked");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::create_dir_all(&linked).unwrap();
+    std::os::unix::fs::symlink(&linked, repo.join(".github")).unwrap();
+    let run = common::run(&["init", repo.to_str().unwrap(), "--ci", "github"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(&linked).unwrap().count(), 0);
+    // Nothing is left behind: the repository holds only the link.
+    let left: Vec<_> = std::fs::read_dir(&repo)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, [".github"]);
+}

@@ -1,6 +1,6 @@
 //! `appealpack import`: an intake spreadsheet becomes case files that `check` loads; bad
-//! rows are reported by row, column and field without their cells, and nothing that
-//! exists is overwritten. Every value here is fictional.
+//! rows are reported by row, case id, column and field without their cells, and nothing
+//! that exists is overwritten. Every value here is fictional.
 
 use crate::common;
 
@@ -76,28 +76,44 @@ fn good_rows_are_written_and_bad_rows_reported_without_their_cells() {
             "{text}"
         );
     }
-    common::assert_has(&run.stdout, "imported 3 of 8 rows; 5 rows have problems\n");
+    common::assert_has(
+        &run.stdout,
+        "imported 3 of 8 rows; 1 already imported; 4 rows have problems\n",
+    );
+    common::assert_has(
+        &run.stdout,
+        "1 case already imported (use --update to change it): IMP-OLD\n",
+    );
 
+    // Each bad row once, by its spreadsheet row and case id, each problem at its column.
     common::assert_has(
         &run.stderr,
-        "intake.csv:4:patient_date_of_birth: field patient.date_of_birth: not a valid date",
+        "intake.csv: row 4 (IMP-BADDATE) not imported:\n  column E patient_date_of_birth \
+         (field patient.date_of_birth): not a date",
     );
     common::assert_has(
         &run.stderr,
-        "intake.csv:5:stage: field stage: not one of the allowed values",
-    );
-    common::assert_has(&run.stderr, "intake.csv:6:id: field id: missing");
-    common::assert_has(
-        &run.stderr,
-        "intake.csv:7:id: field id: the same id as row 2",
+        "intake.csv: row 5 (IMP-BADSTAGE) not imported:\n  column B stage (field stage): \
+         not one of the allowed values",
     );
     common::assert_has(
         &run.stderr,
-        "intake.csv:8:id: field id: a case in the cases folder already has this id",
+        "intake.csv: row 6 (no id) not imported:\n  column A id (field id): missing",
     );
-    common::assert_has(&run.stderr, "unknown column `colour` is ignored");
+    common::assert_has(
+        &run.stderr,
+        "intake.csv: row 7 (IMP-1) not imported:\n  column A id (field id): the same id as row 2",
+    );
+    common::assert_has(
+        &run.stderr,
+        "intake.csv: column E patient_date_of_birth: a cell is not a date appealpack can read \
+         (rows 4)",
+    );
+    // The unknown header is named by its column letter, never by its text.
+    common::assert_has(&run.stderr, "the header of column O names no known column");
+    assert!(!run.stderr.contains("Colour") && !run.stderr.contains("colour"));
     assert_eq!(
-        run.stderr.matches("unknown column").count(),
+        run.stderr.matches("names no known column").count(),
         1,
         "{}",
         run.stderr
@@ -128,7 +144,7 @@ fn good_rows_are_written_and_bad_rows_reported_without_their_cells() {
     assert_eq!(again.code, 1);
     common::assert_has(
         &again.stdout,
-        "imported 0 of 8 rows; 8 rows have problems\n",
+        "imported 0 of 8 rows; 4 already imported; 4 rows have problems\n",
     );
     assert_eq!(std::fs::read(&existing).unwrap(), before);
 }
@@ -182,7 +198,7 @@ fn a_cases_csv_report_round_trips_through_import() {
     );
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(
-        run.stderr.is_empty(),
+        !run.stderr.contains("names no known column"),
         "report columns are passed over silently: {}",
         run.stderr
     );
@@ -220,7 +236,12 @@ fn file_errors_exit_2_and_name_the_path() {
     assert!(!dir.path().join("cases").exists());
 
     std::fs::write(dir.path().join("latin1.csv"), b"id,notes\nX-1,caf\xe9\n").unwrap();
-    let run = common::run_in(dir.path(), &["import", "latin1.csv"], &[]);
+    let run = common::run_in(
+        dir.path(),
+        &["import", "latin1.csv", "--encoding", "utf8"],
+        &[],
+    );
     assert_eq!(run.code, 2);
-    common::assert_has(&run.stderr, "latin1.csv is not UTF-8");
+    common::assert_has(&run.stderr, "latin1.csv: the file is not UTF-8 text");
+    assert!(!dir.path().join("cases").exists());
 }

@@ -75,6 +75,15 @@ fn next_starts_the_level_after_a_denial_with_its_files_and_history() {
         "{}",
         run.stdout
     );
+    // It says which texts to update: the notice to name, not the generated letter, and
+    // the provider's letter need not be signed again.
+    for says in [
+        "name it in denial.notice (the final adverse determination",
+        "there is no letter to edit",
+        "need not be signed again unless its text changes",
+    ] {
+        assert!(run.stdout.contains(says), "{says:?} not in {}", run.stdout);
+    }
     let folder = dir.path().join("cases/KET-2026-0107-ER");
     let text = std::fs::read_to_string(folder.join("case.yaml")).unwrap();
     let next: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
@@ -93,7 +102,31 @@ fn next_starts_the_level_after_a_denial_with_its_files_and_history() {
             .join("letter-of-medical-necessity-signed.pdf")
             .is_file()
     );
-    // The new case loads, in a folder of its own, and can be filed.
+    // The new case loads, in a folder of its own, and cannot be filed until the final
+    // adverse determination is enclosed: the one notice the external reviewer must see.
+    let (_, summary) = check_json(&dir.path().join("cases"));
+    let started = case(&summary, "KET-2026-0107-ER");
+    assert_eq!(started["status"], "needs-work", "{started}");
+    assert_eq!(
+        crate::common::blocker_rules(started),
+        ["denial"],
+        "{started}"
+    );
+    assert!(
+        started["next_step"]
+            .as_str()
+            .unwrap()
+            .contains("final adverse determination"),
+        "{started}"
+    );
+    std::fs::copy(
+        root().join("tests/fixtures/cases/KET-2026-0101/denial-notice.pdf"),
+        folder.join("final-denial.pdf"),
+    )
+    .unwrap();
+    let named = text.replace("denial:\n", "denial:\n  notice: final-denial.pdf\n");
+    assert_ne!(named, text);
+    std::fs::write(folder.join("case.yaml"), named).unwrap();
     let (_, summary) = check_json(&dir.path().join("cases"));
     let started = case(&summary, "KET-2026-0107-ER");
     assert_eq!(started["status"], "ready", "{started}");
@@ -118,6 +151,20 @@ fn next_starts_the_level_after_a_denial_with_its_files_and_history() {
         again.stderr.contains("already has the id"),
         "{}",
         again.stderr
+    );
+    // Nor is a second continuation started under another id.
+    let other = run_in(
+        dir.path(),
+        &["new", "KET-2026-0107-X", "--next", "KET-2026-0107"],
+        &[],
+    );
+    assert_eq!(other.code, 2);
+    assert!(
+        other
+            .stderr
+            .contains("already continued by KET-2026-0107-ER"),
+        "{}",
+        other.stderr
     );
     let approved = run_in(dir.path(), &["new", "--next", "KET-2026-0110"], &[]);
     assert_eq!(approved.code, 2);

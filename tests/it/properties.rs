@@ -150,6 +150,7 @@ proptest! {
                     file: "case.yaml".into(),
                     id: Some(case.id.clone()),
                     case: Ok(case),
+                    links: Default::default(),
                 };
                 let today = Date::parse("2026-11-26").unwrap();
                 let checked = checklist::check_case(loaded, today, library());

@@ -43,6 +43,7 @@ fn packet_data(case_dir: &Path, text: &str) -> PacketData {
         file: "case.yaml".into(),
         id: Some(case.id.clone()),
         case: Ok(case),
+        links: Default::default(),
     };
     let checked = checklist::check_case(loaded, today, library());
     packet::prepare(&checked, library(), &organisation()).expect("the case loaded")
