@@ -436,7 +436,7 @@ pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
     }
     let program = case.insurer.plan_type.map(Program::of);
     let late = match program.and_then(|p| p.good_cause(case.stage)) {
-        Some(cite) => format!("ask in writing for the late request to be accepted for good cause ({cite})"),
+        Some(cite) => format!("ask in writing for good cause to file late ({cite})"),
         None => "this program has no good-cause extension in its rules: file at once and ask whether the plan will still accept it, and call the state insurance regulator or a legal aid office".to_owned(),
     };
     // Once sent, the deadline is judged against the day it was sent, not today.

@@ -925,7 +925,7 @@ fn where_to_file_and_the_smaller_law_points() {
     assert!(
         found
             .iter()
-            .any(|f| f.contains("good cause (42 CFR 422.582(c))")),
+            .any(|f| f.contains("good cause to file late (42 CFR 422.582(c))")),
         "{found:?}"
     );
 }

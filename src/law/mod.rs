@@ -818,6 +818,21 @@ impl Program {
         }
     }
 
+    /// Returns what the decision a stage appeals is called, in the program's own term.
+    pub fn decision_term(self, stage: Stage) -> &'static str {
+        match (self, stage) {
+            (Program::MedicaidManagedCare, _) => "adverse benefit determination",
+            (_, _) if self.group_or_individual() => "adverse benefit determination",
+            (Program::MedicareAdvantage, _) => "organization determination",
+            (Program::OriginalMedicare | Program::MedicarePartD, Stage::SecondLevelAppeal) => {
+                "redetermination"
+            }
+            (Program::OriginalMedicare, _) => "initial determination",
+            (Program::MedicarePartD, _) => "coverage determination",
+            _ => "decision",
+        }
+    }
+
     /// Returns the rule that lets a late request be accepted for good cause at a stage,
     /// where the program has one; elsewhere a passed window is not reopened by asking.
     pub fn good_cause(self, stage: Stage) -> Option<&'static str> {

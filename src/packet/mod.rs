@@ -179,8 +179,12 @@ pub struct ProgramData {
     /// (a review of the final internal decision), `second-level`, `appeal` (the plan's
     /// own appeal) or `request` (a named level, as in "we request a redetermination").
     pub opening: &'static str,
-    /// Where the request is filed, in words, with the regulation that sends it there.
+    /// Where the request is filed, in words, with the regulation that sends it there,
+    /// where that is more than the plan the addressee names.
     pub file_with: Option<String>,
+    /// What the decision appealed is called in the program's own term, e.g.
+    /// "organization determination".
+    pub decision_term: &'static str,
     /// The letter's and the cover's addressee: the plan, or the body the level is filed with.
     pub addressee: AddresseeData,
     /// The expedited track's clock, where the case is urgent and the level has one.
@@ -294,10 +298,14 @@ fn program_data(case: &Case) -> ProgramData {
             fax: text(insurer.appeals_fax.as_deref()).filter(|_| insurer.filing_address.is_none()),
         },
     };
-    let file_with = filing.map(|f| match f.body.strip_prefix("the plan") {
-        Some(rest) => format!("{}{rest}", plain(insurer.name.trim())),
-        None => f.body.to_owned(),
-    });
+    // The plan's own level needs no line of its own: the addressee names the plan.
+    let file_with =
+        filing
+            .filter(|f| f.body != "the plan")
+            .map(|f| match f.body.strip_prefix("the plan") {
+                Some(rest) => format!("{}{rest}", plain(insurer.name.trim())),
+                None => f.body.to_owned(),
+            });
     let mut statements = Vec::new();
     if let Some(routes) = program
         .and_then(Program::no_external_review)
@@ -330,6 +338,7 @@ fn program_data(case: &Case) -> ProgramData {
         asks,
         opening,
         file_with,
+        decision_term: program.map_or("decision", |p| p.decision_term(case.stage)),
         addressee,
         expedited: expedited.map(|c| ClockData {
             time: c.time,

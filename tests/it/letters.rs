@@ -227,9 +227,8 @@ fn each_letter_is_addressed_where_its_level_is_filed() {
     );
     assert!(ny.contains("File with"), "{ny}");
     assert!(ny.contains("147.136(c)"), "{ny}");
-    // A plan's own appeal names the plan as the body to file with.
-    let ma = packet("KET-2026-0104");
-    assert!(ma.contains("File with"), "no File with line");
+    // A plan's own appeal is addressed to the plan, with no line of its own.
+    assert!(!packet("KET-2026-0104").contains("File with"));
     // The federal external review of a self-funded plan is filed with the plan.
     let federal = packet("KET-2026-0110");
     assert!(
