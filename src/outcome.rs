@@ -91,6 +91,10 @@ pub struct CaseOutcome {
     /// The earliest follow-up of the contact log not yet done.
     #[serde(default)]
     pub next_follow_up: Option<Date>,
+    /// The last day to ask for Medicaid benefits to continue while the appeal is pending,
+    /// where the case asks for it and the appeal is not yet sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuation: Option<Deadline>,
 }
 
 /// A decision as the reports show it.
@@ -126,6 +130,7 @@ impl CaseOutcome {
             continues: None,
             deadline_unknown: None,
             next_follow_up: None,
+            continuation: None,
         }
     }
 
@@ -204,6 +209,10 @@ impl CaseOutcome {
                 .clone()
                 .filter(|_| !(phase == Phase::Decided && links.continued_by.is_some())),
             next_follow_up: case.next_follow_up(),
+            continuation: checked
+                .continuation
+                .clone()
+                .filter(|_| phase == Phase::Preparing),
         }
     }
 

@@ -31,6 +31,8 @@ enum Kind {
     Unknown,
     /// The contact log's next follow-up.
     FollowUp,
+    /// The last day to ask for Medicaid benefits to continue while the appeal is pending.
+    Continuation,
 }
 
 impl Kind {
@@ -41,6 +43,7 @@ impl Kind {
             Kind::Decision => "decision",
             Kind::Unknown => "deadline-unknown",
             Kind::FollowUp => "follow-up",
+            Kind::Continuation => "continuation",
         }
     }
 }
@@ -141,6 +144,19 @@ fn case_events(case: &CaseOutcome, names: Option<&Names>, today: Date) -> Vec<Ev
             summary: format!("{who}last day to {what}"),
             description: format!("Filing deadline: {}.", deadline.basis),
             reminder: format!("{who}{what} by {}", deadline.date),
+        });
+    }
+    if let Some(by) = &case.continuation {
+        events.push(Event {
+            uid: uid(id, Kind::Continuation, case.stage),
+            date: by.date,
+            summary: format!("{who}last day to ask for benefits to continue"),
+            description: format!(
+                "Benefits continue while the appeal is pending only if asked for by then: {}. \
+                 If the appeal is lost, their cost may be recovered.",
+                by.basis
+            ),
+            reminder: format!("{who}ask for benefits to continue by {}", by.date),
         });
     }
     if let Some(fact) = &case.deadline_unknown {
@@ -406,6 +422,19 @@ mod tests {
             unfolded.contains("DESCRIPTION:Filing deadline: 180 days from receipt of the notice (29 CFR 2560.503-1(h)(3)(i)\\; x).")
         );
         assert!(unfolded.contains("\\nIf no decision by then: the patient may go"));
+    }
+
+    #[test]
+    fn the_day_to_ask_for_benefits_to_continue_is_an_event() {
+        let mut run = summary();
+        run.cases[0].continuation = Some(deadline(
+            "2026-12-04",
+            "continuation of benefits, requested within 10 days of the notice (42 CFR 438.420(a))",
+        ));
+        let ics = ics(&run, None);
+        assert!(ics.contains("UID:KET-1.continuation.internal-appeal@appealpack\r\n"));
+        assert!(ics.contains("SUMMARY:KET-1: last day to ask for benefits to continue\r\n"));
+        assert!(ics.contains("DTSTART;VALUE=DATE:20261204\r\n"));
     }
 
     #[test]
