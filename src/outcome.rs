@@ -107,6 +107,10 @@ pub struct CaseOutcome {
     /// Whether the case is the example `init` wrote, which real cases push out of every report.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub example: bool,
+    /// The last day to ask for Medicaid benefits to continue while the appeal is pending,
+    /// where the case asks for it and the appeal is not yet sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuation: Option<Deadline>,
 }
 
 /// A decision as the reports show it.
@@ -147,6 +151,7 @@ impl CaseOutcome {
             sent_on: None,
             care_value: None,
             example: false,
+            continuation: None,
         }
     }
 
@@ -234,6 +239,10 @@ impl CaseOutcome {
                 .zip(case.request.sessions)
                 .map(|(cost, sessions)| cost * f64::from(sessions)),
             example: case.example,
+            continuation: checked
+                .continuation
+                .clone()
+                .filter(|_| phase == Phase::Preparing),
         }
     }
 
@@ -279,11 +288,17 @@ fn next_step(case: &Case, status: Status, checked: &CheckedCase) -> String {
             None => format!("{send} (fax with confirmation)"),
         };
     }
+    // The deadline rule words the remedy, good cause only where the program has it.
     if let Some(d) = passed {
-        return format!(
-            "ask the plan in writing for an extension for good cause: the deadline passed on {}",
-            d.date
-        );
+        return checked
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Blocker)
+            .find(|f| f.rule == "deadline")
+            .map_or_else(
+                || format!("the deadline passed on {}", d.date),
+                |f| f.message.clone(),
+            );
     }
     let blocker = most_urgent_blocker(case, checked);
     // Close to the deadline, a short appeal filed in time keeps the appeal alive where the
@@ -564,6 +579,7 @@ mod tests {
             decision_due: None,
             next_level: None,
             deadline_unknown: None,
+            continuation: None,
             enclosures: Vec::new(),
         };
         CaseOutcome::checked(&checked)

@@ -265,6 +265,8 @@ pub struct CheckedCase {
     pub next_level: Option<NextLevel>,
     /// Why the deadline that matters now cannot be worked out: the fact to find out.
     pub deadline_unknown: Option<String>,
+    /// The last day to ask for benefits to continue, where the case asks for it.
+    pub continuation: Option<Deadline>,
     /// The files the packet encloses, read once, the signed letter first.
     pub enclosures: Vec<Enclosure>,
 }
@@ -297,6 +299,7 @@ pub fn check_case(
         deadline: None,
         decision_due: None,
         next_level: None,
+        continuation: None,
         deadline_unknown: None,
         enclosures: Vec::new(),
     };
@@ -317,6 +320,7 @@ pub fn check_case(
         checked.deadline = context.deadline.ok();
         checked.decision_due = context.decision_due.ok();
         checked.next_level = context.next_level;
+        checked.continuation = deadline::continuation_deadline(case, today);
         checked.enclosures = files.enclosures;
     }
     checked

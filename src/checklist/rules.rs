@@ -236,6 +236,38 @@ pub(super) fn check_insurer_policy(case: &Case, context: &Context, f: &mut Findi
     if blank(insurer.appeals_address.as_deref()) {
         f.blocker("the appeals address is missing; add insurer.appeals_address from the denial notice or plan documents");
     }
+    // A request sent to the wrong body may not stop the clock.
+    if let Some(filing) = law::filing(case) {
+        if !filing.plan && blank(insurer.filing_address.as_deref()) {
+            f.blocker(format!(
+                "this level is filed with {}, not with the plan: add insurer.filing_address (the whole address block, from the notice)",
+                filing.body
+            ));
+        }
+        if let Some(confirm) = filing.unsure {
+            f.warning(format!("where to file the external review: {confirm}"));
+        }
+    }
+    if insurer.plan_type == Some(PlanType::Medicaid) {
+        let names = format!(
+            "{} {}",
+            insurer.name,
+            insurer.plan_name.as_deref().unwrap_or("")
+        )
+        .to_lowercase();
+        if [
+            "managed care",
+            "managed-care",
+            "mco",
+            "health plan",
+            "health partners",
+        ]
+        .iter()
+        .any(|w| names.contains(w))
+        {
+            f.warning("insurer.plan_type is medicaid (fee-for-service, run by the State agency), but the insurer's name reads like a managed-care plan: if the plan sent the denial, set plan_type: medicaid-managed-care (its plan appeal comes before the State fair hearing)");
+        }
+    }
     if blank(insurer.clinical_policy.as_deref()) {
         f.warning("the plan's clinical policy for ketamine has not been reviewed; add insurer.clinical_policy (its name, number and what it requires)");
     }
@@ -344,7 +376,11 @@ pub(super) fn check_denial(case: &Case, context: &Context, f: &mut Findings) {
     }
 }
 
+/// How many days after the notice date a receipt date is taken without a word.
+const RECEIPT_DAYS: i64 = 7;
+
 pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
+    check_benefits_continuation(case, context, f);
     let level = law::level_of(case);
     let urgent = case.denial.as_ref().is_some_and(|d| d.urgent);
     if urgent && let Ok(Some((program, level))) = &level {
@@ -378,13 +414,44 @@ pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
              counts from then"
         ));
     }
+    // A window counted from receipt trusts the receipt date: a late one needs its proof.
+    if let (Ok(Some((program, level))), Some(denial)) = (&level, &case.denial)
+        && let law::Window::Fixed {
+            from: law::From::Receipt,
+            ..
+        } = level.window
+        && let (Some(notice), Some(received)) = (denial.date, denial.received)
+        && notice.days_until(received) > RECEIPT_DAYS
+    {
+        f.warning(format!(
+            "denial.received is {} days after the notice date; {} counts the window from \
+             receipt, so keep proof of the day it came (the envelope, the portal's date), or \
+             count from the notice date to be safe",
+            notice.days_until(received),
+            program.name()
+        ));
+    }
+    if let (Some(stated), Ok(Deadline { date, .. })) = (
+        case.denial.as_ref().and_then(|d| d.deadline),
+        &context.deadline,
+    ) && stated > *date
+    {
+        f.warning(format!(
+            "the notice's deadline {stated} is later than the regulation allows: file by {date} (the rule's day, which the packet shows)"
+        ));
+    }
+    let program = case.insurer.plan_type.map(Program::of);
+    let late = match program.and_then(|p| p.good_cause(case.stage)) {
+        Some(cite) => format!("ask in writing for good cause to file late ({cite})"),
+        None => "this program has no good-cause extension in its rules: file at once and ask whether the plan will still accept it, and call the state insurance regulator or a legal aid office".to_owned(),
+    };
     // Once sent, the deadline is judged against the day it was sent, not today.
     if let Some(submission) = &case.submission {
         if let Ok(Deadline { date, .. }) = &context.deadline
             && submission.sent_on > *date
         {
             f.blocker(format!(
-                "sent on {}, after the filing deadline {date}; ask the plan in writing to accept it for good cause",
+                "sent on {}, after the filing deadline {date}; {late}",
                 submission.sent_on
             ));
         }
@@ -396,7 +463,7 @@ pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
         }) => {
             if *days_left < 0 {
                 f.blocker(format!(
-                    "the filing deadline {date} passed {} days ago; ask the plan in writing for an extension for good cause",
+                    "the filing deadline {date} passed {} days ago; {late}",
                     -days_left
                 ));
             } else if *days_left <= CLOSE_DAYS {
@@ -414,12 +481,49 @@ pub(super) fn check_deadline(case: &Case, context: &Context, f: &mut Findings) {
         Err(Unknown::SetByNotice(why)) => {
             let message =
                 format!("{why}; copy the deadline from the denial notice into denial.deadline");
-            if case.insurer.plan_type == Some(PlanType::Medicaid) {
-                f.blocker(message);
-            } else {
+            // Where the law or appealpack cannot give the day, the notice's is required.
+            if case.insurer.plan_type == Some(PlanType::Other) {
                 f.warning(message);
+            } else {
+                f.blocker(message);
             }
         }
+    }
+}
+
+/// Reports the day to ask for benefits to continue, where the case asks for it, with
+/// what the patient risks.
+fn check_benefits_continuation(case: &Case, context: &Context, f: &mut Findings) {
+    let Some(denial) = case.denial.as_ref().filter(|d| d.continue_benefits) else {
+        return;
+    };
+    let rule = case
+        .insurer
+        .plan_type
+        .and_then(|p| Program::of(p).continuation(case.stage));
+    let (Some(rule), Some(by)) = (rule, deadline::continuation_deadline(case, context.today))
+    else {
+        if denial.date.is_none() {
+            return;
+        }
+        f.warning("denial.continue_benefits: appealpack knows continuation of benefits for Medicaid only (its plan appeal and State fair hearing); ask the plan in writing what it allows");
+        return;
+    };
+    let risk = format!("{} ({})", rule.recovery, rule.risk);
+    match &case.submission {
+        Some(s) if s.sent_on > by.date => f.warning(format!(
+            "sent on {}, after the last day to ask for benefits to continue ({}, {}): they do not continue automatically",
+            s.sent_on, by.date, by.basis
+        )),
+        Some(_) => {}
+        None if by.days_left < 0 => f.warning(format!(
+            "the last day to ask for benefits to continue passed on {} ({}); the appeal itself may still be filed by its own deadline",
+            by.date, by.basis
+        )),
+        None => f.warning(format!(
+            "send by {} for benefits to continue while the appeal is pending ({}); {risk}",
+            by.date, by.basis
+        )),
     }
 }
 
@@ -507,6 +611,9 @@ pub(super) fn check_decision(case: &Case, context: &Context, f: &mut Findings) {
     }
     lifecycle_blockers(case, context, f);
     if let Some(submission) = &case.submission {
+        if case.prepared_on > submission.sent_on {
+            f.warning("prepared_on is after submission.sent_on: the packet sent must have been prepared before it went; check the dates");
+        }
         if submission.sent_on > context.today {
             f.warning("submission.sent_on is after today; check the date");
         }

@@ -25,7 +25,7 @@ prior_treatments:
   - { name: Sertraline, kind: antidepressant, dose: 200 mg, started: 2024-01-01, ended: 2024-03-01, outcome: inadequate-response }
   - { name: Venlafaxine XR, kind: antidepressant, dose: 225 mg, started: 2024-04-01, ended: 2024-06-01, outcome: partial-response }
   - { name: CBT, kind: psychotherapy, started: 2023-01-01, ended: 2023-06-01, outcome: inadequate-response }
-denial: { date: 2026-10-01, received: 2026-10-05, reference: DN-1, reason: experimental-investigational }
+denial: { date: 2026-10-01, received: 2026-10-05, deadline: 2027-01-15, reference: DN-1, reason: experimental-investigational }
 letter_of_medical_necessity:
   file: signed-lmn.pdf
 patient_statement: I want my life back.
@@ -396,7 +396,7 @@ fn insurer_policy_rule() {
 #[test]
 fn denial_rule() {
     let bad = with(
-        "denial: { date: 2026-10-01, received: 2026-10-05, reference: DN-1, reason: experimental-investigational }",
+        "denial: { date: 2026-10-01, received: 2026-10-05, deadline: 2027-01-15, reference: DN-1, reason: experimental-investigational }",
         "denial: { date: 2026-10-01 }",
     );
     let found = of(&run(&bad), "denial");
@@ -455,20 +455,14 @@ fn denial_rule() {
 fn deadline_rule() {
     // Received 2026-10-05 + 180 days is comfortably later.
     assert!(of(&run(GOOD), "deadline").is_empty());
-    let passed = with(
-        "received: 2026-10-05",
-        "received: 2026-10-05, deadline: 2026-11-01",
-    );
+    let passed = with("deadline: 2027-01-15", "deadline: 2026-11-01");
     assert_eq!(
         of(&run(&passed), "deadline"),
         [
-            "blocker: the filing deadline 2026-11-01 passed 25 days ago; ask the plan in writing for an extension for good cause"
+            "blocker: the filing deadline 2026-11-01 passed 25 days ago; this program has no good-cause extension in its rules: file at once and ask whether the plan will still accept it, and call the state insurance regulator or a legal aid office"
         ]
     );
-    let close = with(
-        "received: 2026-10-05",
-        "received: 2026-10-05, deadline: 2026-12-10",
-    );
+    let close = with("deadline: 2027-01-15", "deadline: 2026-12-10");
     assert_eq!(
         of(&run(&close), "deadline"),
         ["warning: only 14 days left to file (deadline 2026-12-10); send by fax with confirmation"]
@@ -504,7 +498,8 @@ fn deadline_rule() {
     // Medicaid fee-for-service leaves the window to the State; a stage the program lacks
     // names the step to take instead.
     let medicaid = with("plan_type: employer-self-funded", "plan_type: medicaid")
-        .replace("stage: second-level-appeal", "stage: internal-appeal");
+        .replace("stage: second-level-appeal", "stage: internal-appeal")
+        .replace("deadline: 2027-01-15, ", "");
     assert!(
         of(&run(&medicaid), "deadline")[0].starts_with("blocker: the State sets the window"),
         "{:?}",
@@ -768,14 +763,12 @@ fn a_sent_packet_is_judged_by_the_day_it_was_sent() {
     // GOOD's deadline is 180 days from receipt on 2026-10-05: 2027-04-03.
     let sent = format!("{GOOD}submission: {{ sent_on: 2026-11-02, method: fax }}\n");
     assert!(of(&run(&sent), "deadline").is_empty());
-    let late = GOOD.replace(
-        "received: 2026-10-05,",
-        "received: 2026-10-05, deadline: 2026-11-01,",
-    ) + "submission: { sent_on: 2026-11-02, method: fax }\n";
+    let late = GOOD.replace("deadline: 2027-01-15", "deadline: 2026-11-01")
+        + "submission: { sent_on: 2026-11-02, method: fax }\n";
     assert_eq!(
         of(&run(&late), "deadline"),
         [
-            "blocker: sent on 2026-11-02, after the filing deadline 2026-11-01; ask the plan in writing to accept it for good cause"
+            "blocker: sent on 2026-11-02, after the filing deadline 2026-11-01; this program has no good-cause extension in its rules: file at once and ask whether the plan will still accept it, and call the state insurance regulator or a legal aid office"
         ]
     );
     // A gap in a sent packet no longer blocks: it is made good by a supplement.
@@ -797,7 +790,8 @@ fn decision_rule() {
             "info: sent on 2026-11-20; the decision is due by 2026-12-05 (15 days (one of two levels) from the day it was sent on 2026-11-20 (29 CFR 2560.503-1(i)(2)(ii)))"
         ]
     );
-    let late = format!("{GOOD}submission: {{ sent_on: 2026-11-02, method: fax }}\n");
+    let late = format!("{GOOD}submission: {{ sent_on: 2026-11-02, method: fax }}\n")
+        .replace("prepared_on: 2026-11-20", "prepared_on: 2026-11-02");
     let found = of(&run(&late), "decision");
     assert!(
         found[0].starts_with("warning: overdue: the decision was due on 2026-11-17"),
@@ -814,13 +808,15 @@ fn decision_rule() {
     );
     let denied = format!(
         "{GOOD}submission: {{ sent_on: 2026-11-02, method: fax }}\ndecision: {{ date: 2026-11-10, received: 2026-11-12, outcome: denied }}\n"
-    );
+    )
+    .replace("prepared_on: 2026-11-20", "prepared_on: 2026-11-02");
     let found = of(&run(&denied), "decision");
     assert_eq!(found.len(), 1);
     assert!(found[0].starts_with("info: denied on 2026-11-10: next, file an external review (stage: external-review); file by 2027-03-12"), "{found:?}");
     let approved = format!(
         "{GOOD}submission: {{ sent_on: 2026-11-02, method: fax }}\ndecision: {{ date: 2026-11-10, outcome: approved }}\n"
-    );
+    )
+    .replace("prepared_on: 2026-11-20", "prepared_on: 2026-11-02");
     assert_eq!(
         of(&run(&approved), "decision"),
         ["info: approved on 2026-11-10"]
@@ -859,6 +855,102 @@ fn an_extension_the_plan_may_not_give_is_named() {
     assert!(
         found.iter().any(|f| f
             == "warning: submission.extended_to: this plan may not extend its time to decide this level; the decision is due by 2026-12-05"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn where_to_file_and_the_smaller_law_points() {
+    // A level filed elsewhere than the plan needs its address (42 CFR 405.964(a)).
+    let qic = GOOD.replace("plan_type: employer-self-funded", "plan_type: medicare");
+    let found = of(&run(&qic), "insurer-policy");
+    assert!(
+        found.iter().any(|f| f
+            .starts_with("blocker: this level is filed with the Qualified Independent Contractor")),
+        "{found:?}"
+    );
+    let given = qic.replace(
+        "plan_type: medicare",
+        "plan_type: medicare\n  filing_address: QIC",
+    );
+    assert!(
+        !of(&run(&given), "insurer-policy")
+            .iter()
+            .any(|f| f.contains("filing_address")),
+    );
+    // A fee-for-service Medicaid case whose insurer is a managed-care plan is questioned.
+    let typed = GOOD
+        .replace(
+            "plan_type: employer-self-funded",
+            "plan_type: medicaid\n  filing_address: X",
+        )
+        .replace("stage: second-level-appeal", "stage: internal-appeal")
+        .replace("name: Example Health", "name: Example Health Partners");
+    let found = of(&run(&typed), "insurer-policy");
+    assert!(
+        found.iter().any(|f| f.contains("medicaid-managed-care")),
+        "{found:?}"
+    );
+    // A notice's later date, where the rule fixes the window, is warned about.
+    let ma = GOOD
+        .replace(
+            "plan_type: employer-self-funded",
+            "plan_type: medicare-advantage",
+        )
+        .replace("stage: second-level-appeal", "stage: internal-appeal")
+        .replace("received: 2026-10-05, ", "");
+    let found = of(&run(&ma), "deadline");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("warning: the notice's deadline 2027-01-15 is later than the regulation allows: file by 2026-12-05")),
+        "{found:?}"
+    );
+    // A receipt date weeks after the notice, for a window counted from receipt.
+    let weeks = GOOD
+        .replace("stage: second-level-appeal", "stage: internal-appeal")
+        .replace("received: 2026-10-05", "received: 2026-10-25")
+        .replace("deadline: 2027-01-15, ", "");
+    let found = of(&run(&weeks), "deadline");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("24 days after the notice date")),
+        "{found:?}"
+    );
+    // Continuation of benefits: the day to ask, and the risk.
+    let mmc = GOOD
+        .replace(
+            "plan_type: employer-self-funded",
+            "plan_type: medicaid-managed-care",
+        )
+        .replace("stage: second-level-appeal", "stage: internal-appeal")
+        .replace(
+            "deadline: 2027-01-15, ",
+            "continue_benefits: true, effective_date: 2026-12-01, ",
+        );
+    let found = of(&run(&mmc), "deadline");
+    assert!(
+        found.iter().any(
+            |f| f.starts_with("warning: send by 2026-12-01 for benefits to continue")
+                && f.contains("may be recovered")
+        ),
+        "{found:?}"
+    );
+    // A packet prepared after it was sent.
+    let after = format!("{GOOD}submission: {{ sent_on: 2026-11-10, method: fax }}\n");
+    assert!(
+        of(&run(&after), "decision")
+            .iter()
+            .any(|f| f.starts_with("warning: prepared_on is after submission.sent_on")),
+    );
+    // Good cause is offered where the rules have it (42 CFR 422.582(c)).
+    let late_ma = ma.replace("deadline: 2027-01-15", "deadline: 2026-11-01");
+    let found = of(&run(&late_ma), "deadline");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("good cause to file late (42 CFR 422.582(c))")),
         "{found:?}"
     );
 }

@@ -10,16 +10,18 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Program;
 use super::deadline::{self, Deadline};
+use super::{NoSuchLevel, Program, holidays};
 use crate::model::case::{Case, DecisionOutcome, Denial, Stage};
 use crate::model::fields::Date;
 
 /// A plan's or reviewer's time to decide one level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DecisionClock {
-    /// Calendar days (72 hours count as 3 days: only dates are known).
+    /// Calendar days (72 hours count as 3 days: only dates are known), or working days.
     pub days: u32,
+    /// Whether the days are working days (no weekend or federal holiday counts).
+    pub working: bool,
     /// The time in the regulation's words, e.g. "72 hours".
     pub time: &'static str,
     /// The regulation.
@@ -66,11 +68,13 @@ pub struct NextLevel {
 /// Urgent care under a group or individual health plan: 72 hours.
 const URGENT: DecisionClock = DecisionClock {
     days: 3,
+    working: false,
     time: "72 hours",
     cite: "29 CFR 2560.503-1(i)(2)(i)",
 };
 
-/// Returns the clock of the level a case filed, or why there is none to count.
+/// Returns the clock of the level a case filed (or of its prior authorization request),
+/// or why there is none to count.
 pub fn clock(case: &Case) -> Result<DecisionClock, NoClock> {
     let Some(plan) = case.insurer.plan_type else {
         return Err(NoClock::NeedsFact(
@@ -81,19 +85,23 @@ pub fn clock(case: &Case) -> Result<DecisionClock, NoClock> {
     let urgent = case.denial.as_ref().is_some_and(|d| d.urgent);
     let post_service = !case.request.dates_of_service.is_empty();
     let levels = case.insurer.appeal_levels;
-    let days = |days, time, cite| Ok(DecisionClock { days, time, cite });
+    let days = |days, time, cite| {
+        Ok(DecisionClock {
+            days,
+            working: false,
+            time,
+            cite,
+        })
+    };
     use Stage::*;
     match (program, case.stage) {
-        (_, PriorAuthorization) => Err(NoClock::NotTracked(
-            "appealpack follows appeals; a prior authorization request's decision time is \
-             not tracked",
-        )),
-        (Program::Employer { .. } | Program::Marketplace, InternalAppeal | SecondLevelAppeal) => {
+        (_, PriorAuthorization) => prior_authorization_clock(case, program),
+        (_, InternalAppeal | SecondLevelAppeal) if program.group_or_individual() => {
             if urgent && !post_service {
                 return Ok(URGENT);
             }
-            // A marketplace plan has one level (45 CFR 147.136(b)(3)(ii)(G)); an
-            // employer plan's second level implies two.
+            // A marketplace plan has one level (45 CFR 147.136(b)(3)(ii)(G)); a group
+            // plan's second level implies two.
             let levels = match (program, case.stage) {
                 (Program::Marketplace, _) => 1,
                 (_, SecondLevelAppeal) => 2,
@@ -118,7 +126,7 @@ pub fn clock(case: &Case) -> Result<DecisionClock, NoClock> {
                 ),
             }
         }
-        (Program::Employer { .. } | Program::Marketplace, ExternalReview) => {
+        (_, ExternalReview) if program.group_or_individual() => {
             if urgent && !post_service {
                 days(3, "72 hours", "45 CFR 147.136(d)(3)(iv)")
             } else {
@@ -144,6 +152,15 @@ pub fn clock(case: &Case) -> Result<DecisionClock, NoClock> {
                 )),
             }
         }
+        (Program::MedicarePartD, InternalAppeal) => {
+            if post_service {
+                days(14, "14 days", "42 CFR 423.590(b)")
+            } else if urgent {
+                days(3, "72 hours", "42 CFR 423.590(d)")
+            } else {
+                days(7, "7 days", "42 CFR 423.590(a)")
+            }
+        }
         (Program::MedicaidManagedCare, InternalAppeal) => {
             if urgent {
                 days(3, "72 hours", "42 CFR 438.408(b)(3)")
@@ -151,19 +168,87 @@ pub fn clock(case: &Case) -> Result<DecisionClock, NoClock> {
                 days(30, "30 days", "42 CFR 438.408(b)(2)")
             }
         }
-        (Program::MedicaidManagedCare | Program::MedicaidFeeForService, _) => {
+        // The State fair hearing: 3 working days when expedited (42 CFR 431.224(a)),
+        // else ordinarily 90 days (431.244(f)(1)); see `due` for the days it counts from.
+        (Program::MedicaidManagedCare, ExternalReview)
+        | (Program::MedicaidFeeForService, InternalAppeal) => {
+            let managed = program == Program::MedicaidManagedCare;
+            if urgent && !post_service {
+                Ok(DecisionClock {
+                    days: 3,
+                    working: true,
+                    time: "3 working days",
+                    cite: if managed {
+                        "42 CFR 431.244(f)(2)"
+                    } else {
+                        "42 CFR 431.224(a), 431.244(f)(3)(ii)"
+                    },
+                })
+            } else if managed {
+                days(90, "90 days", "42 CFR 431.244(f)(1)(i)")
+            } else {
+                days(90, "90 days", "42 CFR 431.244(f)(1)(ii)")
+            }
+        }
+        (Program::Fehb, InternalAppeal) => Err(NoClock::NotTracked(
+            "the carrier's time to reconsider (30 days in the 2005 text of 5 CFR \
+             890.105(b)(2)) was not verified against the current text; the notice gives it",
+        )),
+        (Program::MedicarePartD, SecondLevelAppeal) => Err(NoClock::NotTracked(
+            "the independent review entity decides in the time 42 CFR 423.600 allows; \
+             appealpack has not verified it, so it does not count it",
+        )),
+        (Program::Other | Program::ChurchPlan | Program::Grandfathered | Program::Fehb, _) => {
             Err(NoClock::NotTracked(
-                "the State decides a fair hearing in the time 42 CFR 431.244(f) allows; \
-                 appealpack does not count it",
+                "appealpack knows no decision time for this plan type: the plan's notice \
+                 gives it",
             ))
         }
-        (Program::Other, _) => Err(NoClock::NotTracked(
-            "appealpack knows no decision time for plan type `other`: the plan's notice \
-             gives it",
-        )),
         // The programs without such a level are refused by the filing rules already.
-        (Program::OriginalMedicare | Program::MedicareAdvantage, _) => Err(NoClock::NotTracked(
+        _ => Err(NoClock::NotTracked(
             "this program has no such level to decide",
+        )),
+    }
+}
+
+/// Returns the plan's time to decide a prior authorization request, where the law fixes
+/// one: a missed one is itself a denial the patient may appeal.
+fn prior_authorization_clock(case: &Case, program: Program) -> Result<DecisionClock, NoClock> {
+    let urgent = case.denial.as_ref().is_some_and(|d| d.urgent);
+    let days = |days, time, cite| {
+        Ok(DecisionClock {
+            days,
+            working: false,
+            time,
+            cite,
+        })
+    };
+    match program {
+        _ if program.group_or_individual() => {
+            if urgent {
+                days(3, "72 hours", "29 CFR 2560.503-1(f)(2)(i)")
+            } else {
+                days(15, "15 days", "29 CFR 2560.503-1(f)(2)(iii)(A)")
+            }
+        }
+        // From 2026, under the interoperability and prior authorization final rule.
+        Program::MedicareAdvantage => {
+            if urgent {
+                days(3, "72 hours", "42 CFR 422.572(a)")
+            } else {
+                days(7, "7 days", "42 CFR 422.568(b)(1)")
+            }
+        }
+        Program::MedicaidManagedCare => {
+            if urgent {
+                days(3, "72 hours", "42 CFR 438.210(d)(2)")
+            } else {
+                days(7, "7 days", "42 CFR 438.210(d)(1)")
+            }
+        }
+        _ => Err(NoClock::NotTracked(
+            "appealpack tracks a prior authorization's decision time for group, individual, \
+             Medicare Advantage and Medicaid managed-care plans only",
         )),
     }
 }
@@ -178,7 +263,11 @@ pub fn due(case: &Case, today: Date) -> Result<DecisionDue, NoClock> {
     let clock = clock(case)?;
     // An external review's clock counts from the reviewer's receipt, which only its
     // acceptance notice tells; the plan forwards the request first.
-    let external = case.stage == Stage::ExternalReview;
+    let external = case.stage == Stage::ExternalReview
+        && case
+            .insurer
+            .plan_type
+            .is_some_and(|p| Program::of(p).group_or_individual());
     let (start, counted_from) = match submission.received {
         Some(received) => (received, "receipt"),
         None if external => {
@@ -195,7 +284,14 @@ pub fn due(case: &Case, today: Date) -> Result<DecisionDue, NoClock> {
             ));
         }
     };
-    let date = Date(start.0 + chrono::Days::new(clock.days.into()));
+    if let Some(due) = managed_care_hearing_due(case, &clock, start, today)? {
+        return Ok(due);
+    }
+    let date = if clock.working {
+        Date(holidays::working_days_after(start.0, clock.days))
+    } else {
+        Date(start.0 + chrono::Days::new(clock.days.into()))
+    };
     let mut basis = format!(
         "{} from {counted_from} on {start} ({})",
         clock.time, clock.cite
@@ -207,7 +303,7 @@ pub fn due(case: &Case, today: Date) -> Result<DecisionDue, NoClock> {
             let limit = Date(date.0 + chrono::Days::new(days.into()));
             let moved = to.min(limit);
             basis.push_str(&format!(
-                ", extended by the plan's written notice to {moved} (at most {days} days, {cite})"
+                ", extended to {moved} (at most {days} days, {cite})"
             ));
             moved
         }
@@ -221,12 +317,68 @@ pub fn due(case: &Case, today: Date) -> Result<DecisionDue, NoClock> {
     })
 }
 
+/// Returns the due date of a Medicaid managed-care fair hearing on the standard clock:
+/// 90 days from the day the plan appeal was filed, not counting the days the enrollee
+/// took to ask for the hearing (42 CFR 431.244(f)(1)(i)); `None` for any other clock.
+fn managed_care_hearing_due(
+    case: &Case,
+    clock: &DecisionClock,
+    received: Date,
+    today: Date,
+) -> Result<Option<DecisionDue>, NoClock> {
+    let managed = case.insurer.plan_type.map(Program::of) == Some(Program::MedicaidManagedCare);
+    if !managed || case.stage != Stage::ExternalReview || clock.working {
+        return Ok(None);
+    }
+    let appeal = case
+        .history
+        .iter()
+        .rev()
+        .find(|l| l.stage == Stage::InternalAppeal);
+    let (Some(filed), Some(resolved)) = (
+        appeal.and_then(|l| l.filed_on),
+        case.denial.as_ref().and_then(|d| d.date),
+    ) else {
+        return Err(NoClock::NeedsFact(
+            "history[] (the plan appeal, stage internal-appeal, with its filed_on) and \
+             denial.date (the plan's notice of resolution): the State's 90 days count from \
+             the plan appeal's filing, not counting the days taken to ask for the hearing \
+             (42 CFR 431.244(f)(1)(i))",
+        ));
+    };
+    let taken = resolved.days_until(received).max(0);
+    let date = Date(filed.0 + chrono::Days::new(90 + taken.unsigned_abs()));
+    Ok(Some(DecisionDue {
+        date,
+        days_left: today.days_until(date),
+        basis: format!(
+            "90 days from the plan appeal's filing on {filed}, not counting the {taken} days \
+             from the plan's notice of resolution to the hearing request's receipt (42 CFR \
+             431.244(f)(1)(i))"
+        ),
+        if_late: if_late(case),
+    }))
+}
+
 /// Returns how many days a plan may extend the clock of the level a case filed by
 /// written notice, and the rule that allows it; `None` where it may not.
 pub fn extension(case: &Case) -> Option<(u32, &'static str)> {
     let program = case.insurer.plan_type.map(Program::of)?;
     let post_service = !case.request.dates_of_service.is_empty();
+    let urgent = case.denial.as_ref().is_some_and(|d| d.urgent);
     match (program, case.stage) {
+        // One 15-day extension for matters beyond the plan's control, pre-service only.
+        (_, Stage::PriorAuthorization) if program.group_or_individual() && !urgent => {
+            Some((15, "29 CFR 2560.503-1(f)(2)(iii)(A)"))
+        }
+        (Program::MedicareAdvantage, Stage::PriorAuthorization)
+            if case.request.part_b_drug != Some(true) =>
+        {
+            Some((14, "42 CFR 422.568(b)(1)(i)"))
+        }
+        (Program::MedicaidManagedCare, Stage::PriorAuthorization) => {
+            Some((14, "42 CFR 438.210(d)(1)(ii)"))
+        }
         // Service requests only: neither a payment nor a Part B drug (422.590(c)(1)).
         (Program::MedicareAdvantage, Stage::InternalAppeal)
             if !post_service && case.request.part_b_drug != Some(true) =>
@@ -234,7 +386,30 @@ pub fn extension(case: &Case) -> Option<(u32, &'static str)> {
             Some((14, "42 CFR 422.590(f)"))
         }
         (Program::MedicaidManagedCare, Stage::InternalAppeal) => Some((14, "42 CFR 438.408(c)(1)")),
+        // Evidence submitted after the request extends the clock by up to 14 days.
+        (Program::OriginalMedicare, Stage::InternalAppeal) => Some((14, "42 CFR 405.950(b)")),
+        (Program::OriginalMedicare, Stage::SecondLevelAppeal) => Some((14, "42 CFR 405.970(b)")),
         _ => None,
+    }
+}
+
+/// Returns the deemed-exhaustion rule of a group or individual plan's program: ERISA's
+/// for a self-funded plan, the PHS Act's for the others, with the individual market's de
+/// minimis exception.
+fn deemed_exhaustion(program: Program) -> &'static str {
+    match program {
+        Program::Employer { self_funded: true } => {
+            "the plan's internal appeals are deemed exhausted: request an external review now \
+             (29 CFR 2560.503-1(l); 29 CFR 2590.715-2719(b)(2)(ii)(F))"
+        }
+        Program::Marketplace => {
+            "the plan's internal appeals are deemed exhausted, unless the lapse was de minimis \
+             (45 CFR 147.136(b)(3)(ii)(F)): request an external review now"
+        }
+        _ => {
+            "the plan's internal appeals are deemed exhausted: request an external review now \
+             (29 CFR 2560.503-1(l); 45 CFR 147.136(b)(2)(ii)(F))"
+        }
     }
 }
 
@@ -242,48 +417,56 @@ pub fn extension(case: &Case) -> Option<(u32, &'static str)> {
 /// level a case filed in time.
 pub fn if_late(case: &Case) -> String {
     let program = case.insurer.plan_type.map(Program::of);
-    // Once an extension is recorded, the due date already has it.
+    // Once an extension is recorded, the due date already has it; where the plan may not
+    // extend, none is offered.
     let extended = case
         .submission
         .as_ref()
         .is_some_and(|s| s.extended_to.is_some());
-    let unless = |cite: &str| {
-        if extended {
-            String::new()
-        } else {
+    let unless = match extension(case) {
+        Some((_, cite)) if !extended => {
             format!("unless the plan extended it in writing ({cite}), ")
         }
+        _ => String::new(),
     };
     let words = match (program, case.stage) {
-        (
-            Some(Program::Employer { .. } | Program::Marketplace),
-            Stage::InternalAppeal | Stage::SecondLevelAppeal,
-        ) => {
-            "the plan's internal appeals are deemed exhausted: request an external review now \
-             (29 CFR 2560.503-1(l); 45 CFR 147.136(b)(2)(ii)(F))"
+        (Some(p), Stage::PriorAuthorization) if p.group_or_individual() => {
+            "a request not decided in time may be treated as denied: appeal it now (29 CFR \
+             2560.503-1(l))"
+        }
+        (Some(Program::MedicareAdvantage), Stage::PriorAuthorization) => {
+            "a request not decided in time is an adverse organization determination: ask for \
+             a reconsideration now (42 CFR 422.568(f))"
+        }
+        (Some(Program::MedicaidManagedCare), Stage::PriorAuthorization) => {
+            "a request not decided in time is a denial: file a plan appeal now (42 CFR \
+             438.404(c)(5))"
+        }
+        (Some(p), Stage::InternalAppeal | Stage::SecondLevelAppeal) if p.group_or_individual() => {
+            deemed_exhaustion(p)
         }
         (Some(Program::MedicareAdvantage), Stage::InternalAppeal) => {
             return format!(
-                "{}a late reconsideration counts as an affirmation of the denial: the plan must \
-                 forward the case to the independent review entity (42 CFR 422.590(d); within \
-                 24 hours when expedited, (g)); ask it to confirm it did",
-                unless("42 CFR 422.590(f)")
+                "{unless}a late reconsideration counts as an affirmation of the denial: the plan \
+                 must forward the case to the independent review entity (42 CFR 422.590(d); \
+                 within 24 hours when expedited, (g)); ask it to confirm it did"
             );
         }
         (Some(Program::MedicaidManagedCare), Stage::InternalAppeal) => {
             return format!(
-                "{}its appeal process is deemed exhausted: request a State fair hearing now \
-                 (42 CFR 438.408(c)(3))",
-                unless("42 CFR 438.408(c)(1)")
+                "{unless}its appeal process is deemed exhausted: request a State fair hearing \
+                 now (42 CFR 438.408(c)(3))"
             );
         }
         (Some(Program::OriginalMedicare), Stage::SecondLevelAppeal) => {
-            "the appeal may be escalated to an administrative law judge: ask the QIC in \
-             writing to escalate it (42 CFR 405.970(d), 405.1002(b))"
+            return format!(
+                "{unless}the appeal may be escalated to an administrative law judge: ask the QIC \
+                 in writing to escalate it (42 CFR 405.970(d), 405.1002(b))"
+            );
         }
         _ => "ask in writing for the decision, citing the time the law allows",
     };
-    words.to_owned()
+    format!("{unless}{words}")
 }
 
 /// Returns the level that follows a denial of the level a case filed, with its filing
@@ -296,43 +479,77 @@ pub fn next_level(case: &Case, today: Date) -> Option<NextLevel> {
     }
     let program = case.insurer.plan_type.map(Program::of)?;
     use Stage::*;
+    let group = program.group_or_individual() || program == Program::ChurchPlan;
     let (stage, what): (Option<Stage>, String) = match (program, case.stage) {
         (_, PriorAuthorization) => (Some(InternalAppeal), appeal_of(program, InternalAppeal)),
-        (Program::Employer { .. }, InternalAppeal) => match case.insurer.appeal_levels {
-            Some(2) => (
-                Some(SecondLevelAppeal),
-                appeal_of(program, SecondLevelAppeal),
-            ),
-            Some(_) => (Some(ExternalReview), appeal_of(program, ExternalReview)),
-            None => (
-                None,
-                "a second-level appeal where the plan has two levels, else an external \
-                 review: fill in insurer.appeal_levels"
-                    .to_owned(),
-            ),
-        },
-        (Program::Employer { .. }, SecondLevelAppeal) | (Program::Marketplace, InternalAppeal) => {
+        (Program::Marketplace, InternalAppeal) => {
             (Some(ExternalReview), appeal_of(program, ExternalReview))
         }
-        (Program::Employer { .. } | Program::Marketplace, _) => (
+        (_, InternalAppeal) if group || program == Program::Grandfathered => {
+            match case.insurer.appeal_levels {
+                Some(2) => (
+                    Some(SecondLevelAppeal),
+                    appeal_of(program, SecondLevelAppeal),
+                ),
+                Some(_) => after_internal_appeals(program),
+                None => (
+                    None,
+                    "a second-level appeal where the plan has two levels, else what follows \
+                     the internal appeals: fill in insurer.appeal_levels"
+                        .to_owned(),
+                ),
+            }
+        }
+        (_, SecondLevelAppeal) if group || program == Program::Grandfathered => {
+            after_internal_appeals(program)
+        }
+        (_, _) if group => (
             None,
             "the external review's decision binds the plan; no further appeal level remains"
+                .to_owned(),
+        ),
+        (Program::Fehb, InternalAppeal) => {
+            (Some(ExternalReview), appeal_of(program, ExternalReview))
+        }
+        (Program::Fehb, _) => (
+            None,
+            "OPM's decision ends the administrative process; a court action is brought \
+             against OPM (5 CFR 890.107)"
                 .to_owned(),
         ),
         (Program::OriginalMedicare, InternalAppeal) => (
             Some(SecondLevelAppeal),
             appeal_of(program, SecondLevelAppeal),
         ),
-        (Program::OriginalMedicare, _) => (
-            None,
-            "a hearing before an administrative law judge, requested within 60 days of \
-             receiving the QIC's notice (42 CFR 405.1002); appealpack does not prepare it"
-                .to_owned(),
-        ),
+        (Program::OriginalMedicare, _) => {
+            return Some(NextLevel {
+                stage: None,
+                what: "a hearing before an administrative law judge, filed with the office the \
+                       QIC's notice names, where the amount in controversy meets 42 CFR \
+                       405.1006 (42 CFR 405.1002(a)); appealpack does not prepare it"
+                    .to_owned(),
+                deadline: Some(alj_deadline(decision, today)),
+            });
+        }
         (Program::MedicareAdvantage, _) => (
             None,
             "the plan must send a reconsideration it upholds to the independent review \
-             entity itself (42 CFR 422.592): nothing to file; wait for its decision"
+             entity itself (42 CFR 422.592(a)): nothing to file; the entity decides as fast \
+             as the patient's health requires, within the deadlines of its contract with CMS \
+             (42 CFR 422.592(b)); if it too denies, a hearing before an administrative law \
+             judge may be requested within 60 days of its notice, where the amount in \
+             controversy meets 42 CFR 422.600 (42 CFR 422.602(b))"
+                .to_owned(),
+        ),
+        (Program::MedicarePartD, InternalAppeal) => (
+            Some(SecondLevelAppeal),
+            appeal_of(program, SecondLevelAppeal),
+        ),
+        (Program::MedicarePartD, _) => (
+            None,
+            "a hearing before an administrative law judge, where the amount in controversy \
+             meets 42 CFR 423.1970; the independent review entity's notice gives the window \
+             (42 CFR 423.602(b)); appealpack does not prepare it"
                 .to_owned(),
         ),
         (Program::MedicaidManagedCare, InternalAppeal) => {
@@ -344,7 +561,7 @@ pub fn next_level(case: &Case, today: Date) -> Option<NextLevel> {
              how to seek review of it"
                 .to_owned(),
         ),
-        (Program::Other, _) => (None, "the decision notice names the next step".to_owned()),
+        (_, _) => (None, "the decision notice names the next step".to_owned()),
     };
     let deadline_of = |stage: Stage| {
         let mut next = case.clone();
@@ -362,18 +579,21 @@ pub fn next_level(case: &Case, today: Date) -> Option<NextLevel> {
         // Without the number of levels, the next level is a second-level appeal (180
         // days, 29 CFR 2560.503-1(h)(3)(i)) or an external review (4 months, 45 CFR
         // 147.136(d)(2)(i)): the earlier of the two dates holds under either reading.
-        (Program::Employer { .. }, InternalAppeal, None) => [SecondLevelAppeal, ExternalReview]
-            .into_iter()
-            .filter_map(deadline_of)
-            .min_by_key(|d| d.date)
-            .map(|d| Deadline {
-                basis: format!(
-                    "at the latest, until insurer.appeal_levels is known (the earlier of a \
-                     second-level appeal's and an external review's deadline): {}",
-                    d.basis
-                ),
-                ..d
-            }),
+        (Program::Employer { .. } | Program::GovernmentPlan, InternalAppeal, None) => {
+            [SecondLevelAppeal, ExternalReview]
+                .into_iter()
+                .filter_map(deadline_of)
+                .min_by_key(|d| d.date)
+                .map(|d| Deadline {
+                    basis: format!(
+                        "at the latest, until insurer.appeal_levels is known (the earlier of a \
+                     second-level appeal's and an external review's deadline; a second \
+                     level's is the one its notice gives): {}",
+                        d.basis
+                    ),
+                    ..d
+                })
+        }
         _ => None,
     };
     Some(NextLevel {
@@ -381,6 +601,38 @@ pub fn next_level(case: &Case, today: Date) -> Option<NextLevel> {
         what,
         deadline,
     })
+}
+
+/// Returns what follows a plan's last internal appeal: an external review, or for a
+/// grandfathered plan, which has none, the routes that remain.
+fn after_internal_appeals(program: Program) -> (Option<Stage>, String) {
+    match program.level(Stage::ExternalReview) {
+        Ok(_) => (
+            Some(Stage::ExternalReview),
+            appeal_of(program, Stage::ExternalReview),
+        ),
+        Err(NoSuchLevel(instead)) => (None, instead.to_owned()),
+    }
+}
+
+/// Returns the last day to ask for a hearing before an administrative law judge after a
+/// QIC's reconsideration: 60 days after receipt of its notice, presumed 5 days after its
+/// date unless it came sooner (42 CFR 405.1002(a)(1), (3)).
+fn alj_deadline(decision: &crate::model::case::Decision, today: Date) -> Deadline {
+    let presumed = deadline::presumed_receipt(decision.date);
+    let (start, from) = match decision.received {
+        Some(received) if received < presumed => (received, "receipt of the QIC's notice"),
+        _ => (
+            presumed,
+            "receipt of the QIC's notice, presumed 5 days after its date",
+        ),
+    };
+    let date = Date(start.0 + chrono::Days::new(60));
+    Deadline {
+        date,
+        days_left: today.days_until(date),
+        basis: format!("60 days from {from} (42 CFR 405.1002(a)(1), (3))"),
+    }
 }
 
 /// Returns the words for filing a level of a program: "file an external review (stage:
@@ -555,11 +807,153 @@ mod tests {
         let mut c = case("medicaid-managed-care", "internal-appeal", "");
         c.denial.as_mut().unwrap().urgent = true;
         assert_eq!(clock(&c).map(|c| c.cite), Ok("42 CFR 438.408(b)(3)"));
-        // The fair hearing's time is the State's.
-        assert!(matches!(
+        // The fair hearing: ordinarily 90 days (42 CFR 431.244(f)(1)).
+        assert_eq!(
             days("medicaid-managed-care", "external-review", ""),
+            Ok((90, "42 CFR 431.244(f)(1)(i)"))
+        );
+        assert_eq!(
+            days("medicaid", "internal-appeal", ""),
+            Ok((90, "42 CFR 431.244(f)(1)(ii)"))
+        );
+    }
+
+    #[test]
+    fn an_expedited_fair_hearing_is_decided_in_3_working_days() {
+        // 42 CFR 431.224(a), 431.244(f)(2)-(3): 3 working days, weekends and federal
+        // holidays not counted.
+        let mut c = case("medicaid", "internal-appeal", "");
+        c.denial.as_mut().unwrap().urgent = true;
+        let clock = clock(&c).unwrap();
+        assert_eq!(
+            (clock.days, clock.working, clock.time),
+            (3, true, "3 working days")
+        );
+        assert!(clock.cite.contains("431.224(a)"));
+        // Received Wednesday, November 25, 2026: Thanksgiving and the weekend do not count.
+        sent(&mut c, "2026-11-25", SubmissionMethod::Fax);
+        let d = due(&c, date("2026-11-25")).unwrap();
+        assert_eq!(d.date, date("2026-12-01"));
+        let mut m = case("medicaid-managed-care", "external-review", "");
+        m.denial.as_mut().unwrap().urgent = true;
+        assert_eq!(clock_cite(&m), "42 CFR 431.244(f)(2)");
+    }
+
+    fn clock_cite(c: &Case) -> &'static str {
+        clock(c).unwrap().cite
+    }
+
+    #[test]
+    fn a_managed_care_hearing_counts_90_days_from_the_plan_appeal() {
+        // 42 CFR 431.244(f)(1)(i): 90 days from the plan appeal's filing, not counting the
+        // days the enrollee took to ask for the hearing.
+        let mut c = case(
+            "medicaid-managed-care",
+            "external-review",
+            "history: [{ stage: internal-appeal, filed_on: 2026-01-05 }]\n",
+        );
+        // The plan's notice of resolution is dated 2026-01-02 by the helper; the hearing
+        // request arrives 2026-01-12: 10 days taken.
+        sent(&mut c, "2026-01-12", SubmissionMethod::Fax);
+        let d = due(&c, date("2026-01-12")).unwrap();
+        assert_eq!(d.date, date("2026-04-15"));
+        assert!(d.basis.contains("not counting the 10 days"), "{}", d.basis);
+        let mut bare = case("medicaid-managed-care", "external-review", "");
+        sent(&mut bare, "2026-01-12", SubmissionMethod::Fax);
+        assert!(matches!(
+            due(&bare, date("2026-01-12")),
+            Err(NoClock::NeedsFact(f)) if f.starts_with("history[]")
+        ));
+    }
+
+    #[test]
+    fn a_prior_authorization_has_the_plans_decision_clock() {
+        let pa = |plan: &str, urgent: bool| {
+            let mut c = case(plan, "prior-authorization", "");
+            c.denial.as_mut().unwrap().urgent = urgent;
+            clock(&c).map(|c| (c.days, c.cite))
+        };
+        // 29 CFR 2560.503-1(f)(2)(iii)(A): 15 days, one 15-day extension; (f)(2)(i): 72 hours.
+        assert_eq!(
+            pa("employer-self-funded", false),
+            Ok((15, "29 CFR 2560.503-1(f)(2)(iii)(A)"))
+        );
+        assert_eq!(
+            pa("aca-marketplace", true),
+            Ok((3, "29 CFR 2560.503-1(f)(2)(i)"))
+        );
+        // From 2026: 7 days for Medicare Advantage and Medicaid managed care, 72 hours
+        // expedited.
+        assert_eq!(
+            pa("medicare-advantage", false),
+            Ok((7, "42 CFR 422.568(b)(1)"))
+        );
+        assert_eq!(
+            pa("medicaid-managed-care", false),
+            Ok((7, "42 CFR 438.210(d)(1)"))
+        );
+        assert_eq!(
+            pa("medicaid-managed-care", true),
+            Ok((3, "42 CFR 438.210(d)(2)"))
+        );
+        assert!(matches!(pa("other", false), Err(NoClock::NotTracked(_))));
+        // Sent, counted, extended at most 15 days; late is an appealable denial.
+        let mut c = case("employer-fully-insured", "prior-authorization", "");
+        sent(&mut c, "2026-02-02", SubmissionMethod::Portal);
+        let d = due(&c, date("2026-02-20")).unwrap();
+        assert_eq!(d.date, date("2026-02-17"));
+        assert!(d.days_left < 0);
+        assert!(d.if_late.contains("appeal it now"), "{}", d.if_late);
+        c.submission.as_mut().unwrap().extended_to = Some(date("2026-04-01"));
+        assert_eq!(
+            due(&c, date("2026-02-20")).unwrap().date,
+            date("2026-03-04")
+        );
+        let ma = case("medicare-advantage", "prior-authorization", "");
+        assert!(if_late(&ma).contains("42 CFR 422.568(f)"));
+        let mmc = case("medicaid-managed-care", "prior-authorization", "");
+        assert!(if_late(&mmc).contains("42 CFR 438.404(c)(5)"));
+    }
+
+    #[test]
+    fn part_d_decides_a_drug_in_7_days() {
+        // 42 CFR 423.590(a), (b), (d).
+        assert_eq!(
+            days("medicare-part-d", "internal-appeal", ""),
+            Ok((7, "42 CFR 423.590(a)"))
+        );
+        let paid = case("medicare-part-d", "internal-appeal", "");
+        let mut paid = paid;
+        paid.request.dates_of_service = vec![date("2025-12-01")];
+        assert_eq!(clock(&paid).map(|c| c.days), Ok(14));
+        // The independent review is asked for by the enrollee, its clock not counted here.
+        assert!(matches!(
+            days("medicare-part-d", "second-level-appeal", ""),
             Err(NoClock::NotTracked(_))
         ));
+    }
+
+    #[test]
+    fn late_plans_are_offered_only_the_extension_the_law_allows() {
+        // A Part B drug has no extension (42 CFR 422.590(c)(1)): none is offered.
+        let mut drug = case("medicare-advantage", "internal-appeal", "");
+        drug.request.part_b_drug = Some(true);
+        assert!(
+            !if_late(&drug).contains("unless the plan extended"),
+            "{}",
+            if_late(&drug)
+        );
+        let service = case("medicare-advantage", "internal-appeal", "");
+        assert!(
+            if_late(&service)
+                .starts_with("unless the plan extended it in writing (42 CFR 422.590(f))")
+        );
+        // Original Medicare: evidence added after filing extends up to 14 days (42 CFR
+        // 405.950(b), 405.970(b)).
+        let red = case("medicare", "internal-appeal", "");
+        assert_eq!(extension(&red), Some((14, "42 CFR 405.950(b)")));
+        let qic = case("medicare", "second-level-appeal", "");
+        assert_eq!(extension(&qic), Some((14, "42 CFR 405.970(b)")));
     }
 
     #[test]
@@ -625,10 +1019,16 @@ mod tests {
 
     #[test]
     fn a_late_plan_gives_the_patient_the_next_step() {
+        // Deemed exhaustion under each plan type's own rule.
         let group = case("employer-self-funded", "internal-appeal", "");
         assert!(if_late(&group).contains("deemed exhausted"));
         assert!(if_late(&group).contains("29 CFR 2560.503-1(l)"));
-        assert!(if_late(&group).contains("45 CFR 147.136(b)(2)(ii)(F)"));
+        assert!(if_late(&group).contains("29 CFR 2590.715-2719(b)(2)(ii)(F)"));
+        let insured = case("employer-fully-insured", "internal-appeal", "");
+        assert!(if_late(&insured).contains("45 CFR 147.136(b)(2)(ii)(F)"));
+        let individual = case("aca-marketplace", "internal-appeal", "");
+        assert!(if_late(&individual).contains("147.136(b)(3)(ii)(F)"));
+        assert!(if_late(&individual).contains("de minimis"));
         let ma = case("medicare-advantage", "internal-appeal", "");
         assert!(if_late(&ma).contains("independent review entity"));
         let medicaid = case("medicaid-managed-care", "internal-appeal", "");
@@ -704,7 +1104,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(next.stage, Some(Stage::SecondLevelAppeal));
-        assert_eq!(next.deadline.unwrap().date, date("2026-09-02"), "180 days");
+        // The 180-day floor is the first appeal's: the second level's day is the notice's.
+        assert_eq!(next.deadline, None);
         let next = decided(
             "employer-self-funded",
             "internal-appeal",
@@ -736,7 +1137,7 @@ mod tests {
             "{}",
             deadline.basis
         );
-        // Medicaid managed care: the State fair hearing, 90 days from the notice date.
+        // Medicaid managed care: the State fair hearing, 120 days from the notice date.
         let next = decided(
             "medicaid-managed-care",
             "internal-appeal",
@@ -745,7 +1146,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(next.stage, Some(Stage::ExternalReview));
-        assert_eq!(next.deadline.unwrap().date, date("2026-05-31"));
+        assert_eq!(next.deadline.unwrap().date, date("2026-06-30"));
         // The last levels: an external review binds the plan; after the QIC, a hearing
         // before an administrative law judge (42 CFR 405.1002), which is not prepared here.
         let last = decided(
@@ -766,6 +1167,43 @@ mod tests {
         .unwrap();
         assert_eq!(qic.stage, None);
         assert!(qic.what.contains("42 CFR 405.1002"), "{}", qic.what);
+        assert!(qic.what.contains("405.1006"), "the amount in controversy");
+        // The ALJ's window: 60 days after receipt of the QIC's notice, here received on
+        // March 6, before the presumed March 7 (42 CFR 405.1002(a)(1), (3)).
+        let alj = qic.deadline.unwrap();
+        assert_eq!(alj.date, date("2026-05-05"));
+        assert!(alj.basis.contains("405.1002(a)(1), (3)"), "{}", alj.basis);
+        // Medicare Advantage after the plan: the IRE's clock is its contract's (422.592(b)),
+        // then an ALJ within 60 days of its notice (422.602(b)).
+        let ma = decided(
+            "medicare-advantage",
+            "internal-appeal",
+            "",
+            DecisionOutcome::Denied,
+        )
+        .unwrap();
+        assert!(ma.what.contains("42 CFR 422.592(b)"), "{}", ma.what);
+        assert!(ma.what.contains("42 CFR 422.602(b)"), "{}", ma.what);
+        // Part D: the enrollee asks the independent review entity, counted here.
+        let d = decided(
+            "medicare-part-d",
+            "internal-appeal",
+            "",
+            DecisionOutcome::Denied,
+        )
+        .unwrap();
+        assert_eq!(d.stage, Some(Stage::SecondLevelAppeal));
+        assert_eq!(d.deadline.unwrap().date, date("2026-05-01"));
+        // A grandfathered plan has no external review: the routes left are named.
+        let g = decided(
+            "grandfathered",
+            "second-level-appeal",
+            "",
+            DecisionOutcome::Denied,
+        )
+        .unwrap();
+        assert_eq!(g.stage, None);
+        assert!(g.what.contains("45 CFR 147.140"), "{}", g.what);
         // A denied prior authorization is appealed.
         let pa = decided(
             "employer-self-funded",

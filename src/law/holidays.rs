@@ -69,6 +69,39 @@ pub(crate) fn next_open(mut day: NaiveDate) -> NaiveDate {
     day
 }
 
+/// Returns whether a day is a Saturday, a Sunday or a federal holiday on its own date:
+/// the strict reading, in which the Friday or Monday a weekend holiday is observed on
+/// stays an open day.
+pub(crate) fn is_closed_strict(day: NaiveDate) -> bool {
+    let fixed_date = |d: NaiveDate| {
+        matches!((d.month(), d.day()), (1, 1) | (7, 4) | (11, 11) | (12, 25))
+            || (d.year() >= 2021 && (d.month(), d.day()) == (6, 19))
+    };
+    let shifted = match day.weekday() {
+        Weekday::Fri => day.succ_opt().is_some_and(fixed_date),
+        Weekday::Mon => day.pred_opt().is_some_and(fixed_date),
+        _ => false,
+    };
+    is_closed(day) && !shifted
+}
+
+/// Returns the day itself, or the next day that is open by the strict reading.
+pub(crate) fn next_open_strict(mut day: NaiveDate) -> NaiveDate {
+    while is_closed_strict(day) {
+        day = day.succ_opt().expect("a valid date");
+    }
+    day
+}
+
+/// Returns the day `n` working days after `day` (no Saturday, Sunday or federal holiday
+/// counts), for clocks the regulations give in working days.
+pub(crate) fn working_days_after(mut day: NaiveDate, n: u32) -> NaiveDate {
+    for _ in 0..n {
+        day = next_open(day.succ_opt().expect("a valid date"));
+    }
+    day
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,6 +192,25 @@ mod tests {
             assert_eq!(closed, dates(list), "{year}");
         }
         assert!(is_closed(NaiveDate::from_ymd_opt(2027, 12, 31).unwrap()));
+    }
+
+    #[test]
+    fn the_strict_reading_keeps_an_observed_day_open() {
+        // Independence Day 2026 is a Saturday, observed on Friday, July 3.
+        let friday = NaiveDate::from_ymd_opt(2026, 7, 3).unwrap();
+        assert!(is_closed(friday));
+        assert!(!is_closed_strict(friday));
+        assert_eq!(next_open_strict(friday), friday);
+        // Thanksgiving is a holiday on its own date in both readings.
+        let thanksgiving = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        assert!(is_closed_strict(thanksgiving));
+        // Three working days after Wednesday, November 25, 2026: Friday 27, Monday 30,
+        // Tuesday, December 1 (Thanksgiving and the weekend do not count).
+        let wednesday = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        assert_eq!(
+            working_days_after(wednesday, 3),
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+        );
     }
 
     #[test]

@@ -11,22 +11,33 @@ pub mod deadline;
 pub mod decision;
 pub(crate) mod holidays;
 
-use crate::model::case::{Case, PlanType, Stage};
+use crate::model::case::{Case, PlanType, ReviewProcess, Stage};
 
 /// A program as the law sees it: which rules govern its appeals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Program {
-    /// A group health plan of an employer, fully insured or self-funded (ERISA, PHSA).
+    /// A group health plan of a private employer, fully insured or self-funded (ERISA, PHSA).
     Employer {
         /// Whether the plan is self-funded (ERISA only) rather than insured (also PHSA).
         self_funded: bool,
     },
+    /// A plan of a State or local government employer: the PHS Act and 45 CFR 147.136,
+    /// not ERISA.
+    GovernmentPlan,
+    /// A church plan: outside ERISA unless it elected in.
+    ChurchPlan,
+    /// A grandfathered group or individual plan, outside 45 CFR 147.136 (45 CFR 147.140).
+    Grandfathered,
+    /// The Federal Employees Health Benefits program (5 CFR 890.105).
+    Fehb,
     /// Individual coverage, on or off the ACA marketplace.
     Marketplace,
     /// Original Medicare (Parts A and B).
     OriginalMedicare,
     /// Medicare Advantage (Part C).
     MedicareAdvantage,
+    /// Medicare Part D, the prescription drug benefit.
+    MedicarePartD,
     /// Medicaid through a managed-care plan.
     MedicaidManagedCare,
     /// Medicaid fee-for-service, run by the state agency.
@@ -62,7 +73,7 @@ pub enum From {
 /// The window to file a level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Window {
-    /// A window the regulation fixes.
+    /// A window the regulation sets.
     Fixed {
         /// How long it is.
         length: Length,
@@ -70,8 +81,12 @@ pub enum Window {
         from: From,
         /// The regulation.
         cite: &'static str,
+        /// Whether the regulation fixes the window exactly, so that a later date on the
+        /// notice gains the patient nothing; otherwise it is a floor the plan may exceed.
+        exact: bool,
     },
-    /// A window the state or the plan sets: the deadline is copied from the notice.
+    /// A window the state or the plan sets, or one appealpack could not verify: the
+    /// deadline is copied from the notice. The text says why, and any floor.
     SetByNotice(&'static str),
 }
 
@@ -84,6 +99,18 @@ pub struct Clock {
     pub cite: &'static str,
 }
 
+/// The body a level is filed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilingBody {
+    /// The plan, at its appeals address.
+    Plan,
+    /// Another body, at the address its notice gives (`insurer.filing_address`): its name
+    /// in words, with the regulation that sends the request there.
+    Elsewhere(&'static str),
+    /// The external review process, the state's or the federal one, as the case says.
+    ExternalReview,
+}
+
 /// One level of a program's appeals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Level {
@@ -93,6 +120,8 @@ pub struct Level {
     pub subject: &'static str,
     /// What the letter asks for, as in "we request a redetermination of ...".
     pub asks: &'static str,
+    /// The body the request is filed with.
+    pub filed_with: FilingBody,
     /// The window to file it.
     pub window: Window,
     /// The expedited track for an urgent request made before the service, if there is one.
@@ -102,9 +131,6 @@ pub struct Level {
     pub expedited_pre_service_only: bool,
     /// What happens to an urgent request where there is no expedited track.
     pub standard: Clock,
-    /// The standard clock for an appeal about care not yet given (a pre-service appeal),
-    /// where the program sets one of its own.
-    pub pre_service: Option<Clock>,
 }
 
 impl Level {
@@ -123,22 +149,114 @@ pub fn level_of(case: &Case) -> Result<Option<(Program, Level)>, NoSuchLevel> {
         return Ok(None);
     };
     let program = Program::of(plan);
-    Ok(program.level(case.stage)?.map(|level| (program, level)))
+    let level = program.level(case.stage)?.map(|level| {
+        // A state's external review process sets its own window.
+        match (level.filed_with, case.insurer.external_review) {
+            (FilingBody::ExternalReview, Some(ReviewProcess::State)) => Level {
+                window: STATE_EXTERNAL_REVIEW.window,
+                ..level
+            },
+            _ => level,
+        }
+    });
+    Ok(level.map(|level| (program, level)))
 }
 
 /// Why a program has no level for a stage: the step to take instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NoSuchLevel(pub &'static str);
 
-/// The external review of an employer or marketplace plan (the federal process).
+/// Where a case's level is filed, in words, and whether that is the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filing {
+    /// The body, with the regulation that sends the request there.
+    pub body: &'static str,
+    /// Whether the body is the plan, whose appeals address serves.
+    pub plan: bool,
+    /// What to confirm, where the case cannot tell which body it is.
+    pub unsure: Option<&'static str>,
+}
+
+/// Returns where the level a case files goes (a prior authorization goes to the plan),
+/// or `None` where the case has no plan type or its program lacks the level.
+pub fn filing(case: &Case) -> Option<Filing> {
+    let plan = |body| Filing {
+        body,
+        plan: true,
+        unsure: None,
+    };
+    if case.stage == Stage::PriorAuthorization {
+        return Some(plan("the plan"));
+    }
+    let (program, level) = level_of(case).ok().flatten()?;
+    Some(match level.filed_with {
+        FilingBody::Plan => plan("the plan"),
+        FilingBody::Elsewhere(body) => Filing {
+            body,
+            plan: false,
+            unsure: None,
+        },
+        FilingBody::ExternalReview => match case.insurer.external_review {
+            Some(ReviewProcess::State) => Filing {
+                body: "the state's external review process, usually the state insurance \
+                       regulator, at the address the final denial notice gives (45 CFR \
+                       147.136(c))",
+                plan: false,
+                unsure: None,
+            },
+            Some(ReviewProcess::Federal) => plan(FEDERAL_REVIEW),
+            None if program == (Program::Employer { self_funded: true }) => Filing {
+                unsure: Some(
+                    "a self-funded ERISA plan uses the federal external review process \
+                     unless it opted into the state's: confirm it on the final denial notice \
+                     and set insurer.external_review (state or federal)",
+                ),
+                ..plan(FEDERAL_REVIEW)
+            },
+            None => Filing {
+                unsure: Some(
+                    "the final denial notice says whether the state's external review \
+                     process (usually filed with the state insurance regulator) or the \
+                     federal one (filed with the plan) applies: set insurer.external_review \
+                     (state or federal), and insurer.filing_address for the state's",
+                ),
+                ..plan(
+                    "the external review process the final denial notice names (the state's \
+                     or the federal one)",
+                )
+            },
+        },
+    })
+}
+
+/// Continuation of benefits while an appeal is pending (Medicaid's aid paid pending).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Continuation {
+    /// The letter's request, with its regulation.
+    pub asks: &'static str,
+    /// The regulation that lets the cost be recovered if the appeal is lost.
+    pub risk: &'static str,
+    /// What the patient risks, in words.
+    pub recovery: &'static str,
+    /// When the request must come, in words, with its regulation.
+    pub window: &'static str,
+}
+
+/// The federal external review process, which the plan receives first.
+const FEDERAL_REVIEW: &str = "the plan, for the federal external review process (45 CFR \
+                              147.136(d)(2)(i); 29 CFR 2590.715-2719(d))";
+
+/// The external review of a group or individual plan (the federal rule's window).
 const EXTERNAL_REVIEW: Level = Level {
     name: "external review",
     subject: "Request for external review",
     asks: "an external review by an independent review organization",
+    filed_with: FilingBody::ExternalReview,
     window: Window::Fixed {
         length: Length::FourMonths,
         from: From::Receipt,
         cite: "45 CFR 147.136(d)(2)(i); 29 CFR 2590.715-2719(d)(2)(i)",
+        exact: true,
     },
     expedited: Some(Clock {
         time: "72 hours",
@@ -149,7 +267,16 @@ const EXTERNAL_REVIEW: Level = Level {
         time: "45 days",
         cite: "45 CFR 147.136(d)(2)(iii)(B)(6)",
     },
-    pre_service: None,
+};
+
+/// The external review of a plan that uses its state's process: the state sets the window.
+const STATE_EXTERNAL_REVIEW: Level = Level {
+    window: Window::SetByNotice(
+        "the state's external review process sets its own window (45 CFR 147.136(c)); \
+         the federal process allows 4 months from receipt of the final denial (45 CFR \
+         147.136(d)(2)(i)), and a state's may not be shorter",
+    ),
+    ..EXTERNAL_REVIEW
 };
 
 /// The expedited clock of a group or individual health plan's internal appeal.
@@ -158,51 +285,60 @@ const URGENT_CARE: Clock = Clock {
     cite: "29 CFR 2560.503-1(i)(2)(i)",
 };
 
-/// The standard clock of a group or individual health plan's internal appeal about care
-/// not yet given: 30 days, or 15 for each level where the plan has two (`(i)(2)(ii)`).
-const PRE_SERVICE: Clock = Clock {
-    time: "30 days, or 15 days where the plan has two levels of appeal,",
-    cite: "29 CFR 2560.503-1(i)(2)(ii)",
-};
-
-/// The pre-service clock of an individual plan, which has one level of internal appeal
-/// (45 CFR 147.136(b)(3)(ii)(G)), so the whole 30 days.
-const PRE_SERVICE_ONE_LEVEL: Clock = Clock {
-    time: "30 days",
-    cite: "29 CFR 2560.503-1(i)(2)(ii); 45 CFR 147.136(b)(3)",
-};
-
-/// The pre-service clock of the second of two levels: 15 days for each level.
-const PRE_SERVICE_SECOND_LEVEL: Clock = Clock {
-    time: "15 days",
-    cite: "29 CFR 2560.503-1(i)(2)(ii)",
-};
-
-/// An internal appeal of an employer or marketplace plan; `cite` gives its window.
-const fn internal_appeal(
-    name: &'static str,
-    subject: &'static str,
-    cite: &'static str,
-    pre_service: Clock,
-) -> Level {
+/// An internal appeal of a group or individual plan with the given window.
+const fn internal_appeal(name: &'static str, subject: &'static str, window: Window) -> Level {
     Level {
         name,
         subject,
         asks: "this appeal",
-        window: Window::Fixed {
-            length: Length::Days(180),
-            from: From::Receipt,
-            cite,
-        },
+        filed_with: FilingBody::Plan,
+        window,
         expedited: Some(URGENT_CARE),
         expedited_pre_service_only: true,
         standard: Clock {
             time: "30 days for a service not yet given, 60 days for one already given",
             cite: "29 CFR 2560.503-1(i)(2)",
         },
-        pre_service: Some(pre_service),
     }
 }
+
+/// The 180-day window of a group health plan's first internal appeal, a floor the plan
+/// may exceed (29 CFR 2560.503-1(h)(3)(i), applied to insured and governmental plans by
+/// 45 CFR 147.136(b)(2)).
+const FIRST_APPEAL_180_DAYS: Window = Window::Fixed {
+    length: Length::Days(180),
+    from: From::Receipt,
+    cite: "29 CFR 2560.503-1(h)(3)(i); 45 CFR 147.136(b)(2)",
+    exact: false,
+};
+
+/// A group plan's second level: the 180-day floor is written for the first appeal.
+const SECOND_LEVEL_BY_NOTICE: Window = Window::SetByNotice(
+    "the plan sets its second level's window: the 180 days of 29 CFR 2560.503-1(h)(3)(i) \
+     are the floor for the first appeal, and plans commonly allow 60 days for a second",
+);
+
+/// A State fair hearing, requested from the State agency (42 CFR 431.221), with its
+/// expedited track (42 CFR 431.224(a)); each program gives its window and standard clock.
+const FAIR_HEARING: Level = Level {
+    name: "State fair hearing",
+    subject: "Request for a State fair hearing",
+    asks: "a State fair hearing",
+    filed_with: FilingBody::Elsewhere(
+        "the State Medicaid agency's fair hearing office, at the address the notice gives \
+         (42 CFR 431.221)",
+    ),
+    window: Window::SetByNotice("the State sets the window"),
+    expedited: Some(Clock {
+        time: "3 working days",
+        cite: "42 CFR 431.224(a), 431.244(f)(2), (f)(3)",
+    }),
+    expedited_pre_service_only: true,
+    standard: Clock {
+        time: "90 days",
+        cite: "42 CFR 431.244(f)(1)",
+    },
+};
 
 impl Program {
     /// Returns the program a plan type belongs to.
@@ -210,9 +346,14 @@ impl Program {
         match plan {
             PlanType::EmployerFullyInsured => Program::Employer { self_funded: false },
             PlanType::EmployerSelfFunded => Program::Employer { self_funded: true },
+            PlanType::GovernmentPlan => Program::GovernmentPlan,
+            PlanType::ChurchPlan => Program::ChurchPlan,
+            PlanType::Grandfathered => Program::Grandfathered,
+            PlanType::Fehb => Program::Fehb,
             PlanType::AcaMarketplace => Program::Marketplace,
             PlanType::Medicare => Program::OriginalMedicare,
             PlanType::MedicareAdvantage => Program::MedicareAdvantage,
+            PlanType::MedicarePartD => Program::MedicarePartD,
             PlanType::MedicaidManagedCare => Program::MedicaidManagedCare,
             PlanType::Medicaid => Program::MedicaidFeeForService,
             PlanType::Other => Program::Other,
@@ -224,13 +365,27 @@ impl Program {
         match self {
             Program::Employer { self_funded: true } => "a self-funded employer plan (ERISA)",
             Program::Employer { self_funded: false } => "a fully insured employer plan",
+            Program::GovernmentPlan => "a State or local government employer's plan",
+            Program::ChurchPlan => "a church plan",
+            Program::Grandfathered => "a grandfathered plan",
+            Program::Fehb => "a Federal Employees Health Benefits plan",
             Program::Marketplace => "an individual (marketplace) plan",
             Program::OriginalMedicare => "Original Medicare",
             Program::MedicareAdvantage => "a Medicare Advantage plan",
+            Program::MedicarePartD => "a Medicare Part D plan",
             Program::MedicaidManagedCare => "a Medicaid managed-care plan",
             Program::MedicaidFeeForService => "Medicaid fee-for-service",
             Program::Other => "this plan",
         }
+    }
+
+    /// Returns whether the program is a group or individual plan under the claims rule
+    /// of 29 CFR 2560.503-1 and 45 CFR 147.136 (employer, governmental, marketplace).
+    pub fn group_or_individual(self) -> bool {
+        matches!(
+            self,
+            Program::Employer { .. } | Program::GovernmentPlan | Program::Marketplace
+        )
     }
 
     /// Returns the level a stage files in this program, or the step to take instead.
@@ -239,25 +394,29 @@ impl Program {
         use Stage::*;
         let level = match (self, stage) {
             (_, PriorAuthorization) => return Ok(None),
-            (Program::Employer { .. }, InternalAppeal) => internal_appeal(
-                "internal appeal",
-                "Internal appeal",
-                "29 CFR 2560.503-1(h)(3)(i); 45 CFR 147.136(b)(2)",
-                PRE_SERVICE,
-            ),
-            // A plan may have a second level; it too must allow 180 days.
-            (Program::Employer { .. }, SecondLevelAppeal) => internal_appeal(
-                "second-level internal appeal",
-                "Second-level internal appeal",
-                "29 CFR 2560.503-1(h)(3)(i); 45 CFR 147.136(b)(2)",
-                PRE_SERVICE_SECOND_LEVEL,
-            ),
-            (Program::Employer { .. } | Program::Marketplace, ExternalReview) => EXTERNAL_REVIEW,
+            (Program::Employer { .. } | Program::GovernmentPlan, InternalAppeal) => {
+                internal_appeal("internal appeal", "Internal appeal", FIRST_APPEAL_180_DAYS)
+            }
+            (Program::Employer { .. } | Program::GovernmentPlan, SecondLevelAppeal) => {
+                internal_appeal(
+                    "second-level internal appeal",
+                    "Second-level internal appeal",
+                    SECOND_LEVEL_BY_NOTICE,
+                )
+            }
+            (
+                Program::Employer { .. } | Program::GovernmentPlan | Program::Marketplace,
+                ExternalReview,
+            ) => EXTERNAL_REVIEW,
             (Program::Marketplace, InternalAppeal) => internal_appeal(
                 "internal appeal",
                 "Internal appeal",
-                "45 CFR 147.136(b)(3); 29 CFR 2560.503-1(h)(3)(i)",
-                PRE_SERVICE_ONE_LEVEL,
+                Window::Fixed {
+                    length: Length::Days(180),
+                    from: From::Receipt,
+                    cite: "45 CFR 147.136(b)(3); 29 CFR 2560.503-1(h)(3)(i)",
+                    exact: false,
+                },
             ),
             (Program::Marketplace, SecondLevelAppeal) => {
                 return Err(NoSuchLevel(
@@ -266,14 +425,101 @@ impl Program {
                      external-review)",
                 ));
             }
+            (Program::ChurchPlan, InternalAppeal | SecondLevelAppeal) => internal_appeal(
+                if stage == InternalAppeal {
+                    "internal appeal"
+                } else {
+                    "second-level internal appeal"
+                },
+                stage.title(),
+                Window::SetByNotice(
+                    "a church plan is outside ERISA unless it elected in, and appealpack has \
+                     not verified the rule that sets its appeal window (the Internal Revenue \
+                     Code's, 26 CFR 54.9815-2719, for a plan that is not grandfathered)",
+                ),
+            ),
+            (Program::ChurchPlan, ExternalReview) => Level {
+                window: Window::SetByNotice(
+                    "appealpack has not verified the external review rule of a church plan \
+                     (26 CFR 54.9815-2719 for a plan that is not grandfathered)",
+                ),
+                ..EXTERNAL_REVIEW
+            },
+            (Program::Grandfathered, InternalAppeal | SecondLevelAppeal) => internal_appeal(
+                if stage == InternalAppeal {
+                    "internal appeal"
+                } else {
+                    "second-level internal appeal"
+                },
+                stage.title(),
+                Window::SetByNotice(
+                    "a grandfathered plan is outside 45 CFR 147.136 (45 CFR 147.140); an \
+                     employer plan's first appeal must still allow at least 180 days (29 CFR \
+                     2560.503-1(h)(3)(i)), an individual policy's follows state law",
+                ),
+            ),
+            (Program::Grandfathered, ExternalReview) => {
+                return Err(NoSuchLevel(
+                    "a grandfathered plan has no external review under 45 CFR 147.136 (45 CFR \
+                     147.140): after its internal appeals, the routes left are a complaint to \
+                     the state insurance regulator where the plan is insured, and for an \
+                     employer plan a civil action under ERISA section 502(a) (29 U.S.C. \
+                     1132(a))",
+                ));
+            }
+            (Program::Fehb, InternalAppeal) => Level {
+                name: "reconsideration by the carrier",
+                subject: "Request for reconsideration",
+                asks: "a reconsideration",
+                filed_with: FilingBody::Plan,
+                window: Window::SetByNotice(
+                    "5 CFR 890.105(b)(1) allowed 6 months from the notice date in the text \
+                     appealpack could check (the 2005 edition); the current text was not \
+                     verified",
+                ),
+                expedited: None,
+                expedited_pre_service_only: false,
+                standard: Clock {
+                    time: "30 days",
+                    cite: "5 CFR 890.105(b)(2) (2005 edition; the current text not verified)",
+                },
+            },
+            (Program::Fehb, ExternalReview) => Level {
+                name: "review by the Office of Personnel Management",
+                subject: "Request for OPM review of a disputed claim",
+                asks: "a review by the Office of Personnel Management",
+                filed_with: FilingBody::Elsewhere(
+                    "the Office of Personnel Management, at the address the carrier's \
+                     reconsideration notice gives (5 CFR 890.105(a)(1))",
+                ),
+                window: Window::SetByNotice(
+                    "appealpack has not verified the window for asking OPM to review a \
+                     carrier's reconsideration (5 CFR 890.105)",
+                ),
+                expedited: None,
+                expedited_pre_service_only: false,
+                standard: Clock {
+                    time: "the time OPM's rules allow",
+                    cite: "5 CFR 890.105",
+                },
+            },
+            (Program::Fehb, SecondLevelAppeal) => {
+                return Err(NoSuchLevel(
+                    "a Federal Employees Health Benefits plan has one reconsideration by the \
+                     carrier (stage: internal-appeal), then review by the Office of Personnel \
+                     Management (stage: external-review; 5 CFR 890.105(a)(1))",
+                ));
+            }
             (Program::OriginalMedicare, InternalAppeal) => Level {
                 name: "redetermination",
                 subject: "Request for redetermination",
                 asks: "a redetermination",
+                filed_with: FilingBody::Plan,
                 window: Window::Fixed {
                     length: Length::Days(120),
                     from: From::PresumedReceipt,
                     cite: "42 CFR 405.942(a)",
+                    exact: true,
                 },
                 expedited: None,
                 expedited_pre_service_only: false,
@@ -281,16 +527,20 @@ impl Program {
                     time: "60 days",
                     cite: "42 CFR 405.950",
                 },
-                pre_service: None,
             },
             (Program::OriginalMedicare, SecondLevelAppeal) => Level {
                 name: "reconsideration by a Qualified Independent Contractor",
                 subject: "Request for reconsideration",
                 asks: "a reconsideration",
+                filed_with: FilingBody::Elsewhere(
+                    "the Qualified Independent Contractor named on the redetermination notice \
+                     (42 CFR 405.964(a))",
+                ),
                 window: Window::Fixed {
                     length: Length::Days(180),
                     from: From::PresumedReceipt,
                     cite: "42 CFR 405.962(a)",
+                    exact: true,
                 },
                 expedited: None,
                 expedited_pre_service_only: false,
@@ -298,7 +548,6 @@ impl Program {
                     time: "60 days",
                     cite: "42 CFR 405.970",
                 },
-                pre_service: None,
             },
             (Program::OriginalMedicare, ExternalReview) => {
                 return Err(NoSuchLevel(
@@ -312,12 +561,14 @@ impl Program {
                 name: "reconsideration",
                 subject: "Request for reconsideration",
                 asks: "a reconsideration",
+                filed_with: FilingBody::Plan,
                 // Since 2025: 60 days after receipt, presumed 5 days after the notice date
                 // (so 65 days from the notice date unless it arrived sooner).
                 window: Window::Fixed {
                     length: Length::Days(60),
                     from: From::PresumedReceipt,
                     cite: "42 CFR 422.582(b)",
+                    exact: true,
                 },
                 expedited: Some(Clock {
                     time: "72 hours",
@@ -328,10 +579,6 @@ impl Program {
                     time: "30 days for a service, 60 days for a payment",
                     cite: "42 CFR 422.590(a), (b)",
                 },
-                pre_service: Some(Clock {
-                    time: "30 days",
-                    cite: "42 CFR 422.590(a)",
-                }),
             },
             (Program::MedicareAdvantage, SecondLevelAppeal | ExternalReview) => {
                 return Err(NoSuchLevel(
@@ -340,14 +587,68 @@ impl Program {
                      file at this stage",
                 ));
             }
+            (Program::MedicarePartD, InternalAppeal) => Level {
+                name: "redetermination",
+                subject: "Request for redetermination",
+                asks: "a redetermination",
+                filed_with: FilingBody::Plan,
+                window: Window::Fixed {
+                    length: Length::Days(60),
+                    from: From::PresumedReceipt,
+                    cite: "42 CFR 423.582(b)",
+                    exact: true,
+                },
+                expedited: Some(Clock {
+                    time: "72 hours",
+                    cite: "42 CFR 423.590(d)",
+                }),
+                expedited_pre_service_only: true,
+                standard: Clock {
+                    time: "7 days for a drug, 14 days for a payment",
+                    cite: "42 CFR 423.590(a), (b)",
+                },
+            },
+            (Program::MedicarePartD, SecondLevelAppeal) => Level {
+                name: "reconsideration by the independent review entity",
+                subject: "Request for reconsideration by the independent review entity",
+                asks: "a reconsideration",
+                filed_with: FilingBody::Elsewhere(
+                    "the independent review entity named on the redetermination notice (42 \
+                     CFR 423.600(a)): the enrollee must ask for it, the plan does not forward it",
+                ),
+                // The day it counts from in the current text was not verified: the
+                // redetermination's date, the earliest reading, is used.
+                window: Window::Fixed {
+                    length: Length::Days(60),
+                    from: From::NoticeDate,
+                    cite: "42 CFR 423.600(a), counted from the redetermination's date, the \
+                           earliest reading",
+                    exact: true,
+                },
+                expedited: None,
+                expedited_pre_service_only: false,
+                standard: Clock {
+                    time: "the time 42 CFR 423.600 allows",
+                    cite: "42 CFR 423.600",
+                },
+            },
+            (Program::MedicarePartD, ExternalReview) => {
+                return Err(NoSuchLevel(
+                    "Medicare Part D's independent review is its second level: file it with \
+                     the independent review entity (stage: second-level-appeal; 42 CFR \
+                     423.600(a))",
+                ));
+            }
             (Program::MedicaidManagedCare, InternalAppeal) => Level {
                 name: "plan appeal",
                 subject: "Appeal",
                 asks: "this appeal",
+                filed_with: FilingBody::Plan,
                 window: Window::Fixed {
                     length: Length::Days(60),
                     from: From::NoticeDate,
                     cite: "42 CFR 438.402(c)(2)(ii)",
+                    exact: true,
                 },
                 expedited: Some(Clock {
                     time: "72 hours",
@@ -358,10 +659,6 @@ impl Program {
                     time: "30 days",
                     cite: "42 CFR 438.408(b)(2)",
                 },
-                pre_service: Some(Clock {
-                    time: "30 days",
-                    cite: "42 CFR 438.408(b)(2)",
-                }),
             },
             (Program::MedicaidManagedCare, SecondLevelAppeal) => {
                 return Err(NoSuchLevel(
@@ -370,39 +667,29 @@ impl Program {
                 ));
             }
             (Program::MedicaidManagedCare, ExternalReview) => Level {
-                name: "State fair hearing",
-                subject: "Request for a State fair hearing",
-                asks: "a State fair hearing",
-                // The State sets 90 to 120 days; the shortest is counted, never more.
                 window: Window::Fixed {
-                    length: Length::Days(90),
+                    length: Length::Days(120),
                     from: From::NoticeDate,
-                    cite: "42 CFR 438.408(f)(2), which lets the State allow 90 to 120 days; \
-                           the shortest is counted, and the notice gives the State's",
+                    cite: "42 CFR 438.408(f)(2)",
+                    exact: true,
                 },
-                expedited: None,
-                expedited_pre_service_only: false,
                 standard: Clock {
-                    time: "the time the State allows",
-                    cite: "42 CFR 431.244(f)",
+                    time: "90 days from the day the plan appeal was filed, not counting the \
+                           days taken to ask for the hearing",
+                    cite: "42 CFR 431.244(f)(1)(i)",
                 },
-                pre_service: None,
+                ..FAIR_HEARING
             },
             (Program::MedicaidFeeForService, InternalAppeal) => Level {
-                name: "State fair hearing",
-                subject: "Request for a State fair hearing",
-                asks: "a State fair hearing",
                 window: Window::SetByNotice(
                     "the State sets the window for a Medicaid fair hearing, at most 90 days \
                      from the date the notice is mailed (42 CFR 431.221(d))",
                 ),
-                expedited: None,
-                expedited_pre_service_only: false,
                 standard: Clock {
-                    time: "the time the State allows",
-                    cite: "42 CFR 431.244(f)",
+                    time: "90 days from the day the agency receives the request",
+                    cite: "42 CFR 431.244(f)(1)(ii)",
                 },
-                pre_service: None,
+                ..FAIR_HEARING
             },
             (Program::MedicaidFeeForService, SecondLevelAppeal | ExternalReview) => {
                 return Err(NoSuchLevel(
@@ -414,6 +701,7 @@ impl Program {
                 name: stage.title(),
                 subject: stage.title(),
                 asks: "this appeal",
+                filed_with: FilingBody::Plan,
                 window: Window::SetByNotice(
                     "appealpack knows no filing window for plan type `other`",
                 ),
@@ -423,7 +711,6 @@ impl Program {
                     time: "the time the plan allows",
                     cite: "the plan's notice",
                 },
-                pre_service: None,
             },
         };
         Ok(Some(level))
@@ -436,7 +723,7 @@ impl Program {
             Program::Employer { self_funded: false } => {
                 Some("29 U.S.C. 1185a and 42 U.S.C. 300gg-26")
             }
-            Program::Marketplace => Some("42 U.S.C. 300gg-26"),
+            Program::Marketplace | Program::GovernmentPlan => Some("42 U.S.C. 300gg-26"),
             Program::MedicaidManagedCare => Some("42 CFR part 438, subpart K"),
             _ => None,
         }
@@ -445,7 +732,7 @@ impl Program {
     /// Returns the rule that grants the claim file, and whether it is free of charge.
     pub fn claim_file(self) -> Option<(&'static str, bool)> {
         match self {
-            Program::Employer { .. } | Program::Marketplace => {
+            _ if self.group_or_individual() => {
                 Some(("29 CFR 2560.503-1(h)(2)(iii) and (m)(8)", true))
             }
             Program::MedicaidManagedCare => Some(("42 CFR 438.406(b)(5)", true)),
@@ -454,13 +741,27 @@ impl Program {
     }
 
     /// Returns the rule on who decides an appeal (not the first decider, with clinical
-    /// expertise), where one applies.
+    /// expertise), as the sentence the letter states, where one applies.
     pub fn reviewer_rule(self) -> Option<&'static str> {
         match self {
-            Program::Employer { .. } | Program::Marketplace => {
-                Some("29 CFR 2560.503-1(h)(3)(ii), (iii) and (v)")
-            }
-            Program::MedicaidManagedCare => Some("42 CFR 438.406(b)(2)"),
+            _ if self.group_or_individual() => Some(
+                "Under 29 CFR 2560.503-1(h)(3)(ii), (iii) and (v), an appeal must be decided by \
+                 someone who was not involved in the first decision, and, where it turns on \
+                 medical judgment, with a health professional who has appropriate training and \
+                 experience in the field.",
+            ),
+            Program::MedicaidManagedCare => Some(
+                "Under 42 CFR 438.406(b)(2), an appeal must be decided by someone who was not \
+                 involved in the first decision, and, where it turns on medical necessity, by a \
+                 health care professional with the appropriate clinical expertise in treating \
+                 the patient's condition.",
+            ),
+            Program::MedicareAdvantage => Some(
+                "Under 42 CFR 422.590(h), the reconsideration must be made by someone who was \
+                 not involved in the first decision, and, where the denial rests on a lack of \
+                 medical necessity, by a physician with expertise in the field of medicine \
+                 appropriate for the services at issue.",
+            ),
             _ => None,
         }
     }
@@ -469,7 +770,78 @@ impl Program {
     /// internal appeal, and the rule that allows it.
     pub fn concurrent_external_review(self) -> Option<&'static str> {
         match self {
-            Program::Employer { .. } | Program::Marketplace => Some("45 CFR 147.136(d)(3)(i)"),
+            _ if self.group_or_individual() => Some("45 CFR 147.136(d)(3)(i)"),
+            _ => None,
+        }
+    }
+
+    /// Returns what a plan without external review leaves the patient after its internal
+    /// appeals, for the letter to state; `None` where an external review follows.
+    pub fn no_external_review(self) -> Option<&'static str> {
+        match self.level(Stage::ExternalReview) {
+            Err(NoSuchLevel(routes)) if self == Program::Grandfathered => Some(routes),
+            _ => None,
+        }
+    }
+
+    /// Returns the rule that continues benefits while an appeal is pending, where the
+    /// program has one: the words a letter asks with, and what the patient risks.
+    pub fn continuation(self, stage: Stage) -> Option<Continuation> {
+        let recovery = "if the final decision upholds the denial, the cost of the care given \
+                        while the appeal was pending may be recovered from the patient";
+        match (self, stage) {
+            (Program::MedicaidManagedCare, Stage::InternalAppeal) => Some(Continuation {
+                asks: "Continuation of the benefits already authorized is requested while this \
+                       appeal is pending (42 CFR 438.420(b)).",
+                risk: "42 CFR 438.420(d), 431.230(b)",
+                recovery,
+                window: "requested within 10 days of the notice, or by its effective date if \
+                         later (42 CFR 438.420(a))",
+            }),
+            (Program::MedicaidManagedCare, Stage::ExternalReview) => Some(Continuation {
+                asks: "Continuation of benefits is requested until the hearing decision (42 CFR \
+                       438.420(c)(2)).",
+                risk: "42 CFR 438.420(d), 431.230(b)",
+                recovery,
+                window: "requested within 10 days of the plan's notice of resolution (42 CFR \
+                         438.420(c)(2))",
+            }),
+            (Program::MedicaidFeeForService, Stage::InternalAppeal) => Some(Continuation {
+                asks: "Continuation, or reinstatement, of the services already authorized is \
+                       requested until the hearing decision (42 CFR 431.230(a), 431.231(c)).",
+                risk: "42 CFR 431.230(b)",
+                recovery,
+                window: "requested before the action's effective date, or within 10 days of \
+                         the notice if later (42 CFR 431.230(a), 431.231(c))",
+            }),
+            _ => None,
+        }
+    }
+
+    /// Returns what the decision a stage appeals is called, in the program's own term.
+    pub fn decision_term(self, stage: Stage) -> &'static str {
+        match (self, stage) {
+            (Program::MedicaidManagedCare, _) => "adverse benefit determination",
+            (_, _) if self.group_or_individual() => "adverse benefit determination",
+            (Program::MedicareAdvantage, _) => "organization determination",
+            (Program::OriginalMedicare | Program::MedicarePartD, Stage::SecondLevelAppeal) => {
+                "redetermination"
+            }
+            (Program::OriginalMedicare, _) => "initial determination",
+            (Program::MedicarePartD, _) => "coverage determination",
+            _ => "decision",
+        }
+    }
+
+    /// Returns the rule that lets a late request be accepted for good cause at a stage,
+    /// where the program has one; elsewhere a passed window is not reopened by asking.
+    pub fn good_cause(self, stage: Stage) -> Option<&'static str> {
+        match (self, stage) {
+            (Program::OriginalMedicare, Stage::SecondLevelAppeal) => Some("42 CFR 405.962(b)"),
+            (Program::OriginalMedicare, _) => Some("42 CFR 405.942(b)"),
+            (Program::MedicareAdvantage, _) => Some("42 CFR 422.582(c)"),
+            (Program::MedicarePartD, Stage::InternalAppeal) => Some("42 CFR 423.582(c)"),
+            (Program::Fehb, Stage::InternalAppeal) => Some("5 CFR 890.105(b)(1)"),
             _ => None,
         }
     }
@@ -494,20 +866,29 @@ impl Program {
     /// Returns the rule on appointing a representative, and the form where there is one.
     pub fn representative_rule(self) -> &'static str {
         match self {
-            Program::Employer { .. } | Program::Marketplace => {
+            _ if self.group_or_individual() => {
                 "an authorized representative under the plan's procedures (29 CFR \
                  2560.503-1(b)(4))"
             }
-            Program::OriginalMedicare | Program::MedicareAdvantage => {
+            Program::OriginalMedicare | Program::MedicareAdvantage | Program::MedicarePartD => {
                 "an appointment of representative signed by the patient and the \
                  representative, on form CMS-1696 or another conforming written instrument \
                  (42 CFR 405.910)"
             }
-            Program::MedicaidManagedCare | Program::MedicaidFeeForService => {
+            Program::MedicaidManagedCare => {
                 "the enrollee's written consent, where State law permits a representative \
                  (42 CFR 438.402(c)(1)(ii))"
             }
-            Program::Other => "a signed authorization the plan accepts",
+            // A fair hearing of the agency itself: the hearing rules' representative.
+            Program::MedicaidFeeForService => {
+                "an authorized representative as 42 CFR 435.923 defines one, whom the \
+                 applicant may choose under 42 CFR 431.206(b)(3), appointed in writing"
+            }
+            Program::Fehb => {
+                "the covered individual's specific written consent to pursue the disputed \
+                 claim (5 CFR 890.105(a)(2))"
+            }
+            _ => "a signed authorization the plan accepts",
         }
     }
 }
@@ -542,24 +923,28 @@ impl Program {
     /// for the patient.
     pub fn appointment(self) -> Appointment {
         match self {
-            Program::OriginalMedicare | Program::MedicareAdvantage => Appointment {
-                rule: "42 CFR 405.910(c)",
-                elements: MEDICARE_ELEMENTS,
-                instead: "Form CMS-1696 (Appointment of Representative) may be signed instead of this page.",
-                number_label: "Medicare number",
-            },
+            Program::OriginalMedicare | Program::MedicareAdvantage | Program::MedicarePartD => {
+                Appointment {
+                    rule: "42 CFR 405.910(c)",
+                    elements: MEDICARE_ELEMENTS,
+                    instead: "Form CMS-1696 (Appointment of Representative) may be signed instead of this page.",
+                    number_label: "Medicare number",
+                }
+            }
             // 2560.503-1(b)(4) leaves the procedure to the plan: it may not preclude an
             // authorized representative, and may set how authorization is shown.
-            Program::Employer { .. } | Program::Marketplace => Appointment {
-                rule: "29 CFR 2560.503-1(b)(4)",
-                elements: &[
-                    "the patient's written authorization of the representative to act for the patient on this claim and its appeals",
-                    "the claim and the denial it covers",
-                    "the patient's and the representative's signatures and dates",
-                ],
-                instead: "Where the plan has its own authorized-representative form, use the plan's form instead of this page.",
-                number_label: "Member ID",
-            },
+            Program::Employer { .. } | Program::GovernmentPlan | Program::Marketplace => {
+                Appointment {
+                    rule: "29 CFR 2560.503-1(b)(4)",
+                    elements: &[
+                        "the patient's written authorization of the representative to act for the patient on this claim and its appeals",
+                        "the claim and the denial it covers",
+                        "the patient's and the representative's signatures and dates",
+                    ],
+                    instead: "Where the plan has its own authorized-representative form, use the plan's form instead of this page.",
+                    number_label: "Member ID",
+                }
+            }
             Program::MedicaidManagedCare | Program::MedicaidFeeForService => Appointment {
                 rule: "42 CFR 438.402(c)(1)(ii)",
                 elements: &[
@@ -569,15 +954,17 @@ impl Program {
                 instead: "Where the plan or the State Medicaid agency has its own form, use that form instead of this page.",
                 number_label: "Medicaid ID",
             },
-            Program::Other => Appointment {
-                rule: "the plan's own requirements",
-                elements: &[
-                    "the patient's written authorization of the representative",
-                    "the patient's and the representative's signatures and dates",
-                ],
-                instead: "Where the plan has its own form, use the plan's form instead of this page.",
-                number_label: "Member ID",
-            },
+            Program::Other | Program::ChurchPlan | Program::Grandfathered | Program::Fehb => {
+                Appointment {
+                    rule: "the plan's own requirements",
+                    elements: &[
+                        "the patient's written authorization of the representative",
+                        "the patient's and the representative's signatures and dates",
+                    ],
+                    instead: "Where the plan has its own form, use the plan's form instead of this page.",
+                    number_label: "Member ID",
+                }
+            }
         }
     }
 }
@@ -637,10 +1024,27 @@ mod tests {
             (
                 MedicaidManagedCare,
                 ExternalReview,
-                None,
-                "42 CFR 431.244(f)",
+                Some("3 working days"),
+                "42 CFR 431.244(f)(1)(i)",
             ),
-            (Medicaid, InternalAppeal, None, "42 CFR 431.244(f)"),
+            (
+                Medicaid,
+                InternalAppeal,
+                Some("3 working days"),
+                "42 CFR 431.244(f)(1)(ii)",
+            ),
+            (
+                MedicarePartD,
+                InternalAppeal,
+                Some("72 hours"),
+                "42 CFR 423.590(a), (b)",
+            ),
+            (
+                GovernmentPlan,
+                InternalAppeal,
+                Some("72 hours"),
+                "29 CFR 2560.503-1(i)(2)",
+            ),
         ];
         for (plan, stage, expedited, standard) in table {
             let l = level(plan, stage);
@@ -658,33 +1062,171 @@ mod tests {
         assert_eq!(level(Medicare, InternalAppeal).standard.time, "60 days");
     }
 
+    fn case(plan: &str, stage: &str, insurer: &str) -> Case {
+        let text = format!(
+            "id: T\nstage: {stage}\nprepared_on: 2026-11-20\npatient: {{ name: A }}\n\
+             insurer: {{ name: I, plan_type: {plan}{insurer} }}\nprovider: {{ name: P }}\n\
+             request: {{ treatment: IV ketamine }}\ndenial: {{ date: 2026-10-01 }}\n"
+        );
+        Case::parse(std::path::Path::new("t.yaml"), &text).unwrap()
+    }
+
     #[test]
-    fn pre_service_appeals_have_their_own_clock() {
+    fn every_level_names_its_filing_body() {
         use PlanType::*;
-        use Stage::*;
-        let clock = |plan, stage| level(plan, stage).pre_service.map(|c| (c.time, c.cite));
-        // 29 CFR 2560.503-1(i)(2)(ii): 30 days for one level; 15 for each of two.
-        let (first, cite) = clock(EmployerSelfFunded, InternalAppeal).unwrap();
-        assert!(first.starts_with("30 days, or 15 days where the plan has two levels"));
-        assert_eq!(cite, "29 CFR 2560.503-1(i)(2)(ii)");
-        assert_eq!(
-            clock(EmployerFullyInsured, SecondLevelAppeal),
-            Some(("15 days", "29 CFR 2560.503-1(i)(2)(ii)"))
+        let plans = [
+            EmployerFullyInsured,
+            EmployerSelfFunded,
+            GovernmentPlan,
+            ChurchPlan,
+            Grandfathered,
+            Fehb,
+            AcaMarketplace,
+            Medicare,
+            MedicareAdvantage,
+            MedicarePartD,
+            Medicaid,
+            MedicaidManagedCare,
+            Other,
+        ];
+        for plan in plans {
+            for stage in [
+                Stage::InternalAppeal,
+                Stage::SecondLevelAppeal,
+                Stage::ExternalReview,
+            ] {
+                let c = case(plan.as_str(), stage.as_str(), "");
+                match Program::of(plan).level(stage) {
+                    Ok(Some(_)) => {
+                        let filing = filing(&c).expect("a level has a filing body");
+                        assert!(!filing.body.is_empty(), "{plan:?} {stage:?}");
+                    }
+                    Err(NoSuchLevel(instead)) => assert!(!instead.is_empty()),
+                    Ok(None) => panic!("{plan:?} {stage:?}"),
+                }
+            }
+        }
+        // 42 CFR 405.964(a): the QIC named on the redetermination notice.
+        let qic = filing(&case("medicare", "second-level-appeal", "")).unwrap();
+        assert!(!qic.plan);
+        assert!(qic.body.contains("405.964(a)"), "{}", qic.body);
+        // 42 CFR 431.221: the State agency hears a fair hearing.
+        for (plan, stage) in [
+            ("medicaid", "internal-appeal"),
+            ("medicaid-managed-care", "external-review"),
+        ] {
+            let f = filing(&case(plan, stage, "")).unwrap();
+            assert!(!f.plan && f.body.contains("431.221"), "{plan}: {}", f.body);
+        }
+        // 42 CFR 423.600(a): the enrollee files Part D's independent review.
+        let ire = filing(&case("medicare-part-d", "second-level-appeal", "")).unwrap();
+        assert!(!ire.plan && ire.body.contains("423.600(a)"));
+        // OPM reviews a FEHB carrier's reconsideration (5 CFR 890.105(a)(1)).
+        let opm = filing(&case("fehb", "external-review", "")).unwrap();
+        assert!(!opm.plan && opm.body.contains("Office of Personnel Management"));
+        // The plan for its own appeals.
+        assert!(
+            filing(&case("medicare-advantage", "internal-appeal", ""))
+                .unwrap()
+                .plan
         );
-        let (one_level, _) = clock(AcaMarketplace, InternalAppeal).unwrap();
-        assert_eq!(one_level, "30 days");
+    }
+
+    #[test]
+    fn external_review_goes_where_the_process_says() {
+        // A state process: usually the state regulator, not the plan.
+        let state = filing(&case(
+            "aca-marketplace",
+            "external-review",
+            ", external_review: state",
+        ))
+        .unwrap();
+        assert!(!state.plan && state.unsure.is_none());
+        assert!(state.body.contains("147.136(c)"));
+        // The federal process is filed with the plan (45 CFR 147.136(d)(2)(i)).
+        let federal = filing(&case(
+            "employer-fully-insured",
+            "external-review",
+            ", external_review: federal",
+        ))
+        .unwrap();
+        assert!(federal.plan && federal.unsure.is_none());
+        // A self-funded plan defaults to the federal process, with a warning to confirm.
+        let self_funded = filing(&case("employer-self-funded", "external-review", "")).unwrap();
+        assert!(self_funded.plan);
+        assert!(
+            self_funded
+                .unsure
+                .unwrap()
+                .contains("opted into the state's")
+        );
+        // An insured plan cannot tell: the warning asks.
+        let insured = filing(&case("employer-fully-insured", "external-review", "")).unwrap();
+        assert!(insured.unsure.is_some());
+    }
+
+    #[test]
+    fn new_plan_types_have_their_own_law() {
+        use PlanType::*;
+        // Part D: 7-day redetermination, 72 hours expedited (42 CFR 423.590(a), (d)).
+        let d = level(MedicarePartD, Stage::InternalAppeal);
+        assert_eq!(d.expedited.unwrap().cite, "42 CFR 423.590(d)");
+        // A governmental plan follows the group rule and has parity under the PHS Act.
         assert_eq!(
-            clock(MedicareAdvantage, InternalAppeal),
-            Some(("30 days", "42 CFR 422.590(a)"))
+            Program::of(GovernmentPlan).parity(),
+            Some("42 U.S.C. 300gg-26")
+        );
+        assert!(Program::of(GovernmentPlan).reviewer_rule().is_some());
+        // A grandfathered plan: no external review, and the letter names the routes left.
+        let routes = Program::of(Grandfathered).no_external_review().unwrap();
+        assert!(routes.contains("45 CFR 147.140") && routes.contains("1132(a)"));
+        assert_eq!(Program::of(EmployerSelfFunded).no_external_review(), None);
+        // FEHB: reconsideration by the carrier, then OPM; the representative's consent.
+        assert!(
+            Program::of(Fehb)
+                .representative_rule()
+                .contains("890.105(a)(2)")
+        );
+        // Church plans' rules were not verified: the notice's date is required.
+        assert!(matches!(
+            level(ChurchPlan, Stage::InternalAppeal).window,
+            Window::SetByNotice(why) if why.contains("not verified")
+        ));
+    }
+
+    #[test]
+    fn good_cause_and_the_right_representative_rule() {
+        use PlanType::*;
+        // Good cause exists for Medicare (405.942(b)), MA (422.582(c)), Part D (423.582(c)).
+        assert_eq!(
+            Program::of(Medicare).good_cause(Stage::InternalAppeal),
+            Some("42 CFR 405.942(b)")
         );
         assert_eq!(
-            clock(MedicaidManagedCare, InternalAppeal),
-            Some(("30 days", "42 CFR 438.408(b)(2)"))
+            Program::of(MedicareAdvantage).good_cause(Stage::InternalAppeal),
+            Some("42 CFR 422.582(c)")
         );
-        // Where the State or the plan sets the time, no number is given.
-        assert_eq!(clock(Medicaid, InternalAppeal), None);
-        assert_eq!(clock(Other, InternalAppeal), None);
-        assert_eq!(clock(AcaMarketplace, ExternalReview), None);
+        assert_eq!(
+            Program::of(EmployerSelfFunded).good_cause(Stage::InternalAppeal),
+            None
+        );
+        assert_eq!(
+            Program::of(MedicaidManagedCare).good_cause(Stage::InternalAppeal),
+            None
+        );
+        // Medicaid fee-for-service: the hearing rules' representative, not managed care's.
+        let ffs = Program::of(Medicaid).representative_rule();
+        assert!(
+            ffs.contains("431.206(b)(3)") && ffs.contains("435.923"),
+            "{ffs}"
+        );
+        // Medicare Advantage: the reviewer's qualifications (42 CFR 422.590(h)).
+        assert!(
+            Program::of(MedicareAdvantage)
+                .reviewer_rule()
+                .unwrap()
+                .contains("422.590(h)")
+        );
     }
 
     #[test]

@@ -217,6 +217,25 @@ pub struct Insurer {
     #[serde(default)]
     #[schemars(range(min = 1, max = 2))]
     pub appeal_levels: Option<u8>,
+    /// Where this level is filed when that is not the plan (the QIC or independent review
+    /// entity named on the last notice, the State fair hearing office, the state insurance
+    /// regulator, OPM), copied from the notice; the letter is addressed there.
+    #[serde(default)]
+    pub filing_address: Option<String>,
+    /// Which external review process applies, as the final denial notice says: a
+    /// self-funded ERISA plan uses the federal process unless it opted into the state's.
+    #[serde(default)]
+    pub external_review: Option<ReviewProcess>,
+}
+
+/// The external review process a plan's denial goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReviewProcess {
+    /// The state's process, usually filed with the state insurance regulator.
+    State,
+    /// The federal process (45 CFR 147.136(d)), filed with the plan.
+    Federal,
 }
 
 /// The kind of health plan.
@@ -237,6 +256,16 @@ pub enum PlanType {
     Medicaid,
     /// Medicaid through a managed-care plan (MCO, PIHP or PAHP).
     MedicaidManagedCare,
+    /// A grandfathered group or individual plan (45 CFR 147.140): no external review.
+    Grandfathered,
+    /// A plan of a State or local government employer (PHS Act and 45 CFR 147.136, not ERISA).
+    GovernmentPlan,
+    /// A church plan (not ERISA unless it elected to be).
+    ChurchPlan,
+    /// A Federal Employees Health Benefits plan (5 CFR 890.105).
+    Fehb,
+    /// A Medicare Part D prescription drug plan (42 CFR part 423, subpart M).
+    MedicarePartD,
     /// Any other plan.
     Other,
 }
@@ -252,6 +281,11 @@ impl PlanType {
             PlanType::MedicareAdvantage => "medicare-advantage",
             PlanType::Medicaid => "medicaid",
             PlanType::MedicaidManagedCare => "medicaid-managed-care",
+            PlanType::Grandfathered => "grandfathered",
+            PlanType::GovernmentPlan => "government-plan",
+            PlanType::ChurchPlan => "church-plan",
+            PlanType::Fehb => "fehb",
+            PlanType::MedicarePartD => "medicare-part-d",
             PlanType::Other => "other",
         }
     }
@@ -592,9 +626,19 @@ pub struct Denial {
     /// Whether waiting could seriously jeopardise the patient's health (expedited review).
     #[serde(default)]
     pub urgent: bool,
-    /// The filing deadline printed on the notice; it overrides the computed one.
+    /// The filing deadline printed on the notice; where the regulation fixes the window,
+    /// a later date is shown beside the rule's, which is the one to file by.
     #[serde(default)]
     pub deadline: Option<Date>,
+    /// The day the notice's action takes effect, where it ends, suspends or reduces care
+    /// already authorised (Medicaid counts continuation of benefits to it).
+    #[serde(default)]
+    pub effective_date: Option<Date>,
+    /// Whether the notice ends, suspends or reduces a course already authorised and the
+    /// patient asks for it to continue while the appeal is pending (Medicaid: 42 CFR
+    /// 438.420, 431.230-431.231).
+    #[serde(default)]
+    pub continue_benefits: bool,
     /// The notice itself (a PDF, scan or photo beside the case file), enclosed with the
     /// packet; required for an external review, whose reviewer must see the plan's final
     /// adverse determination.

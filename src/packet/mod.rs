@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::attachments::{Enclosure, Role};
 use crate::checklist::{self, CheckedCase, Condition, Deadline, Finding, Severity};
-use crate::law::Program;
+use crate::law::{self, FilingBody, Program, deadline, decision};
 use crate::model::case::{
     Case, DenialReason, ExtraEvidence, FiledBy, MAX_MARKDOWN_BYTES, PriorTreatment, Score, Stage,
     TreatmentKind,
@@ -165,7 +165,8 @@ pub struct ScoreChange {
 }
 
 /// What the law of the case's program lets the letter say, each right with the rule that
-/// grants it there (see [`crate::law`]); `None` where the program grants none.
+/// grants it there (see [`crate::law`]); `None` where the program grants none. Templates
+/// print these values and never decide the law themselves.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgramData {
     /// Who files: `organisation` or `patient`, who then signs the letter.
@@ -174,6 +175,18 @@ pub struct ProgramData {
     pub subject: &'static str,
     /// What the letter asks for, as in "we request a redetermination of ...".
     pub asks: &'static str,
+    /// How the letter's request opens: `authorize` (a prior authorization), `external`
+    /// (a review of the final internal decision), `second-level`, `appeal` (the plan's
+    /// own appeal) or `request` (a named level, as in "we request a redetermination").
+    pub opening: &'static str,
+    /// Where the request is filed, in words, with the regulation that sends it there,
+    /// where that is more than the plan the addressee names.
+    pub file_with: Option<String>,
+    /// What the decision appealed is called in the program's own term, e.g.
+    /// "organization determination".
+    pub decision_term: &'static str,
+    /// The letter's and the cover's addressee: the plan, or the body the level is filed with.
+    pub addressee: AddresseeData,
     /// The expedited track's clock, where the case is urgent and the level has one.
     pub expedited: Option<ClockData>,
     /// The rule that lets an expedited external review run beside an urgent internal
@@ -182,15 +195,46 @@ pub struct ProgramData {
     /// Whether the letter appeals a decision about care not yet given (an internal appeal
     /// with no dates of service), which the letter names a pre-service appeal.
     pub pre_service: bool,
-    /// The standard clock of a pre-service appeal, where the program sets one; the
-    /// expedited clock stands in for it when the case is urgent.
+    /// The plan's time to decide this pre-service appeal: the same clock the decision
+    /// tracker counts, where the case gives what it depends on.
     pub pre_service_clock: Option<ClockData>,
     /// The parity law, where parity applies: its name and citation.
     pub parity: Option<String>,
     /// The rule granting the claim file, and whether free of charge.
     pub claim_file: Option<ClaimFileData>,
-    /// The rule on who decides an appeal (not involved before, clinical expertise).
+    /// The sentence stating who decides an appeal (not involved before, clinical
+    /// expertise), with its rule.
     pub reviewer_rule: Option<&'static str>,
+    /// Further statements of law the letter makes, each with its regulation: the request
+    /// to continue benefits, the routes left where there is no external review.
+    pub statements: Vec<String>,
+    /// Continuation of benefits, where the case asks for it and the program grants it.
+    pub continuation: Option<ContinuationData>,
+}
+
+/// The addressee of the letter and the cover.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AddresseeData {
+    /// The first line, the plan's name, where the request goes to the plan; otherwise the
+    /// address block names the body itself.
+    pub name: Option<String>,
+    /// The address, one line per line.
+    pub address: Option<String>,
+    /// The fax number, where the request goes to the plan's appeals fax.
+    pub fax: Option<String>,
+}
+
+/// The last day to ask for benefits to continue, as printed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContinuationData {
+    /// The last day, written out.
+    pub date: String,
+    /// Days from the packet's date to it (negative once passed).
+    pub days_left: i64,
+    /// How the day was found, with its regulation.
+    pub basis: String,
+    /// The warning that goes with it: the cost may be recovered if the appeal is lost.
+    pub risk: String,
 }
 
 /// A decision clock as printed.
@@ -214,7 +258,7 @@ pub struct ClaimFileData {
 /// Works out what the law of a case's program lets its letter say.
 fn program_data(case: &Case) -> ProgramData {
     let program = case.insurer.plan_type.map(Program::of);
-    let level = program.and_then(|p| p.level(case.stage).ok().flatten());
+    let level = law::level_of(case).ok().flatten().map(|(_, level)| level);
     let urgent = case.denial.as_ref().is_some_and(|d| d.urgent);
     let post_service = !case.request.dates_of_service.is_empty();
     let expedited = level
@@ -223,6 +267,64 @@ fn program_data(case: &Case) -> ProgramData {
     let internal = matches!(case.stage, Stage::InternalAppeal | Stage::SecondLevelAppeal);
     // Original Medicare decides claims for care already given: it has no pre-service appeal.
     let pre_service = internal && !post_service && program != Some(Program::OriginalMedicare);
+    let asks = level.map_or("this appeal", |l| l.asks);
+    let opening = match case.stage {
+        Stage::PriorAuthorization => "authorize",
+        Stage::ExternalReview
+            if level.is_some_and(|l| l.filed_with == FilingBody::ExternalReview) =>
+        {
+            "external"
+        }
+        Stage::SecondLevelAppeal if asks == "this appeal" => "second-level",
+        _ if asks == "this appeal" => "appeal",
+        _ => "request",
+    };
+    let filing = law::filing(case);
+    let insurer = &case.insurer;
+    let addressee = match &filing {
+        Some(f) if !f.plan => AddresseeData {
+            name: None,
+            address: text(insurer.filing_address.as_deref()),
+            fax: None,
+        },
+        _ => AddresseeData {
+            name: Some(plain(&insurer.name)),
+            address: text(
+                insurer
+                    .filing_address
+                    .as_deref()
+                    .or(insurer.appeals_address.as_deref()),
+            ),
+            fax: text(insurer.appeals_fax.as_deref()).filter(|_| insurer.filing_address.is_none()),
+        },
+    };
+    // The plan's own level needs no line of its own: the addressee names the plan.
+    let file_with =
+        filing
+            .filter(|f| f.body != "the plan")
+            .map(|f| match f.body.strip_prefix("the plan") {
+                Some(rest) => format!("{}{rest}", plain(insurer.name.trim())),
+                None => f.body.to_owned(),
+            });
+    let mut statements = Vec::new();
+    if let Some(routes) = program
+        .and_then(Program::no_external_review)
+        .filter(|_| internal)
+    {
+        let mut words = routes.to_owned();
+        words[..1].make_ascii_uppercase();
+        statements.push(format!("{words}."));
+    }
+    let continuation = deadline::continuation_deadline(case, case.prepared_on).and_then(|d| {
+        let rule = program?.continuation(case.stage)?;
+        statements.push(rule.asks.to_owned());
+        Some(ContinuationData {
+            date: long_date(d.date),
+            days_left: d.days_left,
+            basis: d.basis,
+            risk: format!("{} ({})", rule.recovery, rule.risk),
+        })
+    });
     ProgramData {
         filed_by: match case.filed_by {
             FiledBy::Organisation => "organisation",
@@ -233,14 +335,18 @@ fn program_data(case: &Case) -> ProgramData {
             (_, Some(level)) => level.subject,
             (stage, None) => stage.title(),
         },
-        asks: level.map_or("this appeal", |l| l.asks),
+        asks,
+        opening,
+        file_with,
+        decision_term: program.map_or("decision", |p| p.decision_term(case.stage)),
+        addressee,
         expedited: expedited.map(|c| ClockData {
             time: c.time,
             cite: c.cite,
         }),
         pre_service,
-        pre_service_clock: level
-            .and_then(|l| l.pre_service)
+        pre_service_clock: decision::clock(case)
+            .ok()
             .filter(|_| pre_service)
             .map(|c| ClockData {
                 time: c.time,
@@ -260,6 +366,8 @@ fn program_data(case: &Case) -> ProgramData {
             .and_then(Program::claim_file)
             .map(|(cite, free)| ClaimFileData { cite, free }),
         reviewer_rule: program.and_then(Program::reviewer_rule),
+        statements,
+        continuation,
     }
 }
 

@@ -33,6 +33,8 @@ enum Kind {
     Unknown,
     /// The contact log's next follow-up.
     FollowUp,
+    /// The last day to ask for Medicaid benefits to continue while the appeal is pending.
+    Continuation,
 }
 
 impl Kind {
@@ -43,6 +45,7 @@ impl Kind {
             Kind::Decision => "decision",
             Kind::Unknown => "deadline-unknown",
             Kind::FollowUp => "follow-up",
+            Kind::Continuation => "continuation",
         }
     }
 }
@@ -179,6 +182,19 @@ fn case_events(case: &CaseOutcome, names: Option<&Names>, today: Date) -> Vec<Ev
             summary: format!("{who}filing deadline ({level})"),
             description: format!("Filing deadline: {}.", deadline.basis),
             reminder: format!("{who}{what} by {}", deadline.date),
+        });
+    }
+    if let Some(by) = &case.continuation {
+        events.push(Event {
+            uid: uid(id, Kind::Continuation, case.stage),
+            date: by.date,
+            summary: format!("{who}last day to ask for benefits to continue"),
+            description: format!(
+                "Benefits continue while the appeal is pending only if asked for by then: {}. \
+                 If the appeal is lost, their cost may be recovered.",
+                by.basis
+            ),
+            reminder: format!("{who}ask for benefits to continue by {}", by.date),
         });
     }
     if let Some(fact) = &case.deadline_unknown {
@@ -473,6 +489,22 @@ mod tests {
         assert!(all.contains(&format!("SUMMARY:{follow_up} (")), "{all}");
         assert!(all.contains("follow up (contact log)\r\n"), "{all}");
         assert!(all.contains(".follow-up@appealpack"), "{all}");
+    }
+
+    #[test]
+    fn the_day_to_ask_for_benefits_to_continue_is_an_event() {
+        let mut run = summary();
+        run.cases[0].continuation = Some(deadline(
+            "2026-12-04",
+            "continuation of benefits, requested within 10 days of the notice (42 CFR 438.420(a))",
+        ));
+        let ics = ics(&run, None);
+        assert!(ics.contains("UID:KET-1.continuation.internal-appeal@appealpack\r\n"));
+        assert!(
+            ics.contains("SUMMARY:KET-1 (JA): last day to ask for benefits to continue\r\n"),
+            "{ics}"
+        );
+        assert!(ics.contains("DTSTART;VALUE=DATE:20261204\r\n"));
     }
 
     #[test]

@@ -161,6 +161,11 @@ fn plan_words(plan: PlanType) -> &'static str {
         PlanType::MedicareAdvantage => "Medicare Advantage",
         PlanType::Medicaid => "Medicaid",
         PlanType::MedicaidManagedCare => "Medicaid managed care",
+        PlanType::MedicarePartD => "Medicare Part D",
+        PlanType::Grandfathered => "Grandfathered plan",
+        PlanType::GovernmentPlan => "State or local government plan",
+        PlanType::ChurchPlan => "Church plan",
+        PlanType::Fehb => "Federal employees (FEHB)",
         PlanType::Other => "Other plan",
     }
 }

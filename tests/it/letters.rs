@@ -166,7 +166,8 @@ fn pre_service_appeals_are_named_with_their_clock() {
             "KET-2026-0101",
             &[
                 "This is a pre-service appeal",
-                "has 30 days, or 15 days where the plan has two levels of appeal, to decide it",
+                // One level of appeal (insurer.appeal_levels: 1): the tracker's 30 days.
+                "has 30 days to decide it",
                 "(29 CFR 2560.503-1(i)(2)(ii))",
             ],
         ),
@@ -196,7 +197,11 @@ fn pre_service_appeals_are_named_with_their_clock() {
         ),
         (
             "KET-2026-0108",
-            &["This is a pre-service appeal", "the time its rules allow"],
+            &[
+                "This is a pre-service appeal",
+                "has 30 days to decide it",
+                "(42 CFR 438.408(b)(2))",
+            ],
         ),
     ];
     for (id, words) in cases {
@@ -210,6 +215,26 @@ fn pre_service_appeals_are_named_with_their_clock() {
     for id in ["KET-2026-0105", "KET-2026-0103"] {
         assert!(!packet(id).contains("pre-service appeal"), "{id}");
     }
+}
+
+#[test]
+fn each_letter_is_addressed_where_its_level_is_filed() {
+    // New York's external appeal goes to the state regulator, not to the plan.
+    let ny = packet("KET-2026-0102");
+    assert!(
+        ny.contains("New York State Department of Financial Services"),
+        "{ny}"
+    );
+    assert!(ny.contains("File with"), "{ny}");
+    assert!(ny.contains("147.136(c)"), "{ny}");
+    // A plan's own appeal is addressed to the plan, with no line of its own.
+    assert!(!packet("KET-2026-0104").contains("File with"));
+    // The federal external review of a self-funded plan is filed with the plan.
+    let federal = packet("KET-2026-0110");
+    assert!(
+        federal.contains("federal external review process"),
+        "{federal}"
+    );
 }
 
 #[test]

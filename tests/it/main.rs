@@ -14,6 +14,7 @@ mod forms;
 mod hostile;
 mod import;
 mod installed;
+mod law_in_templates;
 mod letters;
 mod lifecycle;
 mod markdown_corpus;
