@@ -546,14 +546,14 @@ fn shards_partition_the_cases_and_merge_back() {
     // A shard missing is refused unless --partial; so is a shard that counted from
     // another day.
     let out = merged.to_str().unwrap();
-    let missing = crate::run(&["merge", &shards[0], &shards[2], "-o", out]);
+    let missing = common::run(&["merge", &shards[0], &shards[2], "-o", out]);
     assert_eq!(missing.code, 2);
     assert!(
         missing.stderr.contains("shard 2/3 missing"),
         "{}",
         missing.stderr
     );
-    let partial = crate::run(&["merge", &shards[0], &shards[2], "-o", out, "--partial"]);
+    let partial = common::run(&["merge", &shards[0], &shards[2], "-o", out, "--partial"]);
     assert!(partial.code <= 1, "{}", partial.stderr);
     assert!(
         partial.stderr.contains("warning: shard 2/3 missing"),
@@ -566,7 +566,7 @@ fn shards_partition_the_cases_and_merge_back() {
         .replace("\"today\": \"2026-11-26\"", "\"today\": \"2026-11-27\"");
     std::fs::write(s.path("other-day/summary.json"), moved).unwrap();
     let other_day = s.path("other-day").display().to_string();
-    let mixed = crate::run(&["merge", &shards[0], &other_day, &shards[2], "-o", out]);
+    let mixed = common::run(&["merge", &shards[0], &other_day, &shards[2], "-o", out]);
     assert_eq!(mixed.code, 2);
     assert!(
         mixed.stderr.contains("with one --today"),
@@ -575,7 +575,7 @@ fn shards_partition_the_cases_and_merge_back() {
     );
 
     // The same shard twice overlaps, and summaries of different versions are refused.
-    let run2 = crate::run(&[
+    let run2 = common::run(&[
         "merge",
         &shards[0],
         &shards[0],
@@ -591,7 +591,7 @@ fn shards_partition_the_cases_and_merge_back() {
         text.replacen(env!("CARGO_PKG_VERSION"), "0.0.1-other", 1),
     )
     .unwrap();
-    let run3 = crate::run(&[
+    let run3 = common::run(&[
         "merge",
         &shards[0],
         &shards[1],
@@ -718,7 +718,7 @@ fn environment_errors_exit_2() {
     );
     assert!(run.stderr.contains("a-file"), "{}", run.stderr);
 
-    let run = crate::run(&[
+    let run = common::run(&[
         "build",
         s.path("no-cases").to_str().unwrap(),
         "-o",

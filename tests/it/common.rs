@@ -1,6 +1,5 @@
 //! Helpers the integration tests share: paths, running the binary, reading PDFs back.
 
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;

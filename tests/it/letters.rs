@@ -2,8 +2,6 @@
 //! dates, spelling, billing codes, the pre-service clock, the sign-off and the length of
 //! the letter for signature.
 
-use crate::common;
-
 use crate::common::{built, case_dirs, collapse, pages_of};
 
 /// The text of a case's packet, whitespace collapsed.

@@ -2,8 +2,6 @@
 //! page 2 and on one page, an exhibit (Bates) number on every page, enclosures included,
 //! and the cover, contents and letter citing those numbers.
 
-use crate::common;
-
 use crate::common::{built, case_dirs, collapse, pages_of};
 
 #[test]
