@@ -538,7 +538,7 @@ fn attachments_rule() {
             "blocker: attachments[0].file: does not exist in the case folder",
             "blocker: attachments[1].file: leaves the case folder; name a file beside the case file",
             "blocker: attachments[2].file: leaves the case folder; name a file beside the case file",
-            "blocker: attachments[3].file: is not a PDF, PNG, JPEG or GIF file",
+            "blocker: attachments[3].file: is not a PDF, TIFF, PNG, JPEG or GIF file",
             "blocker: attachments[4].file cannot be enclosed: the PDF is damaged or truncated (it has no startxref); enclose a complete copy",
             "blocker: attachments[5].file cannot be enclosed: cannot be read as an image (damaged?): unexpected end of file",
         ]
@@ -556,7 +556,7 @@ fn attachments_rule() {
     let letter = GOOD.replace("file: signed-lmn.pdf", "file: chart.png");
     assert_eq!(
         of(&run_in(&letter, &case_dir), "attachments"),
-        ["blocker: letter_of_medical_necessity.file must be a PDF"]
+        ["blocker: letter_of_medical_necessity.file must be a PDF or a TIFF"]
     );
 }
 

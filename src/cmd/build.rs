@@ -24,11 +24,8 @@ use crate::outcome::{CaseOutcome, Status, Summary, Timing};
 use crate::output::{LETTER_FILE, OutputFolder, PACKET_FILE};
 use crate::packet::{self, PacketData};
 use crate::progress::Progress;
-use crate::render::{self, Renderer, templates};
+use crate::render::{Renderer, templates, worker};
 use crate::report::{self, Names};
-
-/// How many packets are rendered between evictions of Typst's memo cache.
-const EVICT_EVERY: usize = 20;
 
 /// Each worker's stack: Typst's layout recurses deeply (nested Markdown lists and quotes
 /// in patient text), and the 2 MiB default overflows on real cases.
@@ -40,23 +37,20 @@ fn needs_signature(data: &PacketData) -> bool {
     data.letter.signed.is_none() && data.letter.draft.is_some()
 }
 
-/// Writes the letter for signature beside a draft case's packet, or removes an old one
-/// once the case names the signed letter.
+/// Writes the letter for signature the worker rendered beside a draft case's packet, or
+/// removes an old one once the case names the signed letter.
 fn write_letter_for_signature(
-    shared: &Shared,
     data: &PacketData,
-    json: &[u8],
+    letter: Option<Result<Vec<u8>, String>>,
     folder: &Path,
 ) -> Result<()> {
     let path = folder.join(LETTER_FILE);
     if !needs_signature(data) {
         return fsutil::remove_file(&path);
     }
-    match shared
-        .renderer
-        .render_for_signature(json, &data.id, data.date)
-    {
-        Some(rendered) => fsutil::write_atomic(&path, &rendered?.pdf),
+    match letter {
+        Some(Ok(pdf)) => fsutil::write_atomic(&path, &pdf),
+        Some(Err(error)) => Err(anyhow::anyhow!(error)),
         // Templates exported before the letter for signature existed: the packet's own
         // draft page serves.
         None => Ok(()),
@@ -70,7 +64,7 @@ pub(crate) fn packet_path(id: &str) -> String {
 
 /// What the per-case workers share, all built once per run.
 struct Shared<'a> {
-    renderer: &'a Renderer,
+    workers: &'a worker::Pool,
     organisation: &'a Organisation,
     library: &'a EvidenceLibrary,
     today: Date,
@@ -147,8 +141,13 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
             Manifest::default()
         })
     };
+    let budget = worker::Budget {
+        time: std::time::Duration::from_secs(args.case_timeout),
+        memory_mib: args.case_memory,
+    };
+    let workers = worker::Pool::new(&templates, renderer.fingerprint(), budget)?;
     let shared = Shared {
-        renderer: &renderer,
+        workers: &workers,
         organisation: &organisation,
         library: &library,
         today,
@@ -369,38 +368,41 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
     }
 
     let typst_start = Instant::now();
-    let rendered = shared
-        .renderer
-        .render_json(&json, &checked.enclosures, &data.id, data.date);
+    let done = shared.workers.render(&worker::Job {
+        data: &json,
+        enclosures: &checked.enclosures,
+        case_id: &data.id,
+        date: data.date,
+        for_signature: needs_signature(&data),
+    });
     let micros = typst_start.elapsed().as_micros() as u64;
     shared.typst_micros.fetch_add(micros, Ordering::Relaxed);
-    let result = rendered.map_err(anyhow::Error::from).and_then(|rendered| {
+    shared.rendered.fetch_add(1, Ordering::Relaxed);
+    let result = done.and_then(|done| {
+        shared
+            .cache_micros
+            .fetch_add(done.evict_micros, Ordering::Relaxed);
+        let (pdf, warnings) = done.packet.map_err(anyhow::Error::msg)?;
         let folder = shared.output.case_dir(&data.id)?;
-        fsutil::write_atomic(&folder.join(PACKET_FILE), &rendered.pdf)?;
-        write_letter_for_signature(shared, &data, &json, &folder)?;
-        Ok(rendered)
+        fsutil::write_atomic(&folder.join(PACKET_FILE), &pdf)?;
+        write_letter_for_signature(&data, done.letter, &folder)?;
+        Ok((pdf, warnings))
     });
-    if (shared.rendered.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {
-        let evicting = Instant::now();
-        render::evict_cache();
-        let micros = evicting.elapsed().as_micros() as u64;
-        shared.cache_micros.fetch_add(micros, Ordering::Relaxed);
-    }
     match result {
-        Ok(rendered) => {
+        Ok((pdf, warnings)) => {
             let entry = Entry {
                 id: data.id.clone(),
                 key,
                 packet: relative.clone(),
-                size: rendered.pdf.len() as u64,
-                hash: blake3::hash(&rendered.pdf).to_hex().to_string(),
+                size: pdf.len() as u64,
+                hash: blake3::hash(&pdf).to_hex().to_string(),
             };
             outcome.packet = Some(relative);
             Built {
                 outcome,
                 entry: Some(entry),
                 skipped: false,
-                warnings: rendered.warnings,
+                warnings,
             }
         }
         Err(error) => {

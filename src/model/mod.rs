@@ -4,6 +4,7 @@
 pub mod case;
 pub mod evidence;
 pub mod fields;
+pub(crate) mod limits;
 pub mod organisation;
 pub(crate) mod validate;
 pub(crate) mod yaml_error;
