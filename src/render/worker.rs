@@ -5,7 +5,7 @@
 //! until it ends or the machine runs out of memory, which aborts the process. So `build`
 //! renders in long-lived workers, the same binary started as `appealpack render-worker`
 //! (a hidden command): each holds its own [`Renderer`], so Typst's caches stay warm from
-//! one case to the next, and limits its own address space (`setrlimit`, on Unix). The
+//! one case to the next, and limits its own address space (`setrlimit`, on Linux). The
 //! parent hands a worker one packet at a time over its standard input and reads the PDF
 //! back from its standard output; a worker that takes longer than the time budget is
 //! killed, one that dies (an allocation over the memory budget aborts it) is reported,
@@ -49,7 +49,7 @@ const MAX_MESSAGE: u64 = 1 << 30;
 pub struct Budget {
     /// The longest a packet (and its letter for signature) may take.
     pub time: Duration,
-    /// The most address space a worker may use, in MiB.
+    /// The most address space a worker may take beyond what it holds at its start, in MiB.
     pub memory_mib: u64,
 }
 
@@ -287,8 +287,10 @@ pub fn serve(templates: Option<&Path>, memory_mib: u64) -> Result<()> {
 ///
 /// What it holds at the start is mostly reserved, not used: the program's mapping, the
 /// render thread's 64 MiB stack and mimalloc's first arena (1 GiB of address space). So
-/// the budget is counted on top of it, as the memory the packets may take.
-#[cfg(unix)]
+/// the budget is counted on top of it, as the memory the packets may take. Linux only:
+/// macOS does not enforce the limit on mappings and counts its shared cache in the
+/// address space, so there (and on Windows) only the time budget holds.
+#[cfg(target_os = "linux")]
 fn limit_memory(mib: u64) -> Result<()> {
     let held = std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -303,8 +305,8 @@ fn limit_memory(mib: u64) -> Result<()> {
         .context("cannot set the render worker's memory limit")
 }
 
-/// Address-space limits are Unix's; elsewhere only the time budget holds.
-#[cfg(not(unix))]
+/// Address-space limits are enforced on Linux; elsewhere only the time budget holds.
+#[cfg(not(target_os = "linux"))]
 fn limit_memory(_mib: u64) -> Result<()> {
     Ok(())
 }
