@@ -78,6 +78,20 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Prints the manual page (roff), for `man -l -`.
     Man,
+    /// Renders packets for `build`, one at a time over standard input and output.
+    #[command(name = "render-worker", hide = true)]
+    RenderWorker(RenderWorkerArgs),
+}
+
+/// Arguments of the hidden `render-worker`, set by `build`.
+#[derive(Debug, Args)]
+pub struct RenderWorkerArgs {
+    /// The templates folder (default: the built-in templates).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// The worker's address-space limit, in MiB.
+    #[arg(long, value_name = "MIB")]
+    pub memory_mib: u64,
 }
 
 /// Arguments of `schema`.
@@ -200,6 +214,15 @@ pub struct BuildArgs {
     /// Shows patient names in index.html, summary.md and deadlines.ics (not JSON, CSV, JUnit).
     #[arg(long)]
     pub show_names: bool,
+    /// The most time one packet may take to render; a slower one is stopped and its case
+    /// fails.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::render::worker::DEFAULT_SECONDS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub case_timeout: u64,
+    /// The most memory one packet's renderer may use; past it, the case fails.
+    #[arg(long, value_name = "MIB", default_value_t = crate::render::worker::DEFAULT_MIB,
+          value_parser = clap::value_parser!(u64).range(256..))]
+    pub case_memory: u64,
     /// Prints nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,

@@ -16,8 +16,9 @@ pub(crate) const MAX_PIXELS: u64 = 40_000_000;
 /// The most frames a GIF may have; a packet shows only the first.
 pub(crate) const MAX_FRAMES: usize = 100;
 
-/// Checks an image and returns its file extension for the packet, or says what is wrong.
-pub(crate) fn check(bytes: &[u8]) -> Result<&'static str, String> {
+/// Checks an image and returns its file extension for the packet and its pixel count, or
+/// says what is wrong.
+pub(crate) fn check(bytes: &[u8]) -> Result<(&'static str, u64), String> {
     let damaged = |e: &dyn std::fmt::Display| format!("cannot be read as an image (damaged?): {e}");
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -33,7 +34,8 @@ pub(crate) fn check(bytes: &[u8]) -> Result<&'static str, String> {
     if width == 0 || height == 0 {
         return Err("the image is empty (0 pixels)".into());
     }
-    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_PIXELS {
         return Err(format!(
             "the image is {width} × {height} pixels, more than {} million; scan it again at \
              300 dpi or less",
@@ -51,7 +53,7 @@ pub(crate) fn check(bytes: &[u8]) -> Result<&'static str, String> {
     }
     RasterImage::plain(typst::foundations::Bytes::new(bytes.to_vec()), format)
         .map_err(|e| damaged(&e))?;
-    Ok(extension)
+    Ok((extension, pixels))
 }
 
 /// Counts a GIF's frames without decompressing them, stopping past the limit.
@@ -125,10 +127,10 @@ mod tests {
                 .join("tests/fixtures/cases/KET-2026-0101/insurance-card.png"),
         )
         .unwrap();
-        assert_eq!(check(&card), Ok("png"));
+        assert_eq!(check(&card).map(|(e, _)| e), Ok("png"));
         let error = check(&card[..card.len() / 2]).unwrap_err();
         assert!(error.starts_with("cannot be read as an image"), "{error}");
-        assert_eq!(check(&gif_frames_of(1)), Ok("gif"));
+        assert_eq!(check(&gif_frames_of(1)), Ok(("gif", 1)));
     }
 
     /// A real 1 × 1 GIF of `frames` frames.

@@ -15,15 +15,27 @@ use serde::Serialize;
 
 mod image;
 mod pdf;
+mod tiff;
 
 use crate::load::discover::{is_case_file, is_hidden};
 use crate::model::case::{Case, Stage};
+
+/// The start of the signed letter's virtual path, the same for every case; its extension
+/// says whether it is a PDF or an image (`/case/letter.pdf`, `/case/letter.jpg`).
+pub(crate) const LETTER_PREFIX: &str = "/case/letter.";
 
 /// The largest attachment appealpack encloses.
 pub(crate) const MAX_ATTACHMENT_BYTES: u64 = 50 * 1024 * 1024;
 
 /// The most one case may enclose in all.
 pub(crate) const MAX_CASE_BYTES: u64 = 100 * 1024 * 1024;
+
+/// The most image pixels one case may enclose in all (20 full-page scans at 300 dpi): each
+/// is decoded whole while the packet is made, four bytes a pixel.
+pub(crate) const MAX_CASE_PIXELS: u64 = 170_000_000;
+
+/// The most PDF pages one case may enclose in all.
+pub(crate) const MAX_CASE_PAGES: usize = 1_000;
 
 /// The kinds of file a packet can enclose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -89,9 +101,10 @@ pub struct Attachments {
     pub problems: Vec<String>,
 }
 
-/// Recognises a PDF or image by its first bytes.
+/// Recognises a PDF or image by its first bytes; a TIFF counts as a PDF, which it is
+/// converted to when it is read.
 pub(crate) fn sniff(head: &[u8]) -> Option<FileKind> {
-    if head.starts_with(b"%PDF-") {
+    if head.starts_with(b"%PDF-") || tiff::sniff(head) {
         Some(FileKind::Pdf)
     } else if head.starts_with(b"\x89PNG\r\n\x1a\n")
         || head.starts_with(b"\xff\xd8\xff")
@@ -124,7 +137,7 @@ fn unreadable_kind(head: &[u8]) -> String {
          Compatible), put the .jpg beside the case file and name that"
             .to_owned()
     } else {
-        "is not a PDF, PNG, JPEG or GIF file".to_owned()
+        "is not a PDF, TIFF, PNG, JPEG or GIF file".to_owned()
     }
 }
 
@@ -241,10 +254,27 @@ fn holds_other_case(folder: &Path, own: Option<&std::ffi::OsStr>) -> bool {
     })
 }
 
+/// What is left of one case's budget for its files.
+struct Budget {
+    bytes: u64,
+    pixels: u64,
+    pages: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget {
+            bytes: MAX_CASE_BYTES,
+            pixels: MAX_CASE_PIXELS,
+            pages: MAX_CASE_PAGES,
+        }
+    }
+}
+
 /// Reads the signed letter and the attachments a case file names, ready to enclose.
 pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
     let mut out = Attachments::default();
-    let mut left = MAX_CASE_BYTES;
+    let mut left = Budget::default();
     let letter = case
         .letter_of_medical_necessity
         .as_ref()
@@ -256,7 +286,7 @@ pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
             // turned upright by its EXIF tag and scaled to the page by the templates.
             Ok((file, kind)) => {
                 let title = "Letter of medical necessity".to_owned();
-                let path = |extension: &str| format!("/case/letter.{extension}");
+                let path = |extension: &str| format!("{LETTER_PREFIX}{extension}");
                 match read_enclosure(file, kind, Role::Letter, title, path, &mut left) {
                     Ok(enclosure) => out.enclosures.push(enclosure),
                     Err(why) => out.problems.push(format!(
@@ -325,7 +355,7 @@ fn push_attachment(
     kind: FileKind,
     title: String,
     field: &str,
-    left: &mut u64,
+    left: &mut Budget,
 ) {
     let index = out
         .enclosures
@@ -349,21 +379,47 @@ fn read_enclosure(
     role: Role,
     title: String,
     path: impl FnOnce(&str) -> String,
-    left: &mut u64,
+    left: &mut Budget,
 ) -> Result<Enclosure, String> {
     let bytes = crate::fsutil::read_regular(&file, MAX_ATTACHMENT_BYTES)
         .map_err(|e| format!("cannot be read: {e}"))?;
-    *left = left.checked_sub(bytes.len() as u64).ok_or_else(|| {
+    left.bytes = left.bytes.checked_sub(bytes.len() as u64).ok_or_else(|| {
         format!(
             "it would bring the case's files over {} in all; enclose fewer or smaller files",
             crate::fsutil::size(MAX_CASE_BYTES)
         )
     })?;
-    let bytes = Arc::new(bytes);
-    let (pages, extension) = match kind {
-        FileKind::Pdf => (pdf::check(bytes.clone())?, "pdf"),
-        FileKind::Image => (1, image::check(&bytes)?),
+    // A fax's TIFF is enclosed as the PDF of its pages, a PDF 2.0 as PDF 1.7.
+    let (bytes, tiff_pixels) = if tiff::sniff(&bytes) {
+        tiff::to_pdf(&bytes, left.pixels)?
+    } else if kind == FileKind::Pdf {
+        (pdf::relabel_2_0(bytes), 0)
+    } else {
+        (bytes, 0)
     };
+    let bytes = Arc::new(bytes);
+    let (pages, pixels, extension) = match kind {
+        FileKind::Pdf => (pdf::check(bytes.clone())?, tiff_pixels, "pdf"),
+        FileKind::Image => {
+            let (extension, pixels) = image::check(&bytes)?;
+            (1, pixels, extension)
+        }
+    };
+    left.pixels = left.pixels.checked_sub(pixels).ok_or_else(|| {
+        format!(
+            "it would bring the case's images over {} million pixels in all; scan them again \
+             at 300 dpi or less, or enclose fewer",
+            MAX_CASE_PIXELS / 1_000_000
+        )
+    })?;
+    if kind == FileKind::Pdf {
+        left.pages = left.pages.checked_sub(pages).ok_or_else(|| {
+            format!(
+                "it would bring the case's PDFs over {MAX_CASE_PAGES} pages in all; enclose \
+                 the pages that matter"
+            )
+        })?;
+    }
     Ok(Enclosure {
         title,
         kind,
@@ -435,6 +491,8 @@ mod tests {
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n"), Some(FileKind::Image));
         assert_eq!(sniff(b"\xff\xd8\xff\xe0"), Some(FileKind::Image));
         assert_eq!(sniff(b"GIF89a"), Some(FileKind::Image));
+        assert_eq!(sniff(b"II*\0"), Some(FileKind::Pdf));
+        assert_eq!(sniff(b"MM\0*"), Some(FileKind::Pdf));
         assert_eq!(sniff(b"hello"), None);
         assert_eq!(sniff(b""), None);
     }

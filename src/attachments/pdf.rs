@@ -49,8 +49,10 @@ pub(crate) fn check(bytes: Arc<Vec<u8>>) -> Result<usize, String> {
     }
     if pdf.version() > PdfVersion::Pdf17 {
         return Err(
-            "the PDF is version 2.0, which a packet (PDF 1.7) cannot embed; print it to a \
-             new PDF"
+            "the PDF is version 2.0 (set inside a compressed object), which a packet (PDF \
+             1.7) cannot embed; save it as PDF 1.7: in Adobe Acrobat, File > Save As Other \
+             > Optimized PDF, compatible with Acrobat 8 and later, or print it to a new PDF \
+             (Microsoft Print to PDF; on a Mac, Print > Save as PDF)"
                 .into(),
         );
     }
@@ -62,6 +64,30 @@ pub(crate) fn check(bytes: Arc<Vec<u8>>) -> Result<usize, String> {
         )),
         pages => Ok(pages),
     }
+}
+
+/// Relabels a PDF 2.0 file as PDF 1.7, the packet's version, which is all the embedding
+/// library needs to copy its pages.
+///
+/// PDF 2.0 (ISO 32000-2) keeps 1.7's syntax and objects; what it adds, a 1.7 reader
+/// ignores, as readers must ignore keys they do not know. Its one incompatible change
+/// that matters here, AES-256 encryption, is refused as encrypted anyway. The version is
+/// in the header and may be overridden by the catalog's `/Version`, which is relabelled
+/// where it is written in plain text (same length, so no offset moves); one inside a
+/// compressed object stays 2.0 and [`check`] refuses the file, saying how to save it.
+pub(crate) fn relabel_2_0(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.starts_with(b"%PDF-2.0") {
+        bytes[5..8].copy_from_slice(b"1.7");
+    }
+    for key in [&b"/Version /2.0"[..], b"/Version/2.0"] {
+        let mut from = 0;
+        while let Some(at) = find(&bytes[from..], key) {
+            let end = from + at + key.len();
+            bytes[end - 3..end].copy_from_slice(b"1.7");
+            from = end;
+        }
+    }
+    bytes
 }
 
 /// Finds the signs of a truncated file the way hayro looks for its cross-reference table
@@ -513,6 +539,23 @@ mod tests {
         ];
         let error = check_bytes(pdf(&objects)).unwrap_err();
         assert!(error.contains("10000 pages, more than 500"), "{error}");
+    }
+
+    #[test]
+    fn a_pdf_2_0_is_enclosed_as_1_7() {
+        let objects = [
+            "<< /Type /Catalog /Version /2.0 /Pages 2 0 R >>".to_owned(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+            page(2),
+        ];
+        let mut bytes = pdf(&objects);
+        bytes[5..8].copy_from_slice(b"2.0");
+        let error = check_bytes(bytes.clone()).unwrap_err();
+        assert!(error.contains("save it as PDF 1.7"), "{error}");
+        let relabelled = relabel_2_0(bytes.clone());
+        assert_eq!(relabelled.len(), bytes.len());
+        assert!(relabelled.starts_with(b"%PDF-1.7"));
+        assert_eq!(check_bytes(relabelled), Ok(1));
     }
 
     #[test]

@@ -652,7 +652,7 @@ fn attachments_rule() {
             "blocker: attachments[0].file: does not exist in the case folder",
             "blocker: attachments[1].file: leaves the case folder; name a file beside the case file",
             "blocker: attachments[2].file: leaves the case folder; name a file beside the case file",
-            "blocker: attachments[3].file: is not a PDF, PNG, JPEG or GIF file",
+            "blocker: attachments[3].file: is not a PDF, TIFF, PNG, JPEG or GIF file",
             "blocker: attachments[4].file cannot be enclosed: the PDF is damaged or truncated (it has no startxref); enclose a complete copy",
             "blocker: attachments[5].file cannot be enclosed: cannot be read as an image (damaged?): unexpected end of file",
         ]

@@ -24,11 +24,8 @@ use crate::outcome::{CaseOutcome, Status, Summary, Timing};
 use crate::output::{AUTHORIZATION_FILE, Input, LETTER_FILE, OutputFolder, PACKET_FILE};
 use crate::packet::{self, PacketData};
 use crate::progress::Progress;
-use crate::render::{self, Renderer, templates};
+use crate::render::{Renderer, templates, worker};
 use crate::report::{self, Names};
-
-/// How many packets are rendered between evictions of Typst's memo cache.
-const EVICT_EVERY: usize = 20;
 
 /// Each worker's stack: Typst's layout recurses deeply (nested Markdown lists and quotes
 /// in patient text), and the 2 MiB default overflows on real cases.
@@ -40,41 +37,37 @@ fn needs_signature(data: &PacketData) -> bool {
     data.letter.signed.is_none() && data.letter.draft.is_some()
 }
 
-/// Returns the forms a case needs signed, each with its output file, template and
-/// whether the case needs it now: the letter for signature while the letter is a draft,
-/// the appointment of representative while the plan needs one the case does not name.
-fn forms_for_signature(data: &PacketData) -> [(&'static str, &'static str, bool); 2] {
+/// Returns the forms a case needs signed, each with its output file and whether the case
+/// needs it now: the letter for signature while the letter is a draft, the appointment of
+/// representative while the plan needs one the case does not name.
+fn forms_for_signature(data: &PacketData) -> [(&'static str, bool); 2] {
     [
-        (LETTER_FILE, render::SIGNATURE, needs_signature(data)),
-        (
-            AUTHORIZATION_FILE,
-            render::AUTHORIZATION,
-            data.authorization.is_some(),
-        ),
+        (LETTER_FILE, needs_signature(data)),
+        (AUTHORIZATION_FILE, data.authorization.is_some()),
     ]
 }
 
-/// Writes the forms for signature beside a case's packet, or removes old ones once the
-/// case names the signed files.
+/// Writes the forms for signature the worker rendered beside a case's packet, or removes
+/// old ones once the case names the signed files.
 fn write_forms_for_signature(
-    shared: &Shared,
     data: &PacketData,
-    json: &[u8],
+    letter: Option<Result<Vec<u8>, String>>,
+    authorization: Option<Result<Vec<u8>, String>>,
     folder: &Path,
 ) -> Result<()> {
-    for (file, template, needed) in forms_for_signature(data) {
+    let rendered = [letter, authorization];
+    for ((file, needed), form) in forms_for_signature(data).into_iter().zip(rendered) {
         let path = folder.join(file);
         if !needed {
             fsutil::remove_file(&path)?;
             continue;
         }
-        // Templates exported before a form existed have no file for it: the packet's own
-        // pages serve.
-        if let Some(rendered) = shared
-            .renderer
-            .render_for_signature(template, json, &data.id, data.date)
-        {
-            fsutil::write_atomic(&path, &rendered?.pdf)?;
+        match form {
+            Some(Ok(pdf)) => fsutil::write_atomic(&path, &pdf)?,
+            Some(Err(error)) => return Err(anyhow::anyhow!(error)),
+            // Templates exported before a form existed have no file for it: the packet's
+            // own pages serve.
+            None => {}
         }
     }
     Ok(())
@@ -87,7 +80,7 @@ pub(crate) fn packet_path(id: &str) -> String {
 
 /// What the per-case workers share, all built once per run.
 struct Shared<'a> {
-    renderer: &'a Renderer,
+    workers: &'a worker::Pool,
     organisation: &'a Organisation,
     library: &'a EvidenceLibrary,
     today: Date,
@@ -179,8 +172,13 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
             Manifest::default()
         })
     };
+    let budget = worker::Budget {
+        time: std::time::Duration::from_secs(args.case_timeout),
+        memory_mib: args.case_memory,
+    };
+    let workers = worker::Pool::new(&templates, renderer.fingerprint(), budget)?;
     let shared = Shared {
-        renderer: &renderer,
+        workers: &workers,
         organisation: &organisation,
         library: &library,
         today,
@@ -386,9 +384,9 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
     let relative = packet_path(&data.id);
 
     // A draft's letter for signature goes with its packet: a missing one means a rebuild.
-    let form_missing = forms_for_signature(&data).iter().any(|(file, _, needed)| {
-        *needed && !shared.output.path().join(&data.id).join(file).is_file()
-    });
+    let form_missing = forms_for_signature(&data)
+        .iter()
+        .any(|(file, needed)| *needed && !shared.output.path().join(&data.id).join(file).is_file());
     let kept = (!shared.force && !form_missing)
         .then(|| shared.manifest.get(&data.id))
         .flatten()
@@ -404,38 +402,42 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
     }
 
     let typst_start = Instant::now();
-    let rendered = shared
-        .renderer
-        .render_json(&json, &checked.enclosures, &data.id, data.date);
+    let done = shared.workers.render(&worker::Job {
+        data: &json,
+        enclosures: &checked.enclosures,
+        case_id: &data.id,
+        date: data.date,
+        for_signature: needs_signature(&data),
+        for_authorization: data.authorization.is_some(),
+    });
     let micros = typst_start.elapsed().as_micros() as u64;
     shared.typst_micros.fetch_add(micros, Ordering::Relaxed);
-    let result = rendered.map_err(anyhow::Error::from).and_then(|rendered| {
+    shared.rendered.fetch_add(1, Ordering::Relaxed);
+    let result = done.and_then(|done| {
+        shared
+            .cache_micros
+            .fetch_add(done.evict_micros, Ordering::Relaxed);
+        let (pdf, warnings) = done.packet.map_err(anyhow::Error::msg)?;
         let folder = shared.output.case_dir(&data.id)?;
-        fsutil::write_atomic(&folder.join(PACKET_FILE), &rendered.pdf)?;
-        write_forms_for_signature(shared, &data, &json, &folder)?;
-        Ok(rendered)
+        fsutil::write_atomic(&folder.join(PACKET_FILE), &pdf)?;
+        write_forms_for_signature(&data, done.letter, done.authorization, &folder)?;
+        Ok((pdf, warnings))
     });
-    if (shared.rendered.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {
-        let evicting = Instant::now();
-        render::evict_cache();
-        let micros = evicting.elapsed().as_micros() as u64;
-        shared.cache_micros.fetch_add(micros, Ordering::Relaxed);
-    }
     match result {
-        Ok(rendered) => {
+        Ok((pdf, warnings)) => {
             let entry = Entry {
                 id: data.id.clone(),
                 key,
                 packet: relative.clone(),
-                size: rendered.pdf.len() as u64,
-                hash: blake3::hash(&rendered.pdf).to_hex().to_string(),
+                size: pdf.len() as u64,
+                hash: blake3::hash(&pdf).to_hex().to_string(),
             };
             outcome.packet = Some(relative);
             Built {
                 outcome,
                 entry: Some(entry),
                 skipped: false,
-                warnings: rendered.warnings,
+                warnings,
             }
         }
         Err(error) => {

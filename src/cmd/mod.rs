@@ -74,6 +74,10 @@ pub fn run(cli: Cli) -> Exit {
         Command::Templates(TemplatesCommand::Export(args)) => templates::run(&args),
         Command::Completions(args) => print(&completions(args.shell)).map(|()| Exit::Ok),
         Command::Man => print(&manual()).map(|()| Exit::Ok),
+        Command::RenderWorker(args) => {
+            crate::render::worker::serve(args.templates.as_deref(), args.memory_mib)
+                .map(|()| Exit::Ok)
+        }
     };
     result.unwrap_or_else(|error| {
         if is_broken_pipe(&error) {

@@ -945,7 +945,18 @@ impl Program {
                     number_label: "Member ID",
                 }
             }
-            Program::MedicaidManagedCare | Program::MedicaidFeeForService => Appointment {
+            // Fee-for-service has no managed-care plan to consent to: the representative
+            // is designated in writing to the State agency (the rule its blocker cites).
+            Program::MedicaidFeeForService => Appointment {
+                rule: "42 CFR 435.923",
+                elements: &[
+                    "the applicant's or beneficiary's written designation of the representative, with the applicant's signature",
+                    "the representative's signature and date, accepting the designation",
+                ],
+                instead: "Where the State Medicaid agency has its own authorized-representative form, use that form instead of this page.",
+                number_label: "Medicaid ID",
+            },
+            Program::MedicaidManagedCare => Appointment {
                 rule: "42 CFR 438.402(c)(1)(ii)",
                 elements: &[
                     "the enrollee's written consent to the representative filing the appeal, and requesting a State fair hearing, on the enrollee's behalf",

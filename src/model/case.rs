@@ -1322,6 +1322,13 @@ impl Case {
             error.location = locate_key(text, "request");
             return Err(error);
         }
+        let json = serde_json::to_value(&case).expect("a case serialises to JSON");
+        let problems = super::limits::check(&json, &case.markdown_fields());
+        if let Some((first, rest)) = problems.split_first() {
+            let mut error = LoadError::new(file, first.clone());
+            error.more = rest.iter().map(|p| (None, p.clone())).collect();
+            return Err(error);
+        }
         Ok(case)
     }
 

@@ -5,6 +5,7 @@ pub mod case;
 pub(crate) mod edit;
 pub mod evidence;
 pub mod fields;
+pub(crate) mod limits;
 pub mod organisation;
 pub(crate) mod validate;
 pub(crate) mod yaml_error;

@@ -9,6 +9,7 @@
 
 mod diagnostics;
 pub mod templates;
+pub mod worker;
 mod world;
 
 use std::collections::HashMap;
@@ -41,6 +42,12 @@ pub const SIGNATURE: &str = "letter-for-signature.typ";
 pub const AUTHORIZATION: &str = "authorization-for-signature.typ";
 /// The main file of the outcomes report of a period (`appealpack report`).
 pub const REPORT: &str = "report.typ";
+
+/// The most pages a packet may have: the enclosures' budget
+/// ([`crate::attachments::MAX_CASE_PAGES`]) and room for every text within the case's
+/// Markdown budget. A longer packet is no appeal a reviewer reads, and exporting it would
+/// cost more time and memory still.
+pub(crate) const MAX_PACKET_PAGES: usize = 1_500;
 
 /// The virtual path of the case data, the same for every case.
 pub(crate) const DATA_PATH: &str = "/case/data.json";
@@ -84,6 +91,8 @@ pub enum RenderError {
     Compile(Vec<String>),
     /// The PDF export failed.
     Export(Vec<String>),
+    /// The laid-out packet has more pages than [`MAX_PACKET_PAGES`].
+    TooManyPages(usize),
 }
 
 impl fmt::Display for RenderError {
@@ -95,6 +104,11 @@ impl fmt::Display for RenderError {
             RenderError::Export(errors) => {
                 write!(f, "the PDF export failed:\n{}", errors.join("\n"))
             }
+            RenderError::TooManyPages(pages) => write!(
+                f,
+                "the packet has {pages} pages, more than {MAX_PACKET_PAGES}; shorten its texts \
+                 or enclose fewer pages"
+            ),
         }
     }
 }

@@ -42,6 +42,10 @@ impl CaseWorld<'_> {
         let document = warned
             .output
             .map_err(|errors| RenderError::Compile(self.format(&errors)))?;
+        let pages = document.pages().len();
+        if pages > super::MAX_PACKET_PAGES {
+            return Err(RenderError::TooManyPages(pages));
+        }
         let options = PdfOptions {
             ident: Smart::Custom(case_id.into()),
             creator: Smart::Custom(Some(format!("appealpack {}", crate::VERSION))),

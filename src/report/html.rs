@@ -312,8 +312,16 @@ fn html_row(case: &CaseOutcome, names: Option<&Names>, today: Date) -> String {
         )),
         None => out.push_str(&html_deadline_cells(case.deadline.as_ref(), urgency)),
     }
+    // Medicaid's continuation of benefits has a date of its own, often the nearest.
+    let continuation = case.continuation.as_ref().map_or_else(String::new, |c| {
+        format!(
+            "<span class=\"sub\">ask for benefits to continue by {} ({})</span>",
+            c.date,
+            xml_escape(&days_phrase(c.days_left))
+        )
+    });
     out.push_str(&format!(
-        "<td class=\"next\">{}</td>\n",
+        "<td class=\"next\">{}{continuation}</td>\n",
         case.next_step.as_deref().map_or_else(dash, xml_escape)
     ));
     out.push_str(&html_findings_cell(case));

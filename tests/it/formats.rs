@@ -506,3 +506,24 @@ fn the_csv_has_a_row_per_case_and_no_names() {
         assert!(!text.contains(name.as_str()), "{name}");
     }
 }
+
+#[test]
+fn html_shows_the_day_to_ask_for_benefits_to_continue() {
+    let mut summary = summary();
+    let case = summary
+        .cases
+        .iter_mut()
+        .find(|c| c.id.is_some())
+        .expect("a case with an id");
+    case.continuation = Some(serde_json::from_value(serde_json::json!({
+        "date": "2026-12-04",
+        "days_left": 8,
+        "basis": "continuation of benefits, requested within 10 days of the notice (42 CFR 438.420(a))"
+    }))
+    .unwrap());
+    let html = formats::html(&summary, None);
+    assert!(
+        html.contains("ask for benefits to continue by 2026-12-04 (8 days left)"),
+        "{html}"
+    );
+}

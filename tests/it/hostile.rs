@@ -5,7 +5,7 @@
 use crate::common;
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
@@ -214,6 +214,298 @@ fn a_batch_of_every_hostile_input_finishes_within_limits() {
             .unwrap()
             .contains("root:")
     );
+}
+
+/// Copies the ready fixture case into `cases/<id>/` under a new id, with `edit` applied to
+/// its case file, and returns its folder.
+fn ready_case_as(cases: &Path, id: &str, edit: impl FnOnce(String) -> String) -> PathBuf {
+    let folder = cases.join(id);
+    common::copy_tree(&common::fixture("cases/KET-2026-0101"), &folder);
+    let text = std::fs::read_to_string(folder.join("case.yaml"))
+        .unwrap()
+        .replace("id: KET-2026-0101", &format!("id: {id}"));
+    std::fs::write(folder.join("case.yaml"), edit(text)).unwrap();
+    folder
+}
+
+/// A grey PNG of `width` × `height` pixels, all black, with valid checksums.
+fn black_png(width: u32, height: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        png.extend_from_slice(&crc.sum().to_be_bytes());
+    };
+    let mut header = width.to_be_bytes().to_vec();
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, 0, 0, 0, 0]);
+    chunk(b"IHDR", &header);
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let row = vec![0u8; width as usize + 1];
+    for _ in 0..height {
+        encoder.write_all(&row).unwrap();
+    }
+    chunk(b"IDAT", &encoder.finish().unwrap());
+    chunk(b"IEND", &[]);
+    png
+}
+
+/// Reads `summary.json` of an output folder.
+fn summary_of(output: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(output.join("summary.json")).unwrap()).unwrap()
+}
+
+/// The outcome of the case with this id (or file) in a summary.
+fn case_in<'a>(summary: &'a Value, id: &str) -> &'a Value {
+    summary["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id || c["file"] == id)
+        .unwrap_or_else(|| panic!("no case {id} in {summary}"))
+}
+
+/// The blockers' messages of a case outcome, joined.
+fn blockers(case: &Value) -> String {
+    case["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "blocker")
+        .map(|f| f["message"].as_str().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_case_over_its_budget_costs_only_that_case_in_check_and_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases");
+    ready_case_as(&cases, "KET-2026-0101", |t| t);
+    // Images of just under 40 million pixels each: six are over the case's budget.
+    let scan = black_png(6_300, 6_300);
+    let mut listed = String::from("attachments:\n");
+    let folder = cases.join("PIXELS");
+    for i in 0..6 {
+        listed.push_str(&format!("  - {{ file: scan-{i}.png, title: Scan {i} }}\n"));
+    }
+    ready_case_as(&cases, "PIXELS", |t| t.replace("attachments:\n", &listed));
+    for i in 0..6 {
+        std::fs::write(folder.join(format!("scan-{i}.png")), &scan).unwrap();
+    }
+    // PDFs of 500 pages each: three are over the case's budget of pages.
+    let big = pdf(&[
+        CATALOG.to_owned(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count 500 >>",
+            "3 0 R ".repeat(500)
+        ),
+        PAGE.to_owned(),
+    ]);
+    let mut listed = String::from("attachments:\n");
+    for i in 0..3 {
+        listed.push_str(&format!(
+            "  - {{ file: record-{i}.pdf, title: Record {i} }}\n"
+        ));
+    }
+    let folder = ready_case_as(&cases, "PAGES", |t| t.replace("attachments:\n", &listed));
+    for i in 0..3 {
+        std::fs::write(folder.join(format!("record-{i}.pdf")), &big).unwrap();
+    }
+    // A name of one letter and 20,000 combining accents.
+    let accents = "\u{301}".repeat(20_000);
+    ready_case_as(&cases, "ZALGO", |t| {
+        t.replace("name: Morgan Ellis", &format!("name: \"a{accents}\""))
+    });
+
+    // 33 testimonials, each a table of 61 KiB: about 8,000 pages of tables.
+    let mut table = String::from("|a|b|\n|-|-|\n");
+    let mut row = 0;
+    while table.len() < 61 * 1024 {
+        table.push_str(&format!("|{row}|x|\n"));
+        row += 1;
+    }
+    let table = table.replace('\n', "\n      ");
+    let mut testimonials = String::from("testimonials:\n");
+    for i in 0..33 {
+        testimonials.push_str(&format!(
+            "  - author: Friend {i}\n    relation: friend\n    text: |\n      {table}\n"
+        ));
+    }
+    ready_case_as(&cases, "TABLES", |t| {
+        let at = t.find("testimonials:\n").unwrap();
+        let end = at + t[at..].find("evidence:").unwrap();
+        format!("{}{testimonials}{}", &t[..at], &t[end..])
+    });
+    // A name of 60,000 letters.
+    ready_case_as(&cases, "LONG-NAME", |t| {
+        t.replace(
+            "name: Morgan Ellis",
+            &format!("name: {}", "m".repeat(60_000)),
+        )
+    });
+
+    let (code, checked) = common::check_json(&cases);
+    assert_eq!(code, 1);
+    let output = dir.path().join("output");
+    let run = common::run(&[
+        "build",
+        cases.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+        "--today",
+        common::TODAY,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let built = summary_of(&output);
+    for summary in [&checked, &built] {
+        assert_eq!(case_in(summary, "KET-2026-0101")["status"], "ready");
+        let pixels = case_in(summary, "PIXELS");
+        assert_eq!(pixels["status"], "needs-work");
+        assert_has_line(
+            &blockers(pixels),
+            "attachments[4].file cannot be enclosed: it would bring the case's images over 170 million pixels in all",
+        );
+        let pages = case_in(summary, "PAGES");
+        assert_eq!(pages["status"], "needs-work");
+        assert_has_line(
+            &blockers(pages),
+            "attachments[2].file cannot be enclosed: it would bring the case's PDFs over 1000 pages in all",
+        );
+        for (folder, message) in [
+            (
+                "ZALGO",
+                "patient.name: 20000 combining marks in a row, more than 4",
+            ),
+            ("LONG-NAME", "patient.name: longer than 200 characters"),
+            ("TABLES", "KiB in all, more than 256 KiB"),
+        ] {
+            let case = summary["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["file"].as_str().unwrap().contains(folder))
+                .unwrap_or_else(|| panic!("{folder} is not reported"));
+            assert_eq!(case["status"], "invalid", "{case}");
+            let error = case["error"].as_str().unwrap();
+            assert!(error.contains(message), "{error}");
+        }
+    }
+    assert!(!run.stderr.contains('\u{301}') && !run.stderr.contains("mmmm"));
+    assert!(
+        !std::fs::read_to_string(output.join("summary.json"))
+            .unwrap()
+            .contains('\u{301}')
+    );
+    assert!(output.join("KET-2026-0101/packet.pdf").is_file());
+    for report in ["summary.md", "index.html"] {
+        assert!(output.join(report).is_file(), "{report} was not written");
+    }
+}
+
+/// Asserts that some line of `text` starts with `start`.
+fn assert_has_line(text: &str, start: &str) {
+    assert!(
+        text.lines().any(|l| l.starts_with(start)),
+        "no line starts with {start:?} in:\n{text}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_template_loop_costs_only_its_cases_their_packets_not_the_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    let export = common::run(&["templates", "export", templates.to_str().unwrap()]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    let main = templates.join("packet.typ");
+    let original = std::fs::read_to_string(&main).unwrap();
+    // Each loop runs only for its own case; the good case renders as always.
+    let loops = "#let loop-case = json(\"/case/data.json\").id\n\
+        #if loop-case == \"LOOP-RANGE\" { range(1000000000000).len() }\n\
+        #if loop-case == \"LOOP-DOUBLE\" { let s = \"ab\"; while s.len() > 0 { s = s + s } }\n\
+        #if loop-case == \"LOOP-SPIN\" { for i in range(100000) { for j in range(100000) { } } }\n";
+    std::fs::write(&main, format!("{loops}{original}")).unwrap();
+    let cases = dir.path().join("cases");
+    for id in ["KET-2026-0101", "LOOP-RANGE", "LOOP-DOUBLE", "LOOP-SPIN"] {
+        ready_case_as(&cases, id, |t| t);
+    }
+    let output = dir.path().join("output");
+    let run = common::run(&[
+        "build",
+        cases.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+        "--today",
+        common::TODAY,
+        "--templates",
+        templates.to_str().unwrap(),
+        "--case-timeout",
+        "10",
+        "--case-memory",
+        "1024",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let summary = summary_of(&output);
+    assert_eq!(case_in(&summary, "KET-2026-0101")["status"], "ready");
+    assert!(output.join("KET-2026-0101/packet.pdf").is_file());
+    for id in ["LOOP-RANGE", "LOOP-DOUBLE", "LOOP-SPIN"] {
+        assert_eq!(case_in(&summary, id)["status"], "failed", "{id}");
+        assert!(!output.join(id).join("packet.pdf").exists(), "{id}");
+    }
+    let spin = case_in(&summary, "LOOP-SPIN")["error"].as_str().unwrap();
+    assert!(
+        spin.contains("took longer than its budget of 10 s"),
+        "{spin}"
+    );
+    for report in ["summary.md", "index.html", "cases.csv", "deadlines.ics"] {
+        assert!(output.join(report).is_file(), "{report} was not written");
+    }
+}
+
+#[test]
+fn a_four_page_fax_tiff_and_a_pdf_2_0_are_enclosed_page_by_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases");
+    let folder = ready_case_as(&cases, "KET-FAX", |t| {
+        t.replace(
+            "attachments:\n",
+            "attachments:\n  - { file: fax.tif, title: Faxed denial }\n",
+        )
+    });
+    std::fs::copy(
+        common::fixture("fax/four-pages-g4.tif"),
+        folder.join("fax.tif"),
+    )
+    .unwrap();
+    // The denial notice saved as PDF 2.0.
+    let notice = folder.join("denial-notice.pdf");
+    let mut bytes = std::fs::read(&notice).unwrap();
+    assert!(bytes.starts_with(b"%PDF-1."));
+    bytes[5..8].copy_from_slice(b"2.0");
+    std::fs::write(&notice, bytes).unwrap();
+    let output = dir.path().join("output");
+    let run = common::run(&[
+        "build",
+        cases.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+        "--today",
+        common::TODAY,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = common::collapse(&common::pdf_text(&output.join("KET-FAX/packet.pdf")));
+    // The first page carries the title; the others say which page of the fax they are.
+    common::assert_has(&text, "Faxed denial (4 pages)");
+    for n in 2..=4 {
+        common::assert_has(&text, &format!("Faxed denial, page {n} of 4"));
+    }
+    assert!(!text.contains("page 5 of 4"));
+    common::assert_has(&text, "Denial notice, page 2 of 2");
 }
 
 // Round 2 (issue 25): no output path over an input, no deadline erased by another file,
