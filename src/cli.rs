@@ -384,7 +384,7 @@ pub struct SentArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub on: Date,
     /// How it was sent.
-    #[arg(long, value_parser = ["fax", "mail", "portal", "email"])]
+    #[arg(long, ignore_case = true, value_parser = ["fax", "mail", "portal", "email"])]
     pub method: String,
     /// The fax confirmation, tracking or portal reference.
     #[arg(long, value_name = "REF")]
@@ -407,7 +407,7 @@ pub struct DecidedArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub received: Option<Date>,
     /// What was decided.
-    #[arg(long, value_parser = ["approved", "partially-approved", "denied"])]
+    #[arg(long, ignore_case = true, value_parser = ["approved", "partially-approved", "denied"])]
     pub outcome: String,
     /// The decision's reference.
     #[arg(long, value_name = "REF")]
@@ -424,13 +424,13 @@ pub struct LogArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub on: Option<Date>,
     /// Whom the contact was with.
-    #[arg(long, value_parser = ["plan", "provider", "patient", "regulator", "other"])]
+    #[arg(long, ignore_case = true, value_parser = ["plan", "provider", "patient", "regulator", "other"])]
     pub with: String,
     /// How it was made.
-    #[arg(long, value_parser = ["call", "fax", "email", "portal", "letter", "in-person"])]
+    #[arg(long, ignore_case = true, value_parser = ["call", "fax", "email", "portal", "letter", "in-person"])]
     pub how: String,
     /// What it was about.
-    #[arg(long, value_parser = [
+    #[arg(long, ignore_case = true, value_parser = [
         "status-check", "claim-file-request", "claim-file-received", "records-request",
         "records-received", "letter-request", "letter-received", "peer-to-peer", "complaint",
         "other",

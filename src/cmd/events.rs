@@ -21,7 +21,7 @@ pub fn sent(args: &SentArgs) -> Result<Exit> {
     let (path, case) = edit_case(&args.case, |editor| {
         let mut fields: Vec<(&str, Value)> = vec![
             ("sent_on", args.on.to_string().into()),
-            ("method", args.method.clone().into()),
+            ("method", args.method.to_lowercase().into()),
         ];
         if let Some(received) = args.received {
             fields.push(("received", received.to_string().into()));
@@ -52,7 +52,7 @@ pub fn decided(args: &DecidedArgs) -> Result<Exit> {
     let (path, case) = edit_case(&args.case, |editor| {
         let mut fields: Vec<(&str, Value)> = vec![
             ("date", args.on.to_string().into()),
-            ("outcome", args.outcome.clone().into()),
+            ("outcome", args.outcome.to_lowercase().into()),
         ];
         if let Some(received) = args.received {
             fields.push(("received", received.to_string().into()));
@@ -72,7 +72,7 @@ pub fn decided(args: &DecidedArgs) -> Result<Exit> {
         args.on,
         args.outcome
     );
-    if args.outcome != "approved" {
+    if !args.outcome.eq_ignore_ascii_case("approved") {
         text.push_str(&format!(
             "next: `appealpack check` shows the next level and its deadline; \
              `appealpack new --next {}` writes it\n",
@@ -91,9 +91,9 @@ pub fn log(args: &LogArgs) -> Result<Exit> {
     let on = args.on.unwrap_or_else(Date::today);
     let mut entry = Mapping::new();
     entry.insert("date".into(), on.to_string().into());
-    entry.insert("with".into(), args.with.clone().into());
-    entry.insert("how".into(), args.how.clone().into());
-    entry.insert("kind".into(), args.kind.clone().into());
+    entry.insert("with".into(), args.with.to_lowercase().into());
+    entry.insert("how".into(), args.how.to_lowercase().into());
+    entry.insert("kind".into(), args.kind.to_lowercase().into());
     if let Some(reference) = &args.reference {
         entry.insert("reference".into(), reference.clone().into());
     }

@@ -236,7 +236,8 @@ fn events_round_trip_through_check_on_every_bundled_case() {
                 "--on",
                 "2026-11-25",
                 "--method",
-                "fax",
+                // As an advocate types it: the file gets the value as written in case files.
+                "Fax",
                 "--confirmation",
                 "0042",
             ][..],
@@ -263,6 +264,7 @@ fn events_round_trip_through_check_on_every_bundled_case() {
         );
         let parsed = yaml(path);
         assert_eq!(parsed["submission"]["sent_on"], "2026-11-25", "{id}");
+        assert_eq!(parsed["submission"]["method"], "fax", "{id}");
         assert_eq!(parsed["decision"]["outcome"], "denied", "{id}");
         let contacts = parsed["contacts"].as_sequence().unwrap();
         assert_eq!(
