@@ -385,10 +385,25 @@ fn decided_step(case: &Case, checked: &CheckedCase) -> String {
         return "approved: nothing to file; schedule the treatment".to_owned();
     };
     match (next.stage, &next.deadline) {
-        (Some(_), Some(d)) if d.days_left < 0 => format!(
-            "the window for the next level closed on {}; ask for an extension for good cause",
-            d.date
-        ),
+        // Good cause is offered only where the program's rules have it for that level.
+        (Some(stage), Some(d)) if d.days_left < 0 => {
+            let program = case
+                .insurer
+                .plan_type
+                .and_then(|p| Program::of(p).good_cause(stage));
+            match program {
+                Some(rule) => format!(
+                    "the window for the next level closed on {}; file it now with a written \
+                     explanation of good cause for the delay ({rule})",
+                    d.date
+                ),
+                None => format!(
+                    "the window for the next level closed on {}; the rules give no late filing \
+                     here: ask the plan or an attorney whether any route is left",
+                    d.date
+                ),
+            }
+        }
         (Some(_), Some(d)) => format!(
             "{} by {} (`appealpack new --next {}` starts it)",
             next.what, d.date, case.id
@@ -623,6 +638,50 @@ mod tests {
                 "{plan} {stage}"
             );
         }
+    }
+
+    #[test]
+    fn a_closed_next_level_offers_good_cause_only_where_the_rules_have_it() {
+        let closed = |plan: &str| {
+            let case = case(plan, "internal-appeal");
+            let mut checked = CheckedCase {
+                loaded: Loaded {
+                    path: PathBuf::from("cases/t.yaml"),
+                    file: "t.yaml".into(),
+                    id: Some(case.id.clone()),
+                    case: Ok(case.clone()),
+                    links: Default::default(),
+                },
+                findings: Vec::new(),
+                deadline: None,
+                decision_due: None,
+                next_level: None,
+                deadline_unknown: None,
+                continuation: None,
+                enclosures: Vec::new(),
+            };
+            checked.next_level = Some(NextLevel {
+                stage: Some(Stage::SecondLevelAppeal),
+                what: "the next level".into(),
+                deadline: Some(Deadline {
+                    date: Date::parse("2026-11-01").unwrap(),
+                    days_left: -25,
+                    basis: "60 days".into(),
+                }),
+            });
+            decided_step(&case, &checked)
+        };
+        assert_eq!(
+            closed("medicare"),
+            "the window for the next level closed on 2026-11-01; file it now with a written \
+             explanation of good cause for the delay (42 CFR 405.962(b))"
+        );
+        let employer = closed("employer-self-funded");
+        assert!(
+            employer.contains("the rules give no late filing here")
+                && !employer.contains("good cause"),
+            "{employer}"
+        );
     }
 
     #[test]
