@@ -36,11 +36,16 @@ impl Loaded {
     }
 }
 
-/// Loads one discovered case file.
+/// Loads one discovered case file; a panic while loading (a bug) becomes that file's
+/// error, so one file never ends the run.
 pub(crate) fn load_one(found: Discovered) -> Loaded {
     let case = match found.error {
         Some(error) => Err(format!("{}: {error}", found.path.display())),
-        None => Case::from_file(&found.path).map_err(|e| e.to_string()),
+        None => crate::isolate::guarded(|| {
+            injected_panic(&found.relative);
+            Case::from_file(&found.path).map_err(|e| e.to_string())
+        })
+        .unwrap_or_else(|panic| Err(format!("{}: {panic}", found.path.display()))),
     };
     Loaded {
         id: case.as_ref().ok().map(|c| c.id.clone()),
@@ -48,6 +53,17 @@ pub(crate) fn load_one(found: Discovered) -> Loaded {
         file: found.relative,
         case,
         links: Links::default(),
+    }
+}
+
+/// Panics while loading the case file named (relative to the cases folder) by
+/// `APPEALPACK_TEST_PANIC_LOAD`, in debug builds only, so the tests can show that a panic
+/// in the loader leaves the batch standing.
+fn injected_panic(relative: &str) {
+    if cfg!(debug_assertions)
+        && std::env::var_os("APPEALPACK_TEST_PANIC_LOAD").is_some_and(|v| v == relative)
+    {
+        panic!("injected panic while loading a case file (APPEALPACK_TEST_PANIC_LOAD)");
     }
 }
 

@@ -691,6 +691,50 @@ fn a_panic_while_preparing_one_packet_fails_only_that_case() {
 }
 
 #[test]
+fn a_panic_while_loading_one_case_file_costs_only_that_case() {
+    // The hook that injects the panic exists in debug builds only.
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let s = Scratch::new();
+    let cases = s.path("cases");
+    let output = s.path("out");
+    let run = common::run_with(
+        &[
+            "build",
+            cases.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+            "--today",
+            common::TODAY,
+        ],
+        &[("APPEALPACK_TEST_PANIC_LOAD", "KET-2026-0101/case.yaml")],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let summary = s.summary("out");
+    let cases = summary["cases"].as_array().unwrap();
+    let broken = cases
+        .iter()
+        .find(|c| c["file"] == "KET-2026-0101/case.yaml")
+        .expect("the case file is reported");
+    assert_eq!(broken["status"], "invalid", "{broken}");
+    let error = broken["error"].as_str().unwrap();
+    assert!(error.contains("internal error"), "{error}");
+    assert!(
+        !error.contains("injected"),
+        "the panic's message leaked: {error}"
+    );
+    // The other cases were built and the reports written.
+    assert!(s.path("out/KET-2026-0102/packet.pdf").is_file());
+    assert!(s.path("out/index.html").is_file());
+    assert!(
+        run.stderr.contains("internal panic at src/load/"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn environment_errors_exit_2() {
     let s = Scratch::new();
     let missing = s.path("no-templates");
