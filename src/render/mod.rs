@@ -113,6 +113,36 @@ impl fmt::Display for RenderError {
     }
 }
 
+impl RenderError {
+    /// Returns the error as machine reports carry it: what failed and where in the
+    /// templates, without Typst's own message, which may quote the case's data (a
+    /// template's `panic(data.patient.name)`); the full message goes to standard error.
+    pub fn public(&self) -> String {
+        let at = |errors: &[String]| {
+            let places: Vec<&str> = errors
+                .iter()
+                .filter_map(|e| diagnostics::location(e))
+                .collect();
+            if places.is_empty() {
+                "an unknown place".to_owned()
+            } else {
+                places.join(", ")
+            }
+        };
+        match self {
+            RenderError::Compile(errors) => format!(
+                "the packet templates failed at {} (Typst's message is on standard error)",
+                at(errors)
+            ),
+            RenderError::Export(errors) => format!(
+                "the PDF export failed at {} (Typst's message is on standard error)",
+                at(errors)
+            ),
+            RenderError::TooManyPages(_) => self.to_string(),
+        }
+    }
+}
+
 impl std::error::Error for RenderError {}
 
 /// A file of the templates folder, held in memory.

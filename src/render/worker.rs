@@ -329,15 +329,21 @@ struct OwnedJob {
 impl OwnedJob {
     /// Renders the packet, and the letter for signature where asked for.
     fn render(&self, renderer: &Renderer) -> Done {
+        // Typst's own words may quote the case's data: they go to standard error only,
+        // and the reports get where in the templates it failed.
+        let public = |e: super::RenderError| {
+            eprintln!("{}: {e}", self.case_id);
+            e.public()
+        };
         let packet = renderer
             .render_json(&self.data, &self.enclosures, &self.case_id, self.date)
             .map(|r| (r.pdf, r.warnings))
-            .map_err(|e| e.to_string());
+            .map_err(public);
         let form = |wanted: bool, template: &str| {
             if wanted && packet.is_ok() {
                 renderer
                     .render_for_signature(template, &self.data, &self.case_id, self.date)
-                    .map(|r| r.map(|r| r.pdf).map_err(|e| e.to_string()))
+                    .map(|r| r.map(|r| r.pdf).map_err(public))
             } else {
                 None
             }

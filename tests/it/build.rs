@@ -623,7 +623,7 @@ fn a_case_whose_packet_fails_does_not_stop_the_others() {
     let main = templates.join("packet.typ");
     let mut typ = std::fs::read_to_string(&main).unwrap();
     typ.push_str(
-        "\n#if json(\"/case/data.json\").id == \"KET-2026-0102\" { panic(\"this case cannot be laid out\") }\n",
+        "\n#let d = json(\"/case/data.json\")\n#if d.id == \"KET-2026-0102\" { panic(\"cannot lay out \" + d.patient.name) }\n",
     );
     std::fs::write(&main, typ).unwrap();
     let run = s.build("out", &["--templates", templates.to_str().unwrap()]);
@@ -633,11 +633,21 @@ fn a_case_whose_packet_fails_does_not_stop_the_others() {
     let failed = case(&summary, "KET-2026-0102");
     assert_eq!(failed["status"], "failed");
     assert_eq!(failed["packet"], Value::Null);
+    // The reports say where in the templates it failed; Typst's own words, which here
+    // quote the patient's name, reach standard error only.
     let error = failed["error"].as_str().unwrap();
     assert!(
-        error.contains("this case cannot be laid out") && error.contains("packet.typ"),
+        error.contains("the packet templates failed at") && error.contains("packet.typ:"),
         "{error}"
     );
+    assert!(run.stderr.contains("cannot lay out"), "{}", run.stderr);
+    for report in ["summary.json", "cases.csv"] {
+        let text = std::fs::read_to_string(s.path("out").join(report)).unwrap();
+        assert!(
+            !text.contains("cannot lay out") && !text.contains("Quinn"),
+            "{report}: {text}"
+        );
+    }
     assert!(!s.path("out/KET-2026-0102/packet.pdf").exists());
     assert_eq!(case(&summary, "KET-2026-0101")["status"], "ready");
     assert!(s.path("out/KET-2026-0101/packet.pdf").is_file());
