@@ -227,3 +227,20 @@ pub fn pages_of(pdf: &Path) -> Vec<String> {
 pub fn fill_organisation(repo: &Path) {
     std::fs::copy(root().join("appealpack.yaml"), repo.join("appealpack.yaml")).unwrap();
 }
+
+/// Builds `dir/cases` into `dir/output` on [`TODAY`] with the bundled organisation file,
+/// and returns the run and the output folder.
+pub fn build_folder(dir: &Path) -> (Run, PathBuf) {
+    let out = dir.join("output");
+    let run = run(&[
+        "build",
+        dir.join("cases").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--today",
+        TODAY,
+        "--config",
+        root().join("appealpack.yaml").to_str().unwrap(),
+    ]);
+    (run, out)
+}

@@ -2,7 +2,7 @@
 //! representative rule gets `authorization-for-signature.pdf`, holding every element its
 //! program requires, and loses it once the signed appointment is named.
 
-use crate::common::{TODAY, copy_tree, fixture, pdf_text, root, run};
+use crate::common::{copy_tree, fixture, pdf_text};
 
 /// Builds the ready fixture case without its signed appointment, on `plan_type`, and
 /// returns the summary's case, the appointment's text and the output folder.
@@ -22,17 +22,7 @@ fn build_without_appointment(plan_type: &str) -> (serde_json::Value, String, tem
             &format!("plan_type: {plan_type}"),
         );
     std::fs::write(&file, text).unwrap();
-    let out = dir.path().join("output");
-    let build = run(&[
-        "build",
-        dir.path().join("cases").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--config",
-        root().join("appealpack.yaml").to_str().unwrap(),
-    ]);
+    let (build, out) = crate::common::build_folder(dir.path());
     assert_eq!(build.code, 1, "{}", build.stderr);
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
@@ -87,17 +77,7 @@ fn a_medicare_case_gets_an_appointment_with_the_elements_of_405_910() {
         std::fs::read_to_string(&file).unwrap()
     );
     std::fs::write(&file, signed).unwrap();
-    let out = dir.path().join("output");
-    let build = run(&[
-        "build",
-        dir.path().join("cases").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--config",
-        root().join("appealpack.yaml").to_str().unwrap(),
-    ]);
+    let (build, out) = crate::common::build_folder(dir.path());
     assert_eq!(build.code, 0, "{}", build.stderr);
     assert!(
         !out.join("KET-2026-0101/authorization-for-signature.pdf")

@@ -220,20 +220,7 @@ fn a_phone_photo_of_the_signed_letter_is_enclosed() {
     let text = format!("{GOOD}letter_of_medical_necessity:\n  file: signed letter.jpg\n");
     std::fs::write(case.join("case.yaml"), text).unwrap();
     std::fs::write(case.join("signed letter.jpg"), phone_photo()).unwrap();
-    let out = dir.path().join("output");
-    let build = run(&[
-        "build",
-        dir.path().join("cases").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--config",
-        crate::common::root()
-            .join("appealpack.yaml")
-            .to_str()
-            .unwrap(),
-    ]);
+    let (build, out) = crate::common::build_folder(dir.path());
     assert!(build.code <= 1, "{}", build.stderr);
     assert!(
         !build.stderr.contains("letter_of_medical_necessity"),
@@ -256,20 +243,7 @@ fn a_trial_known_only_by_its_length_is_shown_as_such_and_counted() {
         "{GOOD}prior_treatments:\n  - {{ name: Sertraline, kind: antidepressant, duration_weeks: 10, outcome: inadequate-response }}\n  - {{ name: Bupropion, kind: antidepressant, started: 2025-01-06, ended: 2025-03-31, outcome: inadequate-response }}\n"
     );
     std::fs::write(case.join("case.yaml"), text).unwrap();
-    let out = dir.path().join("output");
-    let build = run(&[
-        "build",
-        dir.path().join("cases").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--config",
-        crate::common::root()
-            .join("appealpack.yaml")
-            .to_str()
-            .unwrap(),
-    ]);
+    let (build, out) = crate::common::build_folder(dir.path());
     assert!(build.code <= 1, "{}", build.stderr);
     let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
     assert!(
