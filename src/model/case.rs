@@ -1384,12 +1384,8 @@ fn colon_in_text(line: &str) -> String {
         .next()
         .unwrap_or("")
         .trim();
-    let key = if !key.is_empty()
-        && key.len() <= 40
-        && key
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    {
+    // A key is named only where it could be a field name, never the case's text.
+    let key = if super::validate::is_field_name(key) {
         key
     } else {
         "field"

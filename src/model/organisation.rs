@@ -1,6 +1,7 @@
 //! The advocacy organisation that prepares and sends the packets (`appealpack.yaml`).
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -60,7 +61,10 @@ impl Organisation {
     /// Returns the fields that still hold the example values `appealpack init` wrote, in
     /// file order: a packet must not go out on the example letterhead.
     pub(crate) fn placeholders(&self) -> Vec<&'static str> {
-        let Ok(example) = Organisation::parse(INIT_EXAMPLE) else {
+        // Parsed once per run: the checklist asks for every case.
+        static EXAMPLE: LazyLock<Option<Organisation>> =
+            LazyLock::new(|| Organisation::parse(INIT_EXAMPLE).ok());
+        let Some(example) = EXAMPLE.as_ref() else {
             return Vec::new();
         };
         let same = |a: &str, b: &str| a.trim() == b.trim();

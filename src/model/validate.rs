@@ -507,7 +507,7 @@ fn found_words(value: &Value) -> &'static str {
 }
 
 /// Returns whether a key could be a field name (and so may be quoted back).
-fn is_field_name(key: &str) -> bool {
+pub(crate) fn is_field_name(key: &str) -> bool {
     !key.is_empty()
         && key.len() <= 40
         && key
