@@ -43,6 +43,11 @@ impl Scratch {
 
     /// Runs a build of the scratch cases into `out` with extra arguments.
     fn build(&self, out: &str, extra: &[&str]) -> Run {
+        self.build_with_env(out, extra, &[])
+    }
+
+    /// Runs a build of the scratch cases into `out` with extra arguments and environment.
+    fn build_with_env(&self, out: &str, extra: &[&str], env: &[(&str, &str)]) -> Run {
         let cases = self.path("cases");
         let output = self.path(out);
         let mut args = vec![
@@ -54,7 +59,7 @@ impl Scratch {
             "2026-11-26",
         ];
         args.extend_from_slice(extra);
-        run(&args)
+        common::run_with(&args, env)
     }
 
     fn summary(&self, out: &str) -> Value {
@@ -660,19 +665,7 @@ fn a_panic_while_preparing_one_packet_fails_only_that_case() {
         return;
     }
     let s = Scratch::new();
-    let cases = s.path("cases");
-    let output = s.path("out");
-    let run = common::run_with(
-        &[
-            "build",
-            cases.to_str().unwrap(),
-            "-o",
-            output.to_str().unwrap(),
-            "--today",
-            common::TODAY,
-        ],
-        &[("APPEALPACK_TEST_PANIC", "KET-2026-0101")],
-    );
+    let run = s.build_with_env("out", &[], &[("APPEALPACK_TEST_PANIC", "KET-2026-0101")]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let summary = s.summary("out");
     let failed = case(&summary, "KET-2026-0101");
@@ -707,17 +700,9 @@ fn a_panic_while_loading_one_case_file_costs_only_that_case() {
         return;
     }
     let s = Scratch::new();
-    let cases = s.path("cases");
-    let output = s.path("out");
-    let run = common::run_with(
-        &[
-            "build",
-            cases.to_str().unwrap(),
-            "-o",
-            output.to_str().unwrap(),
-            "--today",
-            common::TODAY,
-        ],
+    let run = s.build_with_env(
+        "out",
+        &[],
         &[("APPEALPACK_TEST_PANIC_LOAD", "KET-2026-0101/case.yaml")],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
