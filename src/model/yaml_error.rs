@@ -26,7 +26,7 @@ pub(crate) fn plain(message: &str) -> String {
     } else if let Some(rest) = rest.strip_prefix("unknown field ") {
         let (field, after) = backticked(rest);
         // A key is structure, not a value, unless someone typed data where a key goes.
-        let field = if is_identifier(field) {
+        let field = if super::validate::is_field_name(field) {
             format!("`{field}`")
         } else {
             "(a key that is not a field name)".to_owned()
@@ -97,15 +97,6 @@ fn backticked(rest: &str) -> (&str, &str) {
         Some(end) => (&inner[..end], &inner[end + 1..]),
         None => (inner.strip_suffix('`').unwrap_or(inner), ""),
     }
-}
-
-/// Returns whether a key could be a field name: lower-case letters, digits and `_`.
-fn is_identifier(key: &str) -> bool {
-    !key.is_empty()
-        && key.len() <= 40
-        && key
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Says in words what kind of value serde found, without the value.
