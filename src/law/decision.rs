@@ -463,6 +463,11 @@ pub fn if_late(case: &Case) -> String {
                  within 24 hours when expedited, (g)); ask it to confirm it did"
             );
         }
+        (Some(Program::MedicarePartD), Stage::InternalAppeal) => {
+            "a late redetermination counts as an adverse one: the plan must forward the request \
+             to the independent review entity within 24 hours of the deadline (42 CFR 423.590(c), \
+             (e)); ask it to confirm it did"
+        }
         (Some(Program::MedicaidManagedCare), Stage::InternalAppeal) => {
             return format!(
                 "{unless}its appeal process is deemed exhausted: request a State fair hearing \
@@ -980,6 +985,10 @@ mod tests {
         assert!(d.basis.contains("423.600(d)"), "{}", d.basis);
         ire.request.dates_of_service = vec![date("2025-12-01")];
         assert_eq!(clock(&ire).map(|c| c.days), Ok(14));
+        // A late plan forwards the request itself (42 CFR 423.590(c), (e)).
+        let late = if_late(&case("medicare-part-d", "internal-appeal", ""));
+        assert!(late.contains("423.590(c), (e)"), "{late}");
+        assert!(!late.contains("unless the plan extended"), "{late}");
     }
 
     #[test]
