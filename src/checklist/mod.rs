@@ -168,7 +168,7 @@ pub(crate) static RULES: &[Rule] = &[
         id: "representative",
         severity: Severity::Blocker,
         item: "If your claim is denied",
-        checks: "from internal-appeal on, when the organisation files (filed_by: organisation): a signed appointment of representative enclosed",
+        checks: "from internal-appeal on, when the organisation files (filed_by: organisation): a signed appointment of representative enclosed, signed no later than the day the appeal was sent",
         check: check_representative,
     },
     Rule {

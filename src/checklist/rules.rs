@@ -782,6 +782,19 @@ pub(super) fn check_representative(case: &Case, _: &Context, f: &mut Findings) {
             program.appointment().rule
         ));
     }
+    // An appointment signed after the appeal went did not authorise the filing it names.
+    if let (Some(signed), Some(submission)) =
+        (case.representative_authorization_signed, &case.submission)
+        && signed > submission.sent_on
+    {
+        f.warning(format!(
+            "representative_authorization_signed ({signed}) is after submission.sent_on ({}): \
+             the appointment did not yet exist when the appeal was filed for the patient; \
+             check the dates, and if they are right, send the plan the signed appointment \
+             and ask it to confirm that the appeal stands",
+            submission.sent_on
+        ));
+    }
 }
 
 pub(super) fn check_organisation(_: &Case, context: &Context, f: &mut Findings) {

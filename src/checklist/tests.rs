@@ -610,6 +610,17 @@ fn representative_rule() {
     );
     let named = format!("{organisation}representative_authorization: aor.pdf\n");
     assert!(of(&run(&named), "representative").is_empty());
+    // Signed on the day the appeal went: fine; the day after: flagged.
+    let sent = "submission: { sent_on: 2026-11-02, method: fax }\n";
+    let on_time = format!("{named}representative_authorization_signed: 2026-11-02\n{sent}");
+    assert!(of(&run(&on_time), "representative").is_empty());
+    let after = format!("{named}representative_authorization_signed: 2026-11-03\n{sent}");
+    assert_eq!(
+        of(&run(&after), "representative"),
+        [
+            "warning: representative_authorization_signed (2026-11-03) is after submission.sent_on (2026-11-02): the appointment did not yet exist when the appeal was filed for the patient; check the dates, and if they are right, send the plan the signed appointment and ask it to confirm that the appeal stands"
+        ]
+    );
 }
 
 #[test]

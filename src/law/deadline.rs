@@ -68,7 +68,7 @@ pub(crate) fn filing_deadline(case: &Case, today: Date) -> Result<Deadline, Unkn
         basis: "deadline stated on the denial notice".into(),
     };
     match (denial.deadline, by_rule) {
-        (Some(stated), Some(Ok((rule, true)))) if stated > rule.date => Ok(Deadline {
+        (Some(stated), Some(Ok((rule, Some(latest))))) if stated > latest => Ok(Deadline {
             basis: format!(
                 "{}; the notice gives a later day, {stated}, which the regulation does not \
                  allow: file by this one",
@@ -82,14 +82,14 @@ pub(crate) fn filing_deadline(case: &Case, today: Date) -> Result<Deadline, Unkn
     }
 }
 
-/// Returns the deadline a level's window gives, and whether the regulation fixes it
-/// exactly, or why it gives none.
+/// Returns the deadline a level's window gives, and the latest day the regulation lets a
+/// notice give (`None` where it sets only a floor), or why it gives none.
 fn by_rule(
     case: &Case,
     denial: &Denial,
     window: Window,
     today: Date,
-) -> Result<(Deadline, bool), Unknown> {
+) -> Result<(Deadline, Option<Date>), Unknown> {
     let (length, from, cite, exact) = match window {
         Window::Fixed {
             length,
@@ -122,11 +122,22 @@ fn by_rule(
         _ => (from, cite),
     };
     let (start, counted_from) = start_date(denial, notice, from);
-    let (date, length) = match length {
-        Length::Days(days) => (
-            Date(start.0 + chrono::Days::new(days.into())),
-            format!("{days} days"),
+    let after = |days: u32| Date(start.0 + chrono::Days::new(days.into()));
+    // A State-set window is counted at its least and capped at its most.
+    let (latest, cite) = match length {
+        Length::StateSets { least, most } => (
+            Some(after(most)),
+            format!(
+                "{cite}: the State sets {least} to {most} days and the notice gives its own; \
+                 {least} are sure to be timely"
+            ),
         ),
+        _ => (None, cite.to_owned()),
+    };
+    let (date, length) = match length {
+        Length::Days(days) | Length::StateSets { least: days, .. } => {
+            (after(days), format!("{days} days"))
+        }
         Length::FourMonths => {
             // The strict reading is the day to file by; where a weekend holiday's
             // observed day pushes the lenient reading later, that day is named too.
@@ -144,13 +155,14 @@ fn by_rule(
             (Date(strict), words)
         }
     };
+    let latest = latest.or(exact.then_some(date));
     Ok((
         Deadline {
             date,
             days_left: today.days_until(date),
             basis: format!("{length} from {counted_from} ({cite})"),
         },
-        exact,
+        latest,
     ))
 }
 
@@ -417,19 +429,37 @@ mod tests {
             d.basis
                 .contains("60 days from the notice date (42 CFR 438.402(c)(2)(ii))")
         );
-        // The State fair hearing: 120 days from the plan's notice of resolution (42 CFR
-        // 438.408(f)(2), as the 2016 managed-care rule made it).
+        // The State fair hearing: the State sets 90 to 120 calendar days from the plan's
+        // notice of resolution (42 CFR 438.408(f)(2), as amended at 85 FR 72842); without the
+        // notice's day, the 90 days sure to be timely.
         let d = deadline(
             "medicaid-managed-care",
             "external-review",
             "{ date: 2026-10-01 }",
         )
         .unwrap();
-        assert_eq!(d.date, date("2027-01-29"));
+        assert_eq!(d.date, date("2026-12-30"));
         assert_eq!(
             d.basis,
-            "120 days from the notice date (42 CFR 438.408(f)(2))"
+            "90 days from the notice date (42 CFR 438.408(f)(2): the State sets 90 to 120 days \
+             and the notice gives its own; 90 are sure to be timely)"
         );
+        // A State's 120 days on the notice are believed; 150 are not.
+        let d = deadline(
+            "medicaid-managed-care",
+            "external-review",
+            "{ date: 2026-10-01, deadline: 2027-01-29 }",
+        )
+        .unwrap();
+        assert_eq!(d.date, date("2027-01-29"));
+        let d = deadline(
+            "medicaid-managed-care",
+            "external-review",
+            "{ date: 2026-10-01, deadline: 2027-02-28 }",
+        )
+        .unwrap();
+        assert_eq!(d.date, date("2026-12-30"));
+        assert!(d.basis.contains("does not allow"), "{}", d.basis);
     }
 
     #[test]
@@ -573,8 +603,8 @@ mod tests {
         assert!(d.basis.contains("42 CFR 423.582(b)"), "{}", d.basis);
         let d = deadline("medicare-part-d", "internal-appeal", "{ date: 2024-12-20 }").unwrap();
         assert_eq!(d.date, date("2025-02-18"));
-        // Part D's independent review: filed by the enrollee, 60 days counted from the
-        // redetermination's date, the earliest reading (42 CFR 423.600(a)).
+        // Part D's independent review: filed by the enrollee "within 60 calendar days of the
+        // date of the redetermination" (42 CFR 423.600(a)).
         let d = deadline(
             "medicare-part-d",
             "second-level-appeal",

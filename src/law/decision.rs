@@ -161,6 +161,16 @@ pub fn clock(case: &Case) -> Result<DecisionClock, NoClock> {
                 days(7, "7 days", "42 CFR 423.590(a)")
             }
         }
+        // The independent review entity may not exceed the plan's deadlines (423.600(d)).
+        (Program::MedicarePartD, SecondLevelAppeal) => {
+            if post_service {
+                days(14, "14 days", "42 CFR 423.600(d), 423.590(b)")
+            } else if urgent {
+                days(3, "72 hours", "42 CFR 423.600(d), 423.590(d)")
+            } else {
+                days(7, "7 days", "42 CFR 423.600(d), 423.590(a)")
+            }
+        }
         (Program::MedicaidManagedCare, InternalAppeal) => {
             if urgent {
                 days(3, "72 hours", "42 CFR 438.408(b)(3)")
@@ -193,10 +203,6 @@ pub fn clock(case: &Case) -> Result<DecisionClock, NoClock> {
         (Program::Fehb, InternalAppeal) => Err(NoClock::NotTracked(
             "the carrier's time to reconsider (30 days in the 2005 text of 5 CFR \
              890.105(b)(2)) was not verified against the current text; the notice gives it",
-        )),
-        (Program::MedicarePartD, SecondLevelAppeal) => Err(NoClock::NotTracked(
-            "the independent review entity decides in the time 42 CFR 423.600 allows; \
-             appealpack has not verified it, so it does not count it",
         )),
         (Program::Other | Program::ChurchPlan | Program::Grandfathered | Program::Fehb, _) => {
             Err(NoClock::NotTracked(
@@ -376,6 +382,11 @@ pub fn extension(case: &Case) -> Option<(u32, &'static str)> {
         {
             Some((14, "42 CFR 422.568(b)(1)(i)"))
         }
+        // The standard and the expedited decision each extend by up to 14 days, under their
+        // own paragraphs.
+        (Program::MedicaidManagedCare, Stage::PriorAuthorization) if urgent => {
+            Some((14, "42 CFR 438.210(d)(2)(ii)"))
+        }
         (Program::MedicaidManagedCare, Stage::PriorAuthorization) => {
             Some((14, "42 CFR 438.210(d)(1)(ii)"))
         }
@@ -451,6 +462,11 @@ pub fn if_late(case: &Case) -> String {
                  must forward the case to the independent review entity (42 CFR 422.590(d); \
                  within 24 hours when expedited, (g)); ask it to confirm it did"
             );
+        }
+        (Some(Program::MedicarePartD), Stage::InternalAppeal) => {
+            "a late redetermination counts as an adverse one: the plan must forward the request \
+             to the independent review entity within 24 hours of the deadline (42 CFR 423.590(c), \
+             (e)); ask it to confirm it did"
         }
         (Some(Program::MedicaidManagedCare), Stage::InternalAppeal) => {
             return format!(
@@ -528,7 +544,7 @@ pub fn next_level(case: &Case, today: Date) -> Option<NextLevel> {
                        QIC's notice names, where the amount in controversy meets 42 CFR \
                        405.1006 (42 CFR 405.1002(a)); appealpack does not prepare it"
                     .to_owned(),
-                deadline: Some(alj_deadline(decision, today)),
+                deadline: Some(alj_deadline(decision, today, MEDICARE_ALJ)),
             });
         }
         (Program::MedicareAdvantage, _) => (
@@ -545,13 +561,16 @@ pub fn next_level(case: &Case, today: Date) -> Option<NextLevel> {
             Some(SecondLevelAppeal),
             appeal_of(program, SecondLevelAppeal),
         ),
-        (Program::MedicarePartD, _) => (
-            None,
-            "a hearing before an administrative law judge, where the amount in controversy \
-             meets 42 CFR 423.1970; the independent review entity's notice gives the window \
-             (42 CFR 423.602(b)); appealpack does not prepare it"
-                .to_owned(),
-        ),
+        (Program::MedicarePartD, _) => {
+            return Some(NextLevel {
+                stage: None,
+                what: "a hearing before an administrative law judge, filed with the office the \
+                       independent review entity's notice names, where the amount in controversy \
+                       meets 42 CFR 423.1970 (42 CFR 423.2002(a)); appealpack does not prepare it"
+                    .to_owned(),
+                deadline: Some(alj_deadline(decision, today, PART_D_ALJ)),
+            });
+        }
         (Program::MedicaidManagedCare, InternalAppeal) => {
             (Some(ExternalReview), appeal_of(program, ExternalReview))
         }
@@ -615,23 +634,46 @@ fn after_internal_appeals(program: Program) -> (Option<Stage>, String) {
     }
 }
 
+/// Whose reconsideration an ALJ hearing follows, and the rule that gives its window.
+struct AljRule {
+    /// The reviewer whose notice starts the window, e.g. "the QIC's".
+    reviewer: &'static str,
+    /// The regulation: 60 days after receipt, presumed 5 days after the notice's date.
+    cite: &'static str,
+}
+
+/// After an Original Medicare QIC reconsideration (42 CFR 405.1002(a)(1), (3)).
+const MEDICARE_ALJ: AljRule = AljRule {
+    reviewer: "the QIC's",
+    cite: "42 CFR 405.1002(a)(1), (3)",
+};
+
+/// After a Part D independent review entity's reconsideration (42 CFR 423.2002(a)(1), (d)).
+const PART_D_ALJ: AljRule = AljRule {
+    reviewer: "the independent review entity's",
+    cite: "42 CFR 423.2002(a)(1), (d)",
+};
+
 /// Returns the last day to ask for a hearing before an administrative law judge after a
-/// QIC's reconsideration: 60 days after receipt of its notice, presumed 5 days after its
-/// date unless it came sooner (42 CFR 405.1002(a)(1), (3)).
-fn alj_deadline(decision: &crate::model::case::Decision, today: Date) -> Deadline {
+/// reviewer's reconsideration: 60 days after receipt of its notice, presumed 5 days after
+/// its date unless it came sooner.
+fn alj_deadline(decision: &crate::model::case::Decision, today: Date, rule: AljRule) -> Deadline {
     let presumed = deadline::presumed_receipt(decision.date);
+    let reviewer = rule.reviewer;
     let (start, from) = match decision.received {
-        Some(received) if received < presumed => (received, "receipt of the QIC's notice"),
+        Some(received) if received < presumed => {
+            (received, format!("receipt of {reviewer} notice"))
+        }
         _ => (
             presumed,
-            "receipt of the QIC's notice, presumed 5 days after its date",
+            format!("receipt of {reviewer} notice, presumed 5 days after its date"),
         ),
     };
     let date = Date(start.0 + chrono::Days::new(60));
     Deadline {
         date,
         days_left: today.days_until(date),
-        basis: format!("60 days from {from} (42 CFR 405.1002(a)(1), (3))"),
+        basis: format!("60 days from {from} ({})", rule.cite),
     }
 }
 
@@ -896,6 +938,11 @@ mod tests {
             pa("medicaid-managed-care", true),
             Ok((3, "42 CFR 438.210(d)(2)"))
         );
+        // Each extends by up to 14 days under its own paragraph (438.210(d)(1), (d)(2)(ii)).
+        let mut urgent = case("medicaid-managed-care", "prior-authorization", "");
+        assert_eq!(extension(&urgent), Some((14, "42 CFR 438.210(d)(1)(ii)")));
+        urgent.denial.as_mut().unwrap().urgent = true;
+        assert_eq!(extension(&urgent), Some((14, "42 CFR 438.210(d)(2)(ii)")));
         assert!(matches!(pa("other", false), Err(NoClock::NotTracked(_))));
         // Sent, counted, extended at most 15 days; late is an appealable denial.
         let mut c = case("employer-fully-insured", "prior-authorization", "");
@@ -926,11 +973,22 @@ mod tests {
         let mut paid = paid;
         paid.request.dates_of_service = vec![date("2025-12-01")];
         assert_eq!(clock(&paid).map(|c| c.days), Ok(14));
-        // The independent review is asked for by the enrollee, its clock not counted here.
-        assert!(matches!(
+        // The independent review entity keeps the plan's deadlines (42 CFR 423.600(d)).
+        assert_eq!(
             days("medicare-part-d", "second-level-appeal", ""),
-            Err(NoClock::NotTracked(_))
-        ));
+            Ok((7, "42 CFR 423.600(d), 423.590(a)"))
+        );
+        let mut ire = case("medicare-part-d", "second-level-appeal", "");
+        sent(&mut ire, "2026-02-02", SubmissionMethod::Fax);
+        let d = due(&ire, date("2026-02-05")).unwrap();
+        assert_eq!(d.date, date("2026-02-09"));
+        assert!(d.basis.contains("423.600(d)"), "{}", d.basis);
+        ire.request.dates_of_service = vec![date("2025-12-01")];
+        assert_eq!(clock(&ire).map(|c| c.days), Ok(14));
+        // A late plan forwards the request itself (42 CFR 423.590(c), (e)).
+        let late = if_late(&case("medicare-part-d", "internal-appeal", ""));
+        assert!(late.contains("423.590(c), (e)"), "{late}");
+        assert!(!late.contains("unless the plan extended"), "{late}");
     }
 
     #[test]
@@ -1137,7 +1195,8 @@ mod tests {
             "{}",
             deadline.basis
         );
-        // Medicaid managed care: the State fair hearing, 120 days from the notice date.
+        // Medicaid managed care: the State fair hearing, at least 90 days from the notice
+        // date (the State sets 90 to 120, 42 CFR 438.408(f)(2)).
         let next = decided(
             "medicaid-managed-care",
             "internal-appeal",
@@ -1146,7 +1205,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(next.stage, Some(Stage::ExternalReview));
-        assert_eq!(next.deadline.unwrap().date, date("2026-06-30"));
+        assert_eq!(next.deadline.unwrap().date, date("2026-05-31"));
         // The last levels: an external review binds the plan; after the QIC, a hearing
         // before an administrative law judge (42 CFR 405.1002), which is not prepared here.
         let last = decided(
@@ -1194,6 +1253,20 @@ mod tests {
         .unwrap();
         assert_eq!(d.stage, Some(Stage::SecondLevelAppeal));
         assert_eq!(d.deadline.unwrap().date, date("2026-05-01"));
+        // After the entity's denial: an ALJ within 60 days of receipt of its notice, here
+        // received March 6, before the presumed March 7 (42 CFR 423.2002(a)(1), (d)).
+        let alj = decided(
+            "medicare-part-d",
+            "second-level-appeal",
+            "",
+            DecisionOutcome::Denied,
+        )
+        .unwrap();
+        assert_eq!(alj.stage, None);
+        assert!(alj.what.contains("423.1970"), "{}", alj.what);
+        let alj = alj.deadline.unwrap();
+        assert_eq!(alj.date, date("2026-05-05"));
+        assert!(alj.basis.contains("423.2002(a)(1), (d)"), "{}", alj.basis);
         // A grandfathered plan has no external review: the routes left are named.
         let g = decided(
             "grandfathered",

@@ -51,6 +51,14 @@ pub enum Program {
 pub enum Length {
     /// Calendar days.
     Days(u32),
+    /// Calendar days the State sets between `least` and `most`: counted at `least`, the only
+    /// day sure to be timely, and a notice's later day is believed up to `most`.
+    StateSets {
+        /// The shortest window the State may set.
+        least: u32,
+        /// The longest window the State may set.
+        most: u32,
+    },
     /// Four months, by the external-review rule of 45 CFR 147.136(d)(2)(i): no
     /// corresponding day means the first day of the fifth month, and a last day on a
     /// weekend or federal holiday moves to the next day that is neither.
@@ -274,7 +282,8 @@ const STATE_EXTERNAL_REVIEW: Level = Level {
     window: Window::SetByNotice(
         "the state's external review process sets its own window (45 CFR 147.136(c)); \
          the federal process allows 4 months from receipt of the final denial (45 CFR \
-         147.136(d)(2)(i)), and a state's may not be shorter",
+         147.136(d)(2)(i)), and a state's must allow at least four months after receipt \
+         (45 CFR 147.136(c)(2)(vi))",
     ),
     ..EXTERNAL_REVIEW
 };
@@ -616,20 +625,22 @@ impl Program {
                     "the independent review entity named on the redetermination notice (42 \
                      CFR 423.600(a)): the enrollee must ask for it, the plan does not forward it",
                 ),
-                // The day it counts from in the current text was not verified: the
-                // redetermination's date, the earliest reading, is used.
+                // "Within 60 calendar days of the date of the redetermination" (423.600(a)).
                 window: Window::Fixed {
                     length: Length::Days(60),
                     from: From::NoticeDate,
-                    cite: "42 CFR 423.600(a), counted from the redetermination's date, the \
-                           earliest reading",
+                    cite: "42 CFR 423.600(a)",
                     exact: true,
                 },
-                expedited: None,
-                expedited_pre_service_only: false,
+                // The entity may not exceed the plan's own deadlines (423.600(d)).
+                expedited: Some(Clock {
+                    time: "72 hours",
+                    cite: "42 CFR 423.600(d), 423.590(d)",
+                }),
+                expedited_pre_service_only: true,
                 standard: Clock {
-                    time: "the time 42 CFR 423.600 allows",
-                    cite: "42 CFR 423.600",
+                    time: "7 days for a drug, 14 days for a payment",
+                    cite: "42 CFR 423.600(d), 423.590(a), (b)",
                 },
             },
             (Program::MedicarePartD, ExternalReview) => {
@@ -666,12 +677,17 @@ impl Program {
                      after it, request a State fair hearing (stage: external-review)",
                 ));
             }
+            // Since the 2020 managed-care rule (85 FR 72842), the State sets 90 to 120 days
+            // from the plan's notice of resolution; before it, 438.408(f)(2) fixed 120.
             (Program::MedicaidManagedCare, ExternalReview) => Level {
                 window: Window::Fixed {
-                    length: Length::Days(120),
+                    length: Length::StateSets {
+                        least: 90,
+                        most: 120,
+                    },
                     from: From::NoticeDate,
                     cite: "42 CFR 438.408(f)(2)",
-                    exact: true,
+                    exact: false,
                 },
                 standard: Clock {
                     time: "90 days from the day the plan appeal was filed, not counting the \

@@ -82,6 +82,9 @@ pub struct Case {
     /// image beside the case file), enclosed with the packet.
     #[serde(default)]
     pub representative_authorization: Option<String>,
+    /// The day the patient signed that appointment, as the signed page shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub representative_authorization_signed: Option<Date>,
     /// The staff member who owns the case, as initials (never patient data): shown and
     /// filterable on the dashboard.
     #[serde(default, deserialize_with = "initials")]
