@@ -103,20 +103,23 @@ pub(crate) fn outcomes_of(summary: &Summary, keep: impl Fn(&CaseOutcome) -> bool
     for (_, outcome) in &decided {
         total.add(*outcome);
     }
-    let by = |key: &dyn Fn(&CaseOutcome) -> String| {
+    // A case counts once in each of its groups: a denial with two reasons counts under both.
+    let by_each = |keys: &dyn Fn(&CaseOutcome) -> Vec<String>| {
         let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
         for (case, outcome) in &decided {
-            let label = key(case);
-            groups
-                .entry(label.clone())
-                .or_insert_with(|| Tally {
-                    label,
-                    ..Tally::default()
-                })
-                .add(*outcome);
+            for label in keys(case) {
+                groups
+                    .entry(label.clone())
+                    .or_insert_with(|| Tally {
+                        label,
+                        ..Tally::default()
+                    })
+                    .add(*outcome);
+            }
         }
         groups.into_values().collect::<Vec<_>>()
     };
+    let by = |key: &dyn Fn(&CaseOutcome) -> String| by_each(&|c| vec![key(c)]);
     let unknown = || "Unknown".to_owned();
     let breakdowns = vec![
         (
@@ -132,9 +135,18 @@ pub(crate) fn outcomes_of(summary: &Summary, keep: impl Fn(&CaseOutcome) -> bool
         ),
         (
             "Denial reason",
-            by(&|c| {
-                c.denial_reason
-                    .map_or_else(unknown, |r| reason_words(r).to_owned())
+            by_each(&|c| {
+                if c.denial_reasons.is_empty() {
+                    vec![
+                        c.denial_reason
+                            .map_or_else(unknown, |r| reason_words(r).to_owned()),
+                    ]
+                } else {
+                    c.denial_reasons
+                        .iter()
+                        .map(|r| reason_words(*r).to_owned())
+                        .collect()
+                }
             }),
         ),
         (

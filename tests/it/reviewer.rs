@@ -37,7 +37,7 @@ fn the_reviewer_summary_is_page_two_and_fits_it() {
             summary.contains("Where to find it"),
             "{id}: the summary runs over:\n{summary}"
         );
-        for heading in ["Asked", "Diagnosis", "Failed trials", "Scores"] {
+        for heading in ["Asked", "Diagnosis", "Trials", "Scores"] {
             assert!(summary.contains(heading), "{id}: no {heading}");
         }
         let next = &pages[2];
