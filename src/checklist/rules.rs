@@ -395,11 +395,12 @@ fn check_missing_records(case: &Case, denial: &Denial, f: &mut Findings) {
         f.blocker("the plan says information was missing: list each record the notice names under denial.missing[] (record, answered_by: the attachment that answers it)");
         return;
     }
+    // One finding for all the records still to get, so a long list stays one line of the
+    // draft's cover.
+    let mut unanswered = Vec::new();
     for (i, item) in denial.missing.iter().enumerate() {
         match item.answered_by.as_deref().map(str::trim) {
-            None | Some("") => f.blocker(format!(
-                "denial.missing[{i}] is not answered yet: get the record, add it under attachments[] and name its file in denial.missing[{i}].answered_by"
-            )),
+            None | Some("") => unanswered.push(format!("denial.missing[{i}]")),
             Some(file) if !case.attachments.iter().any(|a| a.file.trim() == file) => {
                 f.blocker(format!(
                     "denial.missing[{i}].answered_by names a file that is not under attachments[]; add it there so it is enclosed"
@@ -407,6 +408,12 @@ fn check_missing_records(case: &Case, denial: &Denial, f: &mut Findings) {
             }
             Some(_) => {}
         }
+    }
+    if !unanswered.is_empty() {
+        f.blocker(format!(
+            "records the plan said were missing are not answered yet ({}): get each, add it under attachments[] and name its file in answered_by",
+            unanswered.join(", ")
+        ));
     }
 }
 

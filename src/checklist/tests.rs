@@ -396,8 +396,8 @@ fn several_reasons_and_missing_records() {
     assert_eq!(
         of(&run(&listed), "denial"),
         [
-            "blocker: denial.missing[0] is not answered yet: get the record, add it under attachments[] and name its file in denial.missing[0].answered_by",
             "blocker: denial.missing[1].answered_by names a file that is not under attachments[]; add it there so it is enclosed",
+            "blocker: records the plan said were missing are not answered yet (denial.missing[0]): get each, add it under attachments[] and name its file in answered_by",
         ]
     );
     // Both fields given: every reason is answered, each once.
