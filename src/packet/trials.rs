@@ -154,6 +154,7 @@ fn line(t: &PriorTreatment) -> String {
     let outcome = match t.outcome {
         Outcome::Contraindicated => "contraindicated (not a failed trial)".to_owned(),
         Outcome::Ongoing => "ongoing".to_owned(),
+        Outcome::SideEffects => "stopped for side effects".to_owned(),
         other => other.title().to_lowercase(),
     };
     out.push_str(": ");
