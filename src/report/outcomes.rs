@@ -175,6 +175,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_denial_with_two_reasons_counts_under_each() {
+        use crate::model::case::DenialReason;
+        use crate::model::fields::Date;
+        use crate::outcome::Decided;
+        let date = Date::parse("2026-10-01").unwrap();
+        let mut case = CaseOutcome::invalid("a.yaml".into(), String::new());
+        case.decision = Some(Decided {
+            outcome: DecisionOutcome::Denied,
+            date,
+        });
+        case.denial_reason = Some(DenialReason::ExperimentalInvestigational);
+        case.denial_reasons = vec![
+            DenialReason::ExperimentalInvestigational,
+            DenialReason::NotMedicallyNecessary,
+        ];
+        let summary = Summary::new(date, vec![case]);
+        let counted = outcomes(&summary);
+        let (_, reasons) = counted
+            .breakdowns
+            .iter()
+            .find(|(name, _)| *name == "Denial reason")
+            .unwrap();
+        let labels: Vec<&str> = reasons.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["Experimental or investigational", "Not medically necessary"]
+        );
+        assert_eq!(counted.total.decided(), 1);
+    }
+
+    #[test]
     fn full_and_partial_approvals_are_counted_apart() {
         let tally = Tally {
             label: "x".into(),
