@@ -163,13 +163,18 @@ fn line(t: &PriorTreatment) -> String {
 }
 
 /// Returns what the case records about esketamine and ECT, one sentence each: a trial of
-/// it, or why it is not appropriate; for each the plan covers, and for esketamine where
-/// the letter cites its approval (`cites_esketamine`).
+/// it, or why it is not appropriate; for both where the plan covers either or the letter
+/// cites esketamine's approval (`cites_esketamine`), else only what `ruled_out` records.
 pub(crate) fn alternatives(case: &Case, cites_esketamine: bool) -> Vec<String> {
     let mut out = Vec::new();
-    for alt in [CoveredAlternative::Esketamine, CoveredAlternative::Ect] {
-        let asked = case.insurer.covers.contains(&alt)
-            || (alt == CoveredAlternative::Esketamine && cites_esketamine);
+    let alts = [CoveredAlternative::Esketamine, CoveredAlternative::Ect];
+    let asked_of = |alt: CoveredAlternative| {
+        case.insurer.covers.contains(&alt)
+            || (alt == CoveredAlternative::Esketamine && cites_esketamine)
+    };
+    // Once the question is asked of one, the reviewer reads the other's record there too.
+    let any_asked = alts.into_iter().any(asked_of);
+    for alt in alts {
         let trials: Vec<&PriorTreatment> = case
             .prior_treatments
             .iter()
@@ -180,7 +185,7 @@ pub(crate) fn alternatives(case: &Case, cites_esketamine: bool) -> Vec<String> {
             .iter()
             .filter(|r| r.treatment == alt)
             .collect();
-        if !asked && ruled_out.is_empty() {
+        if !any_asked && ruled_out.is_empty() {
             continue;
         }
         let mut name = alt.title().to_owned();
@@ -210,6 +215,8 @@ fn closed(sentence: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     fn trial(kind: TreatmentKind, outcome: Outcome, weeks: u32) -> PriorTreatment {
@@ -237,5 +244,34 @@ mod tests {
         );
         let c = trial(TreatmentKind::Antidepressant, Outcome::Contraindicated, 1);
         assert!(line(&c).ends_with("contraindicated (not a failed trial)"));
+    }
+
+    #[test]
+    fn a_covered_alternative_is_answered_from_the_record() {
+        let yaml = r#"
+id: KET-T-2
+stage: internal-appeal
+prepared_on: 2026-11-20
+patient: { name: Ann Example }
+insurer: { name: Example Health, covers: [esketamine] }
+provider: { name: Dr Pat Lee }
+request: { treatment: IV ketamine }
+prior_treatments:
+  - { name: ECT, kind: ect, duration_weeks: 4, sessions: 12, outcome: inadequate-response }
+ruled_out:
+  - { treatment: esketamine, reason: rems-or-access, explanation: No certified site within 90 miles }
+"#;
+        let case = Case::parse(Path::new("t.yaml"), yaml).unwrap();
+        assert_eq!(
+            alternatives(&case, false),
+            [
+                "Esketamine is not appropriate (not accessible): No certified site within 90 miles.",
+                "ECT was tried: ECT, 12 sessions over 4 weeks: inadequate response.",
+            ]
+        );
+        let mut uncovered = case.clone();
+        uncovered.insurer.covers.clear();
+        uncovered.ruled_out.clear();
+        assert!(alternatives(&uncovered, false).is_empty());
     }
 }
