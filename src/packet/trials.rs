@@ -95,7 +95,12 @@ pub(crate) fn trials(case: &Case, unipolar: bool, cites: impl Fn(&str) -> bool) 
         failed,
         antidepressants,
         contraindicated,
-        definition: (unipolar && antidepressants >= 2).then(|| definition(antidepressants, &cites)),
+        definition: (unipolar && antidepressants >= 2).then(|| {
+            let contraindicated = treatments
+                .iter()
+                .any(|t| t.kind == TreatmentKind::Antidepressant && t.contraindicated());
+            definition(antidepressants, contraindicated, &cites)
+        }),
     }
 }
 
@@ -103,7 +108,11 @@ pub(crate) fn trials(case: &Case, unipolar: bool, cites: impl Fn(&str) -> bool) 
 /// sources: payer esketamine policies (the domain guide, "The letter of medical
 /// necessity") and, where the case cites it, McIntyre et al. 2021, whose introduction
 /// calls patients with two prior treatment failures treatment-resistant.
-fn definition(antidepressants: usize, cites: &dyn Fn(&str) -> bool) -> String {
+fn definition(
+    antidepressants: usize,
+    contraindicated: bool,
+    cites: &dyn Fn(&str) -> bool,
+) -> String {
     let experts = if cites("mcintyre-2021") {
         " International mood-disorder experts likewise describe patients with two prior \
          treatment failures as having treatment-resistant depression (McIntyre et al., 2021)."
@@ -112,14 +121,18 @@ fn definition(antidepressants: usize, cites: &dyn Fn(&str) -> bool) -> String {
     };
     format!(
         "This meets the definition of treatment-resistant depression that payer policies for \
-         esketamine apply: failure of two or more antidepressants of adequate dose and \
-         duration. In the current episode, {} antidepressant {} failed or could not be given.\
-         {experts}",
+         esketamine commonly apply: failure of two or more antidepressants of adequate dose and \
+         duration. In the current episode, {} antidepressant {} {}.{experts}",
         count_words(antidepressants),
         if antidepressants == 1 {
             "trial has"
         } else {
             "trials have"
+        },
+        if contraindicated {
+            "failed or were contraindicated"
+        } else {
+            "failed"
         },
     )
 }
