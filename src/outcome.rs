@@ -69,9 +69,13 @@ pub struct CaseOutcome {
     /// The kind of plan, whose program's law applies.
     #[serde(default)]
     pub plan_type: Option<PlanType>,
-    /// The denial's reason, as a category (never the notice's words).
+    /// The denial's first reason, as a category (never the notice's words).
     #[serde(default)]
     pub denial_reason: Option<DenialReason>,
+    /// Every reason the denial gives, where it gives more than one; reports count the
+    /// case under each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub denial_reasons: Vec<DenialReason>,
     /// When the decision on the sent level is due, and what the law gives if it is late.
     #[serde(default)]
     pub decision_due: Option<DecisionDue>,
@@ -140,6 +144,7 @@ impl CaseOutcome {
             phase: None,
             plan_type: None,
             denial_reason: None,
+            denial_reasons: Vec::new(),
             decision_due: None,
             decision: None,
             next_level: None,
@@ -213,7 +218,16 @@ impl CaseOutcome {
             owner: case.owner.clone(),
             phase: Some(phase),
             plan_type: case.insurer.plan_type,
-            denial_reason: case.denial.as_ref().and_then(|d| d.reason),
+            denial_reason: case
+                .denial
+                .as_ref()
+                .and_then(|d| d.all_reasons().first().copied()),
+            denial_reasons: case
+                .denial
+                .as_ref()
+                .map(|d| d.all_reasons())
+                .filter(|r| r.len() > 1)
+                .unwrap_or_default(),
             decision_due: checked
                 .decision_due
                 .clone()

@@ -151,6 +151,13 @@ pub(crate) static RULES: &[Rule] = &[
         check: check_prior_treatments,
     },
     Rule {
+        id: "covered-alternatives",
+        severity: Severity::Warning,
+        item: "Why other treatments were not effective",
+        checks: "where the plan covers esketamine or ECT (insurer.covers): a trial of it or why it is not appropriate (ruled_out[])",
+        check: check_covered_alternatives,
+    },
+    Rule {
         id: "insurer-policy",
         severity: Severity::Blocker,
         item: "Engage with your insurance company and understand their policies",
@@ -161,7 +168,7 @@ pub(crate) static RULES: &[Rule] = &[
         id: "denial",
         severity: Severity::Blocker,
         item: "If your claim is denied",
-        checks: "from internal-appeal on: the denial's date, reference and reason; Original Medicare: the dates of service",
+        checks: "from internal-appeal on: the denial's date, reference and reason(s); missing information: every record the notice names answered by an attachment (denial.missing); Original Medicare: the dates of service",
         check: check_denial,
     },
     Rule {

@@ -1,8 +1,8 @@
 //! The rules of the checklist, one function each, in the order of [`super::RULES`].
 
 use crate::model::case::{
-    Case, DenialReason, FiledBy, MAX_MARKDOWN_BYTES, Outcome, PlanType, PriorTreatment, Stage,
-    TreatmentKind,
+    Case, Denial, DenialReason, FiledBy, MAX_MARKDOWN_BYTES, Outcome, PlanType, PriorTreatment,
+    Stage, TreatmentKind,
 };
 
 use super::codes::{Condition, caution, condition, icd10_is_well_formed, npi_is_valid};
@@ -152,10 +152,15 @@ pub(super) fn check_prior_treatments(case: &Case, _: &Context, f: &mut Findings)
     }
     let conditions: Vec<Condition> = case.diagnosis_codes().filter_map(condition).collect();
     let completed = |t: &&PriorTreatment| t.outcome != Outcome::Ongoing;
+    // Plans count "failure, intolerance or contraindication": a documented
+    // contraindication counts beside a failed trial (the letter says which it is), and a
+    // trial of an earlier episode counts for neither.
     let adequate = |kinds: &[TreatmentKind]| {
         case.prior_treatments
             .iter()
-            .filter(|t| kinds.contains(&t.kind) && t.failed_adequate_trial())
+            .filter(|t| {
+                kinds.contains(&t.kind) && (t.failed_adequate_trial() || t.contraindicated())
+            })
             .count()
     };
     let trials = |n: usize| if n == 1 { "trial" } else { "trials" };
@@ -163,7 +168,7 @@ pub(super) fn check_prior_treatments(case: &Case, _: &Context, f: &mut Findings)
         let n = adequate(&[TreatmentKind::Antidepressant]);
         if n < 2 {
             f.blocker(format!(
-                "only {n} antidepressant {} of 6+ weeks (or stopped for side effects) documented; add at least 2 (prior_treatments[].started/ended/outcome)",
+                "only {n} antidepressant {} of 6+ weeks (or stopped for side effects, or contraindicated) documented in the current episode; add at least 2 (prior_treatments[].started/ended/outcome; current_episode: false marks an earlier episode's)",
                 trials(n)
             ));
         }
@@ -183,7 +188,7 @@ pub(super) fn check_prior_treatments(case: &Case, _: &Context, f: &mut Findings)
         let n = adequate(&[TreatmentKind::Antipsychotic, TreatmentKind::MoodStabilizer]);
         if n < 2 {
             f.blocker(format!(
-                "only {n} {} of a mood stabilizer or antipsychotic of 6+ weeks (or stopped for side effects) documented for bipolar depression; add at least 2 (prior_treatments[].kind: mood-stabilizer or antipsychotic)",
+                "only {n} {} of a mood stabilizer or antipsychotic of 6+ weeks (or stopped for side effects, or contraindicated) documented for bipolar depression in the current episode; add at least 2 (prior_treatments[].kind: mood-stabilizer or antipsychotic)",
                 trials(n)
             ));
         }
@@ -271,7 +276,10 @@ pub(super) fn check_insurer_policy(case: &Case, context: &Context, f: &mut Findi
     if blank(insurer.clinical_policy.as_deref()) {
         f.warning("the plan's clinical policy for ketamine has not been reviewed; add insurer.clinical_policy (its name, number and what it requires)");
     }
-    if case.denial.as_ref().and_then(|d| d.reason) == Some(DenialReason::NotMedicallyNecessary)
+    if case
+        .denial
+        .as_ref()
+        .is_some_and(|d| d.gives(DenialReason::NotMedicallyNecessary))
         && insurer.criteria.is_empty()
     {
         f.warning("the plan says the treatment is not medically necessary but its criteria are not answered; add insurer.criteria[] (criterion, how_met)");
@@ -348,9 +356,10 @@ pub(super) fn check_denial(case: &Case, context: &Context, f: &mut Findings) {
     {
         f.blocker("the denial's reference is missing; add denial.reference from the notice");
     }
-    if denial.reason.is_none() {
-        f.blocker("the denial's reason is missing; add denial.reason (experimental-investigational, not-medically-necessary...)");
+    if denial.all_reasons().is_empty() {
+        f.blocker("the denial's reason is missing; add denial.reason, or denial.reasons where the notice gives several (experimental-investigational, not-medically-necessary...)");
     }
+    check_missing_records(case, denial, f);
     if case.stage == Stage::ExternalReview && blank(denial.notice.as_deref()) {
         // The one notice an external reviewer must see: state and federal request forms
         // ask for a copy of it, and a request without it may be returned as incomplete.
@@ -371,6 +380,56 @@ pub(super) fn check_denial(case: &Case, context: &Context, f: &mut Findings) {
             f.blocker(format!(
                 "denial.{field} is after today ({}); check it against the notice",
                 context.today
+            ));
+        }
+    }
+}
+
+/// Checks that a missing-information denial is answered: every record the notice says was
+/// missing is listed, each with an attachment of the case that answers it.
+fn check_missing_records(case: &Case, denial: &Denial, f: &mut Findings) {
+    if !denial.gives(DenialReason::MissingInformation) {
+        return;
+    }
+    if denial.missing.is_empty() {
+        f.blocker("the plan says information was missing: list each record the notice names under denial.missing[] (record, answered_by: the attachment that answers it)");
+        return;
+    }
+    // One finding for all the records still to get, so a long list stays one line of the
+    // draft's cover.
+    let mut unanswered = Vec::new();
+    for (i, item) in denial.missing.iter().enumerate() {
+        match item.answered_by.as_deref().map(str::trim) {
+            None | Some("") => unanswered.push(format!("denial.missing[{i}]")),
+            Some(file) if !case.attachments.iter().any(|a| a.file.trim() == file) => {
+                f.blocker(format!(
+                    "denial.missing[{i}].answered_by names a file that is not under attachments[]; add it there so it is enclosed"
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    if !unanswered.is_empty() {
+        f.blocker(format!(
+            "records the plan said were missing are not answered yet ({}): get each, add it under attachments[] and name its file in answered_by",
+            unanswered.join(", ")
+        ));
+    }
+}
+
+/// Warns where the plan covers esketamine or ECT and the case records neither a trial of
+/// it nor why it is not appropriate: the plan's first reply would be "use what we cover".
+pub(super) fn check_covered_alternatives(case: &Case, _: &Context, f: &mut Findings) {
+    for covered in &case.insurer.covers {
+        let tried = case
+            .prior_treatments
+            .iter()
+            .any(|t| t.kind == covered.kind() && t.outcome != Outcome::Ongoing);
+        let ruled_out = case.ruled_out.iter().any(|r| r.treatment == *covered);
+        if !tried && !ruled_out {
+            f.warning(format!(
+                "the plan covers {}, and the case records neither a trial of it nor why it is not appropriate; add it to prior_treatments[] or ruled_out[] (treatment, reason: contraindication, failed-trial, rems-or-access or patient-refusal, explanation)",
+                covered.title()
             ));
         }
     }
@@ -726,8 +785,10 @@ pub(super) fn check_evidence(case: &Case, context: &Context, f: &mut Findings) {
         let message = format!(
             "only {total} citation(s); add at least {MIN_CITATIONS} under evidence (keys of templates/evidence.yaml) or extra_evidence"
         );
-        let investigational = case.denial.as_ref().and_then(|d| d.reason)
-            == Some(DenialReason::ExperimentalInvestigational);
+        let investigational = case
+            .denial
+            .as_ref()
+            .is_some_and(|d| d.gives(DenialReason::ExperimentalInvestigational));
         if investigational {
             f.blocker(format!(
                 "{message}: the plan calls the treatment investigational"

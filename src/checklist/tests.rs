@@ -102,6 +102,7 @@ fn rules_have_unique_ids_in_article_order() {
             "lmn",
             "diagnosis",
             "prior-treatments",
+            "covered-alternatives",
             "insurer-policy",
             "denial",
             "representative",
@@ -253,7 +254,7 @@ fn prior_treatments_rule_for_depression() {
     assert_eq!(
         of(&run(&short), "prior-treatments"),
         [
-            "blocker: only 1 antidepressant trial of 6+ weeks (or stopped for side effects) documented; add at least 2 (prior_treatments[].started/ended/outcome)"
+            "blocker: only 1 antidepressant trial of 6+ weeks (or stopped for side effects, or contraindicated) documented in the current episode; add at least 2 (prior_treatments[].started/ended/outcome; current_episode: false marks an earlier episode's)"
         ]
     );
     let ongoing = with(
@@ -299,6 +300,118 @@ fn prior_treatments_rule_for_depression() {
         of(&run(&neither), "prior-treatments")
             .iter()
             .any(|f| f.contains("has no start date and no length")),
+    );
+}
+
+#[test]
+fn an_earlier_episode_is_history_and_a_contraindication_counts_as_such() {
+    // Sertraline from an earlier episode leaves one current trial: blocked.
+    let earlier = with(
+        "ended: 2024-03-01, outcome: inadequate-response",
+        "ended: 2024-03-01, current_episode: false, outcome: inadequate-response",
+    );
+    let found = of(&run(&earlier), "prior-treatments");
+    assert!(
+        found[0].contains("only 1 antidepressant trial") && found[0].contains("current episode"),
+        "{found:?}"
+    );
+    // A documented contraindication counts beside a failed trial, never as one.
+    let contraindicated = earlier.replace(
+        "  - { name: CBT,",
+        "  - { name: Phenelzine, kind: antidepressant, duration_weeks: 1, outcome: contraindicated }\n  - { name: CBT,",
+    );
+    assert!(of(&run(&contraindicated), "prior-treatments").is_empty());
+    let case = Case::parse(Path::new("t.yaml"), &contraindicated).unwrap();
+    let phenelzine = &case.prior_treatments[2];
+    assert!(phenelzine.contraindicated() && !phenelzine.failed_adequate_trial());
+    assert!(!case.prior_treatments[0].failed_adequate_trial());
+}
+
+#[test]
+fn a_tms_course_counts_by_its_sessions() {
+    let tms = |sessions: &str| {
+        let yaml = with(
+            "  - { name: CBT,",
+            &format!(
+                "  - {{ name: TMS, kind: tms, started: 2025-03-03, ended: 2025-04-11, {sessions}outcome: inadequate-response }}\n  - {{ name: CBT,"
+            ),
+        );
+        Case::parse(Path::new("t.yaml"), &yaml)
+            .unwrap()
+            .prior_treatments[2]
+            .failed_adequate_trial()
+    };
+    // 30 sessions over five and a half weeks is a completed course; 20 is not.
+    assert!(tms("sessions: 30, "));
+    assert!(!tms("sessions: 20, "));
+    assert!(!tms(""));
+}
+
+#[test]
+fn covered_alternatives_rule() {
+    let covers = with(
+        "  clinical_policy:",
+        "  covers: [esketamine, ect]\n  clinical_policy:",
+    );
+    assert_eq!(
+        of(&run(&covers), "covered-alternatives"),
+        [
+            "warning: the plan covers esketamine, and the case records neither a trial of it nor why it is not appropriate; add it to prior_treatments[] or ruled_out[] (treatment, reason: contraindication, failed-trial, rems-or-access or patient-refusal, explanation)",
+            "warning: the plan covers ECT, and the case records neither a trial of it nor why it is not appropriate; add it to prior_treatments[] or ruled_out[] (treatment, reason: contraindication, failed-trial, rems-or-access or patient-refusal, explanation)",
+        ]
+    );
+    let answered = format!(
+        "{}ruled_out:\n  - {{ treatment: ect, reason: patient-refusal, explanation: She declined ECT for fear of memory loss }}\n",
+        covers.replace(
+            "  - { name: CBT,",
+            "  - { name: Spravato, kind: esketamine, started: 2025-01-01, ended: 2025-03-01, outcome: inadequate-response }\n  - { name: CBT,"
+        )
+    );
+    assert!(of(&run(&answered), "covered-alternatives").is_empty());
+}
+
+#[test]
+fn several_reasons_and_missing_records() {
+    let two = with(
+        "reason: experimental-investigational",
+        "reasons: [experimental-investigational, missing-information]",
+    );
+    let found = of(&run(&two), "denial");
+    assert_eq!(
+        found,
+        [
+            "blocker: the plan says information was missing: list each record the notice names under denial.missing[] (record, answered_by: the attachment that answers it)"
+        ]
+    );
+    // The investigational reason among several still asks for the evidence.
+    let few = two.replace(
+        "evidence: [murrough-2013, anand-2023, mcintyre-2021]",
+        "evidence: [murrough-2013]",
+    );
+    assert!(of(&run(&few), "evidence")[0].starts_with("blocker:"));
+    let listed = two.replace(
+        "missing-information]",
+        "missing-information], missing: [{ record: Infusion records }, { record: Progress notes, answered_by: notes.pdf }]",
+    );
+    assert_eq!(
+        of(&run(&listed), "denial"),
+        [
+            "blocker: denial.missing[1].answered_by names a file that is not under attachments[]; add it there so it is enclosed",
+            "blocker: records the plan said were missing are not answered yet (denial.missing[0]): get each, add it under attachments[] and name its file in answered_by",
+        ]
+    );
+    // Both fields given: every reason is answered, each once.
+    let both = with(
+        "reason: experimental-investigational",
+        "reason: experimental-investigational, reasons: [not-medically-necessary, experimental-investigational]",
+    );
+    let case = Case::parse(Path::new("t.yaml"), &both).unwrap();
+    assert_eq!(
+        case.denial.unwrap().all_reasons(),
+        [
+            crate::model::case::DenialReason::ExperimentalInvestigational,
+            crate::model::case::DenialReason::NotMedicallyNecessary
+        ]
     );
 }
 

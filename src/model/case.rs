@@ -74,6 +74,10 @@ pub struct Case {
     /// What the patient can do if insurance does not cover the treatment.
     #[serde(default)]
     pub alternatives: Option<Alternatives>,
+    /// Why esketamine or ECT, where the plan covers them, is not the answer for this
+    /// patient.
+    #[serde(default)]
+    pub ruled_out: Vec<RuledOut>,
     /// Who files the appeal: the organisation for the patient (the default), or the
     /// patient, who signs and sends it.
     #[serde(default)]
@@ -229,6 +233,78 @@ pub struct Insurer {
     /// self-funded ERISA plan uses the federal process unless it opted into the state's.
     #[serde(default)]
     pub external_review: Option<ReviewProcess>,
+    /// The alternatives to ketamine the plan's policy covers (esketamine, ECT), so the
+    /// letter says why each is not the answer for this patient.
+    #[serde(default)]
+    pub covers: Vec<CoveredAlternative>,
+}
+
+/// A treatment a plan covers that a reviewer will offer instead of ketamine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CoveredAlternative {
+    /// Esketamine nasal spray (Spravato).
+    Esketamine,
+    /// Electroconvulsive therapy.
+    Ect,
+}
+
+impl CoveredAlternative {
+    /// Returns the alternative in words, as printed in sentences.
+    pub fn title(self) -> &'static str {
+        match self {
+            CoveredAlternative::Esketamine => "esketamine",
+            CoveredAlternative::Ect => "ECT",
+        }
+    }
+
+    /// Returns the kind of prior treatment that is a trial of this alternative.
+    pub fn kind(self) -> TreatmentKind {
+        match self {
+            CoveredAlternative::Esketamine => TreatmentKind::Esketamine,
+            CoveredAlternative::Ect => TreatmentKind::Ect,
+        }
+    }
+}
+
+/// Why a covered alternative (esketamine, ECT) is not appropriate for this patient.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuledOut {
+    /// The alternative ruled out.
+    pub treatment: CoveredAlternative,
+    /// The kind of reason.
+    pub reason: RuledOutReason,
+    /// The reason in the provider's words, e.g. "uncontrolled hypertension (160/100 on
+    /// two visits)".
+    pub explanation: String,
+}
+
+/// The kind of reason an alternative is not appropriate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuledOutReason {
+    /// A medical contraindication.
+    Contraindication,
+    /// A trial that failed (also record it under prior_treatments).
+    FailedTrial,
+    /// The REMS program or access (no certified site within reach, no transport for the
+    /// monitoring period).
+    RemsOrAccess,
+    /// The patient declined it, for the reason given.
+    PatientRefusal,
+}
+
+impl RuledOutReason {
+    /// Returns the reason in words, as printed before its explanation.
+    pub fn title(self) -> &'static str {
+        match self {
+            RuledOutReason::Contraindication => "contraindicated",
+            RuledOutReason::FailedTrial => "a trial failed",
+            RuledOutReason::RemsOrAccess => "not accessible",
+            RuledOutReason::PatientRefusal => "declined by the patient",
+        }
+    }
 }
 
 /// The external review process a plan's denial goes to.
@@ -493,6 +569,15 @@ pub struct PriorTreatment {
     #[serde(default)]
     #[schemars(range(min = 1, max = 520))]
     pub duration_weeks: Option<u32>,
+    /// How many sessions were given (TMS, ECT, psychotherapy); a TMS course is counted
+    /// by its sessions.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 500))]
+    pub sessions: Option<u32>,
+    /// Whether the trial belongs to the current episode (default true); a trial of an
+    /// earlier episode is shown as history and not counted.
+    #[serde(default = "yes")]
+    pub current_episode: bool,
     /// How it went.
     pub outcome: Outcome,
     /// Notes (Markdown).
@@ -500,21 +585,45 @@ pub struct PriorTreatment {
     pub notes: Option<String>,
 }
 
+/// Returns true, the default of a flag that holds unless the case says otherwise.
+fn yes() -> bool {
+    true
+}
+
 /// The shortest trial counted as adequate, in days (6 weeks).
 pub(crate) const ADEQUATE_TRIAL_DAYS: i64 = 42;
+
+/// The fewest TMS sessions counted as a completed course, whatever its calendar length:
+/// daily sessions on weekdays make 30 sessions in six weeks, and a course with a few
+/// doubled days ends sooner.
+pub(crate) const ADEQUATE_TMS_SESSIONS: u32 = 30;
 
 impl PriorTreatment {
     /// Returns whether the treatment was an adequate trial that failed: finished, and either
     /// 6 weeks or longer or stopped for side effects (plans accept "failure or
     /// intolerance", whatever the length of a trial stopped for side effects).
+    /// A trial of an earlier episode is history and never counts; a TMS course counts by
+    /// its sessions too.
     pub fn failed_adequate_trial(&self) -> bool {
+        if !self.current_episode {
+            return false;
+        }
         match self.outcome {
             Outcome::Ongoing | Outcome::Contraindicated => false,
             Outcome::SideEffects => true,
             Outcome::InadequateResponse | Outcome::PartialResponse => {
                 self.days().is_some_and(|days| days >= ADEQUATE_TRIAL_DAYS)
+                    || (self.kind == TreatmentKind::Tms
+                        && self.sessions.is_some_and(|n| n >= ADEQUATE_TMS_SESSIONS))
             }
         }
+    }
+
+    /// Returns whether the treatment is documented as contraindicated in the current
+    /// episode: plans count it beside failed trials ("failure, intolerance or
+    /// contraindication"), and the letter says which it is.
+    pub fn contraindicated(&self) -> bool {
+        self.current_episode && self.outcome == Outcome::Contraindicated
     }
 
     /// Returns the trial's length in days: from its dates where both are known, else from
@@ -620,9 +729,18 @@ pub struct Denial {
     /// Claim number.
     #[serde(default)]
     pub claim_number: Option<Code>,
-    /// The reason given.
+    /// The reason given, where the notice gives one; with `reasons` as well, both are
+    /// answered (see [`Denial::all_reasons`]).
     #[serde(default)]
     pub reason: Option<DenialReason>,
+    /// The reasons given, where the notice gives several; each is answered in its own
+    /// section of the letter.
+    #[serde(default)]
+    pub reasons: Vec<DenialReason>,
+    /// What the notice says was missing, each with the attachment that answers it (a
+    /// missing-information denial is blocked until every item is answered).
+    #[serde(default)]
+    pub missing: Vec<MissingRecord>,
     /// The reason in the notice's own words.
     #[serde(default)]
     pub reason_text: Option<String>,
@@ -649,6 +767,36 @@ pub struct Denial {
     pub notice: Option<String>,
 }
 
+impl Denial {
+    /// Returns every reason the notice gives, `reason` first, then `reasons`, each once:
+    /// a case that gives both has all of them answered rather than one silently chosen.
+    pub fn all_reasons(&self) -> Vec<DenialReason> {
+        let mut out: Vec<DenialReason> = Vec::new();
+        for reason in self.reason.iter().chain(&self.reasons) {
+            if !out.contains(reason) {
+                out.push(*reason);
+            }
+        }
+        out
+    }
+
+    /// Returns whether the notice gives this reason.
+    pub fn gives(&self, reason: DenialReason) -> bool {
+        self.reason == Some(reason) || self.reasons.contains(&reason)
+    }
+}
+
+/// A record the plan said it lacked, and the file that answers it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MissingRecord {
+    /// The record as the notice names it, e.g. "infusion records with drug, dose and times".
+    pub record: String,
+    /// The attachment that answers it: a file named under `attachments[]`.
+    #[serde(default)]
+    pub answered_by: Option<String>,
+}
+
 /// Why the plan denied the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -661,6 +809,8 @@ pub enum DenialReason {
     NotACoveredBenefit,
     /// The plan says information is missing.
     MissingInformation,
+    /// The plan requires other treatments to be tried first (step therapy).
+    StepTherapy,
     /// The provider is out of network.
     OutOfNetwork,
     /// Any other reason.
@@ -675,6 +825,7 @@ impl DenialReason {
             DenialReason::NotMedicallyNecessary => "not-medically-necessary",
             DenialReason::NotACoveredBenefit => "not-a-covered-benefit",
             DenialReason::MissingInformation => "missing-information",
+            DenialReason::StepTherapy => "step-therapy",
             DenialReason::OutOfNetwork => "out-of-network",
             DenialReason::Other => "other",
         }

@@ -8,6 +8,7 @@
 pub mod charts;
 pub mod forms;
 pub mod markdown;
+pub mod trials;
 
 use std::borrow::Cow;
 
@@ -97,6 +98,12 @@ pub struct PacketData {
     pub request: RequestData,
     /// Treatments tried before, oldest first (case-file order among those started the same day).
     pub prior_treatments: Vec<TreatmentData>,
+    /// The treatments tried, grouped as a reviewer reads them, with the adequate trials
+    /// counted and the definition of treatment resistance the case meets.
+    pub trials: trials::TrialsData,
+    /// What the case records about esketamine and ECT (a trial, or why not), one
+    /// sentence each, where the plan covers them or the letter cites esketamine.
+    pub alternatives: Vec<String>,
     /// The plan's denial, where there is one.
     pub denial: Option<DenialData>,
     /// The plan's reference printed on every page (the denial reference or claim number).
@@ -149,6 +156,10 @@ pub struct ReviewerData {
     pub reason: Option<&'static str>,
     /// The one-sentence answer to that reason.
     pub answer: Option<String>,
+    /// Every reason the notice gives, in words.
+    pub reasons: Vec<&'static str>,
+    /// The one-sentence answer to each reason, in the same order.
+    pub answers: Vec<String>,
 }
 
 /// An instrument's first and latest score.
@@ -530,8 +541,22 @@ pub struct DenialData {
     pub claim_number: Option<String>,
     /// The reason as written in case files.
     pub reason: Option<&'static str>,
+    /// Every reason the notice gives, as written in case files, each answered in its own
+    /// section of the letter.
+    pub reasons: Vec<&'static str>,
+    /// The records the notice says were missing, each with the enclosure that answers it.
+    pub missing: Vec<MissingData>,
     /// The reason in the notice's own words.
     pub reason_text: Option<String>,
+}
+
+/// A record the plan said it lacked, as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingData {
+    /// The record as the notice names it.
+    pub record: String,
+    /// The index, among the enclosures, of the file that answers it.
+    pub enclosure: Option<usize>,
 }
 
 /// The letter of medical necessity: the signed file's pages, or a draft.
@@ -651,6 +676,11 @@ impl PacketData {
             .collect();
         evidence.extend(case.extra_evidence.iter().map(extra_evidence_data));
         let treatments = prior_treatments(case);
+        let cites = |key: &str| case.evidence.iter().any(|k| k == key);
+        // The letter cites esketamine's approval where it argues the evidence for major
+        // depression; the plan's reply "use esketamine" then needs its answer.
+        let cites_esketamine = conditions.unipolar
+            && denial.is_some_and(|d| d.gives(DenialReason::ExperimentalInvestigational));
         let p = &case.patient;
         let i = &case.insurer;
         let v = &case.provider;
@@ -748,12 +778,28 @@ impl PacketData {
                     notes: markdown_field(t.notes.as_deref()),
                 })
                 .collect(),
+            trials: trials::trials(case, conditions.unipolar, cites),
+            alternatives: trials::alternatives(case, cites_esketamine),
             denial: denial.map(|d| DenialData {
                 date: d.date.map(long_date),
                 received: d.received.map(long_date),
                 reference: code(d.reference.as_ref()),
                 claim_number: code(d.claim_number.as_ref()),
-                reason: d.reason.map(|r| r.as_str()),
+                reason: d.all_reasons().first().map(|r| r.as_str()),
+                reasons: d.all_reasons().iter().map(|r| r.as_str()).collect(),
+                missing: d
+                    .missing
+                    .iter()
+                    .map(|m| MissingData {
+                        record: plain(&m.record),
+                        enclosure: m.answered_by.as_deref().and_then(|file| {
+                            enclosures
+                                .iter()
+                                .filter(|e| e.role == Role::Attachment)
+                                .position(|e| e.file.ends_with(file.trim()))
+                        }),
+                    })
+                    .collect(),
                 reason_text: text(d.reason_text.as_deref()),
             }),
             reference,
@@ -840,7 +886,12 @@ fn reviewer_data(case: &Case, library: &EvidenceLibrary, conditions: Conditions)
             }
         })
         .collect();
-    let reason = case.denial.as_ref().and_then(|d| d.reason);
+    let reasons = case
+        .denial
+        .as_ref()
+        .map(|d| d.all_reasons())
+        .unwrap_or_default();
+    let reason = reasons.first().copied();
     ReviewerData {
         failed_trials: failed.len(),
         failed_kinds: kinds
@@ -851,6 +902,11 @@ fn reviewer_data(case: &Case, library: &EvidenceLibrary, conditions: Conditions)
         references: strongest(case, library),
         reason: reason.map(reason_words),
         answer: reason.map(|r| answer(case, r, conditions, failed.len())),
+        reasons: reasons.iter().map(|r| reason_words(*r)).collect(),
+        answers: reasons
+            .iter()
+            .map(|r| answer(case, *r, conditions, failed.len()))
+            .collect(),
     }
 }
 
@@ -892,6 +948,7 @@ fn reason_words(reason: DenialReason) -> &'static str {
         DenialReason::NotMedicallyNecessary => "not medically necessary",
         DenialReason::NotACoveredBenefit => "not a covered benefit",
         DenialReason::MissingInformation => "information missing",
+        DenialReason::StepTherapy => "other treatments to be tried first (step therapy)",
         DenialReason::OutOfNetwork => "provider out of network",
         DenialReason::Other => "another reason (see the notice)",
     }
@@ -960,6 +1017,10 @@ fn answer(case: &Case, reason: DenialReason, conditions: Conditions, failed: usi
         DenialReason::MissingInformation => {
             "What the plan said was missing is enclosed now; the letter lists it.".to_owned()
         }
+        DenialReason::StepTherapy => format!(
+            "{failed} adequate {trials} of the treatments the plan asks for first failed; the \
+             letter names each, with its dose, length and outcome."
+        ),
         DenialReason::OutOfNetwork => "The letter asks for a network-gap exception and, if \
             the plan knows an in-network provider of this treatment, for its name."
             .to_owned(),

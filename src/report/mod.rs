@@ -177,6 +177,7 @@ fn reason_words(reason: DenialReason) -> &'static str {
         DenialReason::NotMedicallyNecessary => "Not medically necessary",
         DenialReason::NotACoveredBenefit => "Not a covered benefit",
         DenialReason::MissingInformation => "Missing information",
+        DenialReason::StepTherapy => "Step therapy",
         DenialReason::OutOfNetwork => "Out of network",
         DenialReason::Other => "Other reason",
     }

@@ -103,20 +103,23 @@ pub(crate) fn outcomes_of(summary: &Summary, keep: impl Fn(&CaseOutcome) -> bool
     for (_, outcome) in &decided {
         total.add(*outcome);
     }
-    let by = |key: &dyn Fn(&CaseOutcome) -> String| {
+    // A case counts once in each of its groups: a denial with two reasons counts under both.
+    let by_each = |keys: &dyn Fn(&CaseOutcome) -> Vec<String>| {
         let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
         for (case, outcome) in &decided {
-            let label = key(case);
-            groups
-                .entry(label.clone())
-                .or_insert_with(|| Tally {
-                    label,
-                    ..Tally::default()
-                })
-                .add(*outcome);
+            for label in keys(case) {
+                groups
+                    .entry(label.clone())
+                    .or_insert_with(|| Tally {
+                        label,
+                        ..Tally::default()
+                    })
+                    .add(*outcome);
+            }
         }
         groups.into_values().collect::<Vec<_>>()
     };
+    let by = |key: &dyn Fn(&CaseOutcome) -> String| by_each(&|c| vec![key(c)]);
     let unknown = || "Unknown".to_owned();
     let breakdowns = vec![
         (
@@ -132,9 +135,18 @@ pub(crate) fn outcomes_of(summary: &Summary, keep: impl Fn(&CaseOutcome) -> bool
         ),
         (
             "Denial reason",
-            by(&|c| {
-                c.denial_reason
-                    .map_or_else(unknown, |r| reason_words(r).to_owned())
+            by_each(&|c| {
+                if c.denial_reasons.is_empty() {
+                    vec![
+                        c.denial_reason
+                            .map_or_else(unknown, |r| reason_words(r).to_owned()),
+                    ]
+                } else {
+                    c.denial_reasons
+                        .iter()
+                        .map(|r| reason_words(*r).to_owned())
+                        .collect()
+                }
             }),
         ),
         (
@@ -161,6 +173,37 @@ pub(crate) fn outcomes_of(summary: &Summary, keep: impl Fn(&CaseOutcome) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_denial_with_two_reasons_counts_under_each() {
+        use crate::model::case::DenialReason;
+        use crate::model::fields::Date;
+        use crate::outcome::Decided;
+        let date = Date::parse("2026-10-01").unwrap();
+        let mut case = CaseOutcome::invalid("a.yaml".into(), String::new());
+        case.decision = Some(Decided {
+            outcome: DecisionOutcome::Denied,
+            date,
+        });
+        case.denial_reason = Some(DenialReason::ExperimentalInvestigational);
+        case.denial_reasons = vec![
+            DenialReason::ExperimentalInvestigational,
+            DenialReason::NotMedicallyNecessary,
+        ];
+        let summary = Summary::new(date, vec![case]);
+        let counted = outcomes(&summary);
+        let (_, reasons) = counted
+            .breakdowns
+            .iter()
+            .find(|(name, _)| *name == "Denial reason")
+            .unwrap();
+        let labels: Vec<&str> = reasons.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["Experimental or investigational", "Not medically necessary"]
+        );
+        assert_eq!(counted.total.decided(), 1);
+    }
 
     #[test]
     fn full_and_partial_approvals_are_counted_apart() {

@@ -317,8 +317,9 @@ fn letter_is_shaped_by_reason_and_stage() {
         (
             text.replace(reason, "reason: not-medically-necessary"),
             vec![
-                "Medical necessity",
-                "has tried 2 antidepressants, 2 of them for six weeks or more",
+                "Reason: not medically necessary",
+                "Treatments tried",
+                "Antidepressants:",
             ],
         ),
         (
