@@ -632,3 +632,22 @@ fn a_drafts_sign_off_keeps_its_lines_and_names_the_provider_once() {
         .expect("the NPI in the sign-off");
     assert_eq!(lmn.matches(npi).count(), 1, "the NPI twice:\n{lmn}");
 }
+
+#[test]
+fn external_review_letters_are_written_for_an_independent_reviewer() {
+    for id in ["KET-2026-0102", "KET-2026-0103", "KET-2026-0110"] {
+        let text = packet(id);
+        let prose = letter_prose(&text);
+        // An independent review organization holds no peer-to-peer conversation.
+        assert!(!prose.contains("peer-to-peer"), "{id}:\n{prose}");
+        assert!(prose.contains("independent reviewer in psychiatry"), "{id}");
+    }
+    // A contract-exclusion denial argues why it is eligible for external review.
+    let exclusion = packet("KET-2026-0103");
+    let prose = letter_prose(&exclusion);
+    assert!(
+        prose.contains("This denial is eligible for external review")
+            && prose.contains("(45 CFR 147.136(d)(1); 29 CFR 2590.715-2719(d)(1))"),
+        "{prose}"
+    );
+}
