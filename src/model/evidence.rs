@@ -252,9 +252,26 @@ mod tests {
             "feder-2021",
             "mcintyre-2021",
             "anand-2023",
+            "diazgranados-2010",
+            "zarate-2012",
+            "zanos-2018",
         ] {
             assert!(library.get(key).is_some(), "{key} missing");
         }
+        // Every trial and consensus says what it studied; trials say how many.
+        for r in library.references() {
+            match r.design {
+                Some(Design::RandomizedTrial) => {
+                    assert!(!r.conditions.is_empty() && r.n.is_some(), "{}", r.key)
+                }
+                Some(Design::ExpertConsensus) => assert!(!r.conditions.is_empty(), "{}", r.key),
+                _ => {}
+            }
+        }
+        assert_eq!(
+            library.get("diazgranados-2010").unwrap().conditions,
+            [Studied::TreatmentResistantBipolarDepression]
+        );
         assert_eq!(
             library.get("anand-2023").unwrap().citation(),
             "Anand A, Mathew SJ, Sanacora G, et al. Ketamine versus ECT for nonpsychotic \
