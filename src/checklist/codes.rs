@@ -1,4 +1,8 @@
-//! Code validation: National Provider Identifiers and ICD-10-CM diagnosis codes.
+//! Code validation: National Provider Identifiers and ICD-10-CM diagnosis codes, and the
+//! conditions the codes fall under, with the evidence that speaks for each.
+
+use crate::model::case::Case;
+use crate::model::evidence::{EvidenceLibrary, Studied};
 
 /// Checks a National Provider Identifier: 10 digits, Luhn check digit over the `80840` prefix.
 pub(crate) fn npi_is_valid(npi: &str) -> bool {
@@ -42,7 +46,7 @@ pub(crate) fn icd10_is_well_formed(code: &str) -> bool {
 }
 
 /// The conditions for which the checklist knows what to expect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Condition {
     /// Major depressive disorder, single episode (F32) or recurrent (F33).
     Depression,
@@ -52,6 +56,36 @@ pub(crate) enum Condition {
     Anxiety,
     /// Post-traumatic stress disorder (F43.1).
     Ptsd,
+}
+
+impl Condition {
+    /// Returns the condition in words, for a sentence.
+    pub(crate) fn words(self) -> &'static str {
+        match self {
+            Condition::Depression => "major depression",
+            Condition::BipolarDepression => "bipolar depression",
+            Condition::Anxiety => "anxiety",
+            Condition::Ptsd => "post-traumatic stress disorder",
+        }
+    }
+
+    /// Returns whether a reference that studied `studied` speaks for this condition: the
+    /// one place that decides which cited evidence a letter may claim for a diagnosis.
+    /// A mood-disorder consensus speaks for unipolar depression, whose trials it weighs,
+    /// but not for bipolar depression; nothing in the library studied anxiety.
+    pub(crate) fn studied_by(self, studied: Studied) -> bool {
+        match self {
+            Condition::Depression => matches!(
+                studied,
+                Studied::TreatmentResistantDepression
+                    | Studied::MajorDepression
+                    | Studied::MoodDisorders
+            ),
+            Condition::BipolarDepression => studied == Studied::TreatmentResistantBipolarDepression,
+            Condition::Ptsd => studied == Studied::ChronicPtsd,
+            Condition::Anxiety => false,
+        }
+    }
 }
 
 /// Classifies an ICD-10-CM code among the conditions ketamine is requested for.
@@ -84,4 +118,38 @@ pub(crate) fn caution(code: &str) -> Option<&'static str> {
         ),
         _ => None,
     }
+}
+
+/// What a case's cited references carry for its diagnoses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct EvidenceFit {
+    /// The studied conditions of the cited references that speak for one of the case's
+    /// conditions, in the order first cited: what a letter may claim.
+    pub supported: Vec<Studied>,
+    /// The case's conditions that no cited reference studied.
+    pub unsupported: Vec<Condition>,
+}
+
+/// Works out what the references a case cites carry for its diagnoses.
+pub(crate) fn evidence_fit(case: &Case, library: &EvidenceLibrary) -> EvidenceFit {
+    let mut conditions: Vec<Condition> = case.diagnosis_codes().filter_map(condition).collect();
+    conditions.sort();
+    conditions.dedup();
+    let studied: Vec<Studied> = case
+        .evidence
+        .iter()
+        .filter_map(|key| library.get(key))
+        .flat_map(|r| r.conditions.iter().copied())
+        .collect();
+    let mut fit = EvidenceFit::default();
+    for s in &studied {
+        if conditions.iter().any(|c| c.studied_by(*s)) && !fit.supported.contains(s) {
+            fit.supported.push(*s);
+        }
+    }
+    fit.unsupported = conditions
+        .into_iter()
+        .filter(|c| !studied.iter().any(|s| c.studied_by(*s)))
+        .collect();
+    fit
 }

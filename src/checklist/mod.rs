@@ -21,7 +21,7 @@ use crate::model::organisation::Organisation;
 
 pub(crate) use crate::law::deadline::{self, CLOSE_DAYS, Deadline, Unknown};
 pub(crate) use crate::law::decision::{self, DecisionDue, NextLevel, NoClock};
-pub(crate) use codes::{Condition, condition};
+pub(crate) use codes::{Condition, EvidenceFit, condition, evidence_fit};
 pub(crate) use rules::missing_appeal_levels;
 pub(crate) use rules::needs_authorization;
 
@@ -186,6 +186,13 @@ pub(crate) static RULES: &[Rule] = &[
         check: check_organisation,
     },
     Rule {
+        id: "urgency",
+        severity: Severity::Blocker,
+        item: "If your claim is denied",
+        checks: "an urgent denial (denial.urgent) names the treating physician who determined it urgent, and the day (warning)",
+        check: check_urgency,
+    },
+    Rule {
         id: "deadline",
         severity: Severity::Blocker,
         item: "The right to appeal, in time",
@@ -217,8 +224,22 @@ pub(crate) static RULES: &[Rule] = &[
         id: "evidence",
         severity: Severity::Blocker,
         item: "Research supporting the efficacy of ketamine",
-        checks: "3+ citations, every key in the evidence library; fewer than 3 blocks an experimental-investigational appeal",
+        checks: "3+ citations, every key in the evidence library; fewer than 3 blocks an experimental-investigational appeal; a diagnosed condition no cited reference studied is warned (the letter argues it from the clinical record)",
         check: check_evidence,
+    },
+    Rule {
+        id: "safety",
+        severity: Severity::Warning,
+        item: "Letter of medical necessity",
+        checks: "an infusion request has a safety plan: monitoring, screening (psychosis, substance use) and the response criterion for continuing",
+        check: check_safety,
+    },
+    Rule {
+        id: "certification",
+        severity: Severity::Warning,
+        item: "Peer review by an independent medical professional",
+        checks: "an external review of an experimental-investigational denial (employer and marketplace plans) has the treating physician's certification (physician_certification)",
+        check: check_certification,
     },
     Rule {
         id: "testimonials",
@@ -231,7 +252,7 @@ pub(crate) static RULES: &[Rule] = &[
         id: "peer-review",
         severity: Severity::Warning,
         item: "Peer review by an independent medical professional",
-        checks: "from internal-appeal on: peer-to-peer or independent review requested",
+        checks: "internal and second-level appeals: peer-to-peer or independent review requested (an external review is itself independent)",
         check: check_peer_review,
     },
     Rule {

@@ -5,7 +5,9 @@ use crate::model::case::{
     Stage, TreatmentKind,
 };
 
-use super::codes::{Condition, caution, condition, icd10_is_well_formed, npi_is_valid};
+use super::codes::{
+    Condition, caution, condition, evidence_fit, icd10_is_well_formed, npi_is_valid,
+};
 use super::{Context, Findings};
 use crate::law::deadline::{self, CLOSE_DAYS, Deadline, Unknown};
 use crate::law::{self, Program, decision};
@@ -417,6 +419,76 @@ fn check_missing_records(case: &Case, denial: &Denial, f: &mut Findings) {
     }
 }
 
+pub(super) fn check_urgency(case: &Case, _: &Context, f: &mut Findings) {
+    let Some(denial) = case.denial.as_ref().filter(|d| d.urgent) else {
+        return;
+    };
+    // The physician's determination is what binds or obliges the plan to expedite; the
+    // letter states who made it and when.
+    if blank(denial.urgency_determined_by.as_deref()) {
+        f.blocker(
+            "denial.urgent is set but the case does not say who determined that the request \
+             is urgent; add denial.urgency_determined_by (the treating physician) and \
+             denial.urgency_determined_on (the day), which the letter states",
+        );
+    } else if denial.urgency_determined_on.is_none() {
+        f.warning("add denial.urgency_determined_on, the day the treating physician determined that the request is urgent");
+    }
+}
+
+/// Returns whether a request is for infusions: its treatment says so or it bills the
+/// infusion code CPT 96365.
+fn infusion_request(case: &Case) -> bool {
+    case.request.treatment.to_lowercase().contains("infusion")
+        || case.request.codes.iter().any(|c| c.as_str() == "96365")
+}
+
+pub(super) fn check_safety(case: &Case, _: &Context, f: &mut Findings) {
+    if !infusion_request(case) {
+        return;
+    }
+    let safety = case.safety.clone().unwrap_or_default();
+    let missing: Vec<&str> = [
+        ("safety.monitoring (e.g. blood pressure before, during and after each infusion)", &safety.monitoring),
+        ("safety.screening (e.g. psychosis and substance use)", &safety.screening),
+        ("safety.response_criterion (what response continues treatment after the first infusions)", &safety.response_criterion),
+    ]
+    .into_iter()
+    .filter(|(_, value)| blank(value.as_deref()))
+    .map(|(field, _)| field)
+    .collect();
+    if missing.len() == 3 {
+        f.warning(format!(
+            "no safety plan for the infusions, which a plan's medical director looks for \
+             first; add {}",
+            missing.join(", ")
+        ));
+    } else if !missing.is_empty() {
+        f.warning(format!("the safety plan lacks {}", missing.join(" and ")));
+    }
+}
+
+pub(super) fn check_certification(case: &Case, _: &Context, f: &mut Findings) {
+    let investigational = case
+        .denial
+        .as_ref()
+        .is_some_and(|d| d.gives(DenialReason::ExperimentalInvestigational));
+    if case.stage != Stage::ExternalReview
+        || !investigational
+        || case.physician_certification.is_some()
+    {
+        return;
+    }
+    let program = case.insurer.plan_type.map(Program::of);
+    if let Some(what) = program.and_then(Program::investigational_certification) {
+        f.warning(format!(
+            "an external review of an experimental or investigational denial asks for {what}; \
+             have the treating physician sign it, enclose it under attachments and set \
+             physician_certification to the day it was signed"
+        ));
+    }
+}
+
 /// Warns where the plan covers esketamine or ECT and the case records neither a trial of
 /// it nor why it is not appropriate: the plan's first reply would be "use what we cover".
 pub(super) fn check_covered_alternatives(case: &Case, _: &Context, f: &mut Findings) {
@@ -781,9 +853,15 @@ pub(super) fn check_evidence(case: &Case, context: &Context, f: &mut Findings) {
         .filter(|k| context.library.get(k).is_some())
         .count();
     let total = known + case.extra_evidence.len();
+    evidence_fit_warnings(case, context, f);
     if total < MIN_CITATIONS {
+        let count = match total {
+            0 => "no citations".to_owned(),
+            1 => "only 1 citation".to_owned(),
+            n => format!("only {n} citations"),
+        };
         let message = format!(
-            "only {total} citation(s); add at least {MIN_CITATIONS} under evidence (keys of templates/evidence.yaml) or extra_evidence"
+            "{count}; add at least {MIN_CITATIONS} under evidence (keys of templates/evidence.yaml) or extra_evidence"
         );
         let investigational = case
             .denial
@@ -799,6 +877,42 @@ pub(super) fn check_evidence(case: &Case, context: &Context, f: &mut Findings) {
     }
 }
 
+/// Warns, for each of the case's conditions that no cited reference studied, that the
+/// letter cannot claim trial evidence for it and argues from the clinical record instead;
+/// where the library holds a reference that did study it, names its key.
+fn evidence_fit_warnings(case: &Case, context: &Context, f: &mut Findings) {
+    for condition in evidence_fit(case, context.library).unsupported {
+        // F41.1 is generalized anxiety disorder; other F41 codes are named generally.
+        let words = if condition == Condition::Anxiety
+            && case.diagnosis_codes().any(|c| c.starts_with("F41.1"))
+        {
+            "generalized anxiety"
+        } else {
+            condition.words()
+        };
+        let keys: Vec<&str> = context
+            .library
+            .references()
+            .iter()
+            .filter(|r| r.conditions.iter().any(|s| condition.studied_by(*s)))
+            .map(|r| r.key.as_str())
+            .collect();
+        if keys.is_empty() {
+            f.warning(format!(
+                "no randomized trial of ketamine for {words} in the evidence library; argue \
+                 from the clinical record (the treatments that failed, the scores, the \
+                 functional impairment): the letter claims no trial evidence for it"
+            ));
+        } else {
+            f.warning(format!(
+                "no cited reference studied {words}, so the letter argues from the clinical \
+                 record for it; the evidence library has {}: add to evidence",
+                keys.join(", ")
+            ));
+        }
+    }
+}
+
 pub(super) fn check_testimonials(case: &Case, _: &Context, f: &mut Findings) {
     if blank(case.patient_statement.as_deref()) && case.testimonials.is_empty() {
         f.warning("no patient statement or testimonial; add patient_statement or testimonials[]");
@@ -808,7 +922,9 @@ pub(super) fn check_testimonials(case: &Case, _: &Context, f: &mut Findings) {
 pub(super) fn check_peer_review(case: &Case, _: &Context, f: &mut Findings) {
     // From the first denial on: a conversation between the provider and the plan's
     // reviewer often settles a case before the appeal is decided.
-    if case.stage < Stage::InternalAppeal {
+    // An external review is itself the independent review, and its reviewer holds no
+    // peer-to-peer conversation.
+    if case.stage < Stage::InternalAppeal || case.stage == Stage::ExternalReview {
         return;
     }
     if !case.peer_review.as_ref().is_some_and(|p| p.requested) {

@@ -31,6 +31,10 @@ letter_of_medical_necessity:
 patient_statement: I want my life back.
 evidence: [murrough-2013, anand-2023, mcintyre-2021]
 peer_review: { requested: true }
+safety:
+  monitoring: Blood pressure before, during and after each infusion
+  screening: Psychosis and substance use screened at intake
+  response_criterion: Continue past the sixth infusion only with a 50% fall in MADRS
 filed_by: patient
 "#;
 
@@ -107,11 +111,14 @@ fn rules_have_unique_ids_in_article_order() {
             "denial",
             "representative",
             "organisation",
+            "urgency",
             "deadline",
             "decision",
             "continuation",
             "contacts",
             "evidence",
+            "safety",
+            "certification",
             "testimonials",
             "peer-review",
             "attachments",
@@ -661,15 +668,130 @@ fn evidence_rule() {
         "[murrough-2013, anand-2023, mcintyre-2021]",
         "[murrough-2013]",
     );
-    assert!(of(&run(&few), "evidence")[0].starts_with("blocker: only 1 citation(s)"));
+    assert!(of(&run(&few), "evidence")[0].starts_with("blocker: only 1 citation;"));
     let few_nmn = few.replace(
         "reason: experimental-investigational",
         "reason: not-medically-necessary",
     );
-    assert!(of(&run(&few_nmn), "evidence")[0].starts_with("warning: only 1 citation(s)"));
+    assert!(of(&run(&few_nmn), "evidence")[0].starts_with("warning: only 1 citation;"));
     let extra =
         format!("{few}extra_evidence: [ {{ citation: A }}, {{ citation: B, finding: C }} ]\n");
     assert!(of(&run(&extra), "evidence").is_empty());
+}
+
+#[test]
+fn evidence_rule_warns_of_a_condition_no_cited_reference_studied() {
+    // Generalized anxiety: nothing in the library studied it, said in words.
+    let anxiety = with("code: F33.2", "code: F41.1");
+    let found = of(&run(&anxiety), "evidence");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with(
+            "warning: no randomized trial of ketamine for generalized anxiety in the evidence \
+             library; argue from the clinical record"
+        ),
+        "{found:?}"
+    );
+    // Bipolar depression cited with unipolar trials only: the library's bipolar trials named.
+    let bipolar = with("code: F33.2", "code: F31.4");
+    let found = of(&run(&bipolar), "evidence");
+    assert!(
+        found[0].contains("no cited reference studied bipolar depression")
+            && found[0].contains("diazgranados-2010, zarate-2012"),
+        "{found:?}"
+    );
+    let cited = bipolar.replace(
+        "[murrough-2013, anand-2023, mcintyre-2021]",
+        "[murrough-2013, diazgranados-2010, zarate-2012]",
+    );
+    assert!(of(&run(&cited), "evidence").is_empty());
+    // PTSD with the PTSD trials passes; with only depression trials it is warned.
+    let ptsd = with("code: F33.2", "code: F43.12");
+    assert!(of(&run(&ptsd), "evidence")[0].contains("feder-2014, feder-2021"));
+    let ptsd = ptsd.replace(
+        "[murrough-2013, anand-2023, mcintyre-2021]",
+        "[feder-2014, feder-2021, sanacora-2017]",
+    );
+    assert!(of(&run(&ptsd), "evidence").is_empty());
+}
+
+#[test]
+fn urgency_rule() {
+    let urgent = with(
+        "reason: experimental-investigational }",
+        "reason: experimental-investigational, urgent: true }",
+    );
+    assert!(
+        of(&run(&urgent), "urgency")[0]
+            .starts_with("blocker: denial.urgent is set but the case does not say who determined"),
+        "{:?}",
+        of(&run(&urgent), "urgency")
+    );
+    let named = urgent.replace(
+        "urgent: true }",
+        "urgent: true, urgency_determined_by: Dr Pat Lee }",
+    );
+    assert_eq!(
+        of(&run(&named), "urgency"),
+        [
+            "warning: add denial.urgency_determined_on, the day the treating physician determined that the request is urgent"
+        ]
+    );
+    let dated = named.replace(
+        "Dr Pat Lee }",
+        "Dr Pat Lee, urgency_determined_on: 2026-10-06 }",
+    );
+    assert!(of(&run(&dated), "urgency").is_empty());
+    assert!(of(&run(GOOD), "urgency").is_empty());
+}
+
+#[test]
+fn safety_rule() {
+    let start = GOOD.find("safety:").unwrap();
+    let end = GOOD.find("filed_by:").unwrap();
+    let none = format!("{}{}", &GOOD[..start], &GOOD[end..]);
+    let found = of(&run(&none), "safety");
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].starts_with("warning: no safety plan for the infusions"),
+        "{found:?}"
+    );
+    let part = with(
+        "  response_criterion: Continue past the sixth infusion only with a 50% fall in MADRS\n",
+        "",
+    );
+    assert_eq!(
+        of(&run(&part), "safety"),
+        [
+            "warning: the safety plan lacks safety.response_criterion (what response continues treatment after the first infusions)"
+        ]
+    );
+    // A request that is not for infusions needs none.
+    let other = none.replace("codes: [96365, 96366, J3490]", "codes: [G2082]");
+    assert!(of(&run(&other), "safety").is_empty());
+}
+
+#[test]
+fn certification_rule() {
+    let external = with("stage: second-level-appeal", "stage: external-review");
+    let found = of(&run(&external), "certification");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("the treating physician's certification"),
+        "{found:?}"
+    );
+    let certified = format!("{external}physician_certification: 2026-11-18\n");
+    assert!(of(&run(&certified), "certification").is_empty());
+    // Not asked before the external review, nor for another reason.
+    assert!(of(&run(GOOD), "certification").is_empty());
+    let necessity = external.replace(
+        "reason: experimental-investigational",
+        "reason: not-medically-necessary",
+    );
+    assert!(of(&run(&necessity), "certification").is_empty());
+    // An external review asks for no peer-to-peer conversation.
+    let no_peer = external.replace("peer_review: { requested: true }\n", "");
+    assert!(of(&run(&no_peer), "peer-review").is_empty());
 }
 
 #[test]

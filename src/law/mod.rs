@@ -791,6 +791,71 @@ impl Program {
         }
     }
 
+    /// Returns the rule that makes the treating physician's urgency determination bind or
+    /// oblige the plan, cited, with what it does, as a letter states it after "under the
+    /// rule, that determination", where the program has one.
+    pub fn urgency_rule(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            // 2560.503-1(m)(1)(ii): a claim a physician with knowledge of the claimant's
+            // condition determines is urgent shall be treated as urgent; 45 CFR 147.136(b)
+            // applies the rule to insured group and individual coverage.
+            _ if self.group_or_individual() => Some((
+                "29 CFR 2560.503-1(m)(1)(ii)",
+                "requires the plan to treat this as a claim involving urgent care",
+            )),
+            // 422.584(c)(2)(ii): a request made or supported by a physician who indicates
+            // the standard time could seriously jeopardize the enrollee must be expedited.
+            Program::MedicareAdvantage => Some((
+                "42 CFR 422.584(c)(2)(ii)",
+                "requires the plan to expedite its reconsideration",
+            )),
+            // 438.410(a): the expedited track applies where the provider indicates, in
+            // making or supporting the request, that the standard time could seriously
+            // jeopardize the enrollee's life, physical or mental health, or function.
+            Program::MedicaidManagedCare => Some((
+                "42 CFR 438.410(a)",
+                "requires the plan to resolve the appeal on its expedited track",
+            )),
+            _ => None,
+        }
+    }
+
+    /// Returns why a denial the plan calls a contract exclusion is still eligible for
+    /// external review, as the sentence a letter states, where the program's federal
+    /// process reaches it: that process covers any adverse benefit determination that
+    /// involves medical judgment, as the external reviewer determines (45 CFR
+    /// 147.136(d)(1); 29 CFR 2590.715-2719(d)(1)).
+    pub fn exclusion_eligibility(self) -> Option<&'static str> {
+        match self {
+            _ if self.group_or_individual() => Some(
+                "This denial is eligible for external review. Whether IV ketamine is excluded \
+                 for this patient turns on whether it is effective and appropriate for the \
+                 condition, which is a matter of medical judgment; external review covers any \
+                 adverse benefit determination that involves medical judgment, as the external \
+                 reviewer determines (45 CFR 147.136(d)(1); 29 CFR 2590.715-2719(d)(1)).",
+            ),
+            _ => None,
+        }
+    }
+
+    /// Returns the certification an external review of an experimental or investigational
+    /// denial asks of the treating physician, where the program's external review is a
+    /// state's or follows the NAIC Uniform Health Carrier External Review Model Act
+    /// (section 10), as state laws built on it do (e.g. Iowa Code 514J.109, Utah Admin.
+    /// Code R590-261-12): standard treatments have not been effective or are not
+    /// medically appropriate, or no covered standard treatment is more beneficial.
+    pub fn investigational_certification(self) -> Option<&'static str> {
+        match self {
+            _ if self.group_or_individual() => Some(
+                "the treating physician's certification that standard treatments have not \
+                 been effective or are not medically appropriate, or that no covered standard \
+                 treatment is more beneficial than the one requested (state external review \
+                 laws on the NAIC Uniform Health Carrier External Review Model Act, section 10)",
+            ),
+            _ => None,
+        }
+    }
+
     /// Returns what a plan without external review leaves the patient after its internal
     /// appeals, for the letter to state; `None` where an external review follows.
     pub fn no_external_review(self) -> Option<&'static str> {

@@ -78,6 +78,16 @@ pub struct Case {
     /// patient.
     #[serde(default)]
     pub ruled_out: Vec<RuledOut>,
+    /// The safety and monitoring plan for the treatment requested, which a plan's medical
+    /// director looks for first.
+    #[serde(default)]
+    pub safety: Option<Safety>,
+    /// The day the treating physician signed the certification that an external review of
+    /// an experimental or investigational denial asks for (standard treatments not
+    /// effective or not appropriate, and the treatment likely more beneficial), enclosed
+    /// under attachments.
+    #[serde(default)]
+    pub physician_certification: Option<Date>,
     /// Who files the appeal: the organisation for the patient (the default), or the
     /// patient, who signs and sends it.
     #[serde(default)]
@@ -175,6 +185,10 @@ impl Stage {
 pub struct Patient {
     /// Full name as on the insurance card.
     pub name: String,
+    /// How a letter names the patient after the full name's first use, e.g. "Ms.
+    /// Whitfield"; without it, the first word of the name.
+    #[serde(default)]
+    pub salutation: Option<String>,
     /// Date of birth.
     #[serde(default)]
     pub date_of_birth: Option<Date>,
@@ -713,6 +727,24 @@ impl Outcome {
     }
 }
 
+/// The safety and monitoring plan for the treatment requested.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Safety {
+    /// The monitoring during and after each session, e.g. "blood pressure and heart rate
+    /// before, every 15 minutes during and 40 minutes after each infusion".
+    #[serde(default)]
+    pub monitoring: Option<String>,
+    /// The screening before treatment, e.g. "psychosis and substance use screened at
+    /// intake; uncontrolled hypertension excluded".
+    #[serde(default)]
+    pub screening: Option<String>,
+    /// The response criterion for continuing after the first sessions, e.g. "continue
+    /// past the sixth infusion only with a 50% fall in MADRS".
+    #[serde(default)]
+    pub response_criterion: Option<String>,
+}
+
 /// The plan's denial notice.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -747,6 +779,14 @@ pub struct Denial {
     /// Whether waiting could seriously jeopardise the patient's health (expedited review).
     #[serde(default)]
     pub urgent: bool,
+    /// The treating physician who determined that the request is urgent, as the letter
+    /// names them; required when `urgent` is set, since that determination is what binds
+    /// or obliges the plan.
+    #[serde(default)]
+    pub urgency_determined_by: Option<String>,
+    /// The day the treating physician determined that the request is urgent.
+    #[serde(default)]
+    pub urgency_determined_on: Option<Date>,
     /// The filing deadline printed on the notice; where the regulation fixes the window,
     /// a later date is shown beside the rule's, which is the one to file by.
     #[serde(default)]

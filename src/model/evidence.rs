@@ -43,6 +43,47 @@ pub struct Reference {
     /// The kind of study, which ranks the references a reviewer sees first.
     #[serde(default)]
     pub design: Option<Design>,
+    /// The conditions the reference studied, which bound what a letter may claim from it.
+    #[serde(default)]
+    pub conditions: Vec<Studied>,
+    /// The population studied, in words ("adults with treatment-resistant major depression").
+    #[serde(default)]
+    pub population: Option<String>,
+    /// The number of participants randomized, for a trial.
+    #[serde(default)]
+    pub n: Option<u32>,
+}
+
+/// A condition a reference studied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Studied {
+    /// Major depression that has not responded to standard treatment.
+    TreatmentResistantDepression,
+    /// Major depression, treatment resistance not required.
+    MajorDepression,
+    /// Bipolar depression, here that has not responded to standard treatment.
+    TreatmentResistantBipolarDepression,
+    /// Chronic post-traumatic stress disorder.
+    ChronicPtsd,
+    /// Mood disorders in general, as a consensus statement covers them.
+    MoodDisorders,
+}
+
+impl Studied {
+    /// Returns the condition in words, as a letter claims it ("treatment-resistant major
+    /// depression").
+    pub fn words(self) -> &'static str {
+        match self {
+            Studied::TreatmentResistantDepression => "treatment-resistant major depression",
+            Studied::MajorDepression => "major depression",
+            Studied::TreatmentResistantBipolarDepression => {
+                "treatment-resistant bipolar depression"
+            }
+            Studied::ChronicPtsd => "chronic post-traumatic stress disorder",
+            Studied::MoodDisorders => "mood disorders",
+        }
+    }
 }
 
 /// The kind of study a reference reports.
@@ -53,7 +94,13 @@ pub enum Design {
     RandomizedTrial,
     /// A consensus statement or expert synthesis of the evidence.
     ExpertConsensus,
+    /// A narrative review, e.g. of the mechanism of action; it supports a fact, not efficacy.
+    Review,
 }
+
+/// The fewest participants that make a randomized trial rank with expert consensus rather
+/// than below it: a reviewer weighs a trial of hundreds above a pilot of seven.
+pub const LARGE_TRIAL: u32 = 50;
 
 impl Reference {
     /// Formats the reference in Vancouver style.
@@ -72,6 +119,21 @@ impl Reference {
             "{} {}. {}. {};{}{}:{}.{}",
             self.authors, self.title, self.journal, self.year, self.volume, issue, self.pages, doi
         )
+    }
+
+    /// Returns the reference's strength for ranking, strongest first: large randomized
+    /// trials, then consensus statements, then smaller trials, then reviews; within a rank,
+    /// the larger and then the newer first.
+    pub fn strength(&self) -> (u8, std::cmp::Reverse<u32>, std::cmp::Reverse<u16>) {
+        let n = self.n.unwrap_or(0);
+        let rank = match self.design {
+            Some(Design::RandomizedTrial) if n >= LARGE_TRIAL => 0,
+            Some(Design::ExpertConsensus) => 1,
+            Some(Design::RandomizedTrial) => 2,
+            Some(Design::Review) => 4,
+            None => 3,
+        };
+        (rank, std::cmp::Reverse(n), std::cmp::Reverse(self.year))
     }
 
     /// Formats the short author-year reference a letter's body cites, e.g. "Anand et al.,
@@ -190,9 +252,26 @@ mod tests {
             "feder-2021",
             "mcintyre-2021",
             "anand-2023",
+            "diazgranados-2010",
+            "zarate-2012",
+            "zanos-2018",
         ] {
             assert!(library.get(key).is_some(), "{key} missing");
         }
+        // Every trial and consensus says what it studied; trials say how many.
+        for r in library.references() {
+            match r.design {
+                Some(Design::RandomizedTrial) => {
+                    assert!(!r.conditions.is_empty() && r.n.is_some(), "{}", r.key)
+                }
+                Some(Design::ExpertConsensus) => assert!(!r.conditions.is_empty(), "{}", r.key),
+                _ => {}
+            }
+        }
+        assert_eq!(
+            library.get("diazgranados-2010").unwrap().conditions,
+            [Studied::TreatmentResistantBipolarDepression]
+        );
         assert_eq!(
             library.get("anand-2023").unwrap().citation(),
             "Anand A, Mathew SJ, Sanacora G, et al. Ketamine versus ECT for nonpsychotic \

@@ -15,13 +15,13 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::attachments::{Enclosure, Role};
-use crate::checklist::{self, CheckedCase, Condition, Deadline, Finding, Severity};
+use crate::checklist::{self, CheckedCase, Condition, Deadline, EvidenceFit, Finding, Severity};
 use crate::law::{self, FilingBody, Program, deadline, decision};
 use crate::model::case::{
     Case, DenialReason, ExtraEvidence, FiledBy, MAX_MARKDOWN_BYTES, PriorTreatment, Score, Stage,
     TreatmentKind,
 };
-use crate::model::evidence::{Design, EvidenceLibrary, Reference};
+use crate::model::evidence::{Design, EvidenceLibrary, Reference, Studied};
 use crate::model::fields::{Code, Date};
 use crate::model::organisation::Organisation;
 
@@ -124,6 +124,17 @@ pub struct PacketData {
     pub testimonials: Vec<TestimonialData>,
     /// The evidence list: library references in case order, then extra citations.
     pub evidence: Vec<EvidenceData>,
+    /// The treating physician's determination that the request is urgent, for an urgent
+    /// case that records it.
+    pub urgency: Option<UrgencyData>,
+    /// The safety and monitoring plan, where the case gives one.
+    pub safety: Option<SafetyData>,
+    /// The day the treating physician signed the certification an external review of an
+    /// experimental or investigational denial asks for, written out.
+    pub physician_certification: Option<String>,
+    /// What the cited references carry for the case's diagnoses, which bounds the
+    /// letter's evidence paragraph.
+    pub evidence_scope: EvidenceScope,
     /// The reviewer specialty the packet asks for.
     pub reviewer_specialty: String,
     /// The contact log, oldest first, where the case encloses it.
@@ -149,8 +160,8 @@ pub struct ReviewerData {
     pub failed_kinds: Vec<String>,
     /// Each instrument's first and latest score.
     pub scores: Vec<ScoreChange>,
-    /// The three strongest references: randomized trials first, the newest first, then
-    /// expert consensus, then the rest in the case's order.
+    /// The three strongest references: large randomized trials, then consensus
+    /// statements, then smaller trials, then reviews (`Reference::strength`).
     pub references: Vec<EvidenceData>,
     /// The plan's reason for the denial, in words.
     pub reason: Option<&'static str>,
@@ -219,6 +230,15 @@ pub struct ProgramData {
     /// Further statements of law the letter makes, each with its regulation: the request
     /// to continue benefits, the routes left where there is no external review.
     pub statements: Vec<String>,
+    /// The rule that makes the treating physician's urgency determination bind or oblige
+    /// the plan, for an urgent case whose program has one.
+    pub urgency_rule: Option<RuleData>,
+    /// Why a contract-exclusion denial is eligible for external review, as a sentence, at
+    /// the external review of a program whose process reaches it.
+    pub exclusion_eligibility: Option<&'static str>,
+    /// The treating physician's certification an external review of an experimental or
+    /// investigational denial asks for, in words, where the process asks for one.
+    pub certification: Option<&'static str>,
     /// Continuation of benefits, where the case asks for it and the program grants it.
     pub continuation: Option<ContinuationData>,
 }
@@ -276,6 +296,8 @@ fn program_data(case: &Case) -> ProgramData {
         .and_then(|l| l.expedited_for(post_service))
         .filter(|_| urgent);
     let internal = matches!(case.stage, Stage::InternalAppeal | Stage::SecondLevelAppeal);
+    let external = case.stage == Stage::ExternalReview;
+    let gives = |reason| case.denial.as_ref().is_some_and(|d| d.gives(reason));
     // Original Medicare decides claims for care already given: it has no pre-service appeal.
     let pre_service = internal && !post_service && program != Some(Program::OriginalMedicare);
     let asks = level.map_or("this appeal", |l| l.asks);
@@ -378,8 +400,27 @@ fn program_data(case: &Case) -> ProgramData {
             .map(|(cite, free)| ClaimFileData { cite, free }),
         reviewer_rule: program.and_then(Program::reviewer_rule),
         statements,
+        urgency_rule: program
+            .and_then(Program::urgency_rule)
+            .filter(|_| urgent)
+            .map(|(cite, effect)| RuleData { cite, effect }),
+        exclusion_eligibility: program
+            .and_then(Program::exclusion_eligibility)
+            .filter(|_| external && gives(DenialReason::NotACoveredBenefit)),
+        certification: program
+            .and_then(Program::investigational_certification)
+            .filter(|_| external && gives(DenialReason::ExperimentalInvestigational)),
         continuation,
     }
+}
+
+/// A rule as a letter states it: its citation and what it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RuleData {
+    /// The regulation, cited.
+    pub cite: &'static str,
+    /// What it does here, as a verb phrase ("requires the plan to ...").
+    pub effect: &'static str,
 }
 
 /// The filing deadline as printed.
@@ -400,6 +441,11 @@ pub struct PatientData {
     pub name: String,
     /// The name's possessive, as in "Daniel R. Whitcombe’s".
     pub possessive: String,
+    /// How the letter names the patient after the full name's first use: the case's
+    /// salutation ("Ms. Whitfield"), else the first word of the name.
+    pub short: String,
+    /// The short name's possessive, as in "Ms. Whitfield’s".
+    pub short_possessive: String,
     /// Date of birth, written out.
     pub date_of_birth: Option<String>,
     /// Member id.
@@ -449,6 +495,9 @@ pub struct CriterionData {
 pub struct ProviderData {
     /// Name.
     pub name: String,
+    /// The name with its credentials, each title written once: "Priya Raman, MD" for
+    /// "Dr. Priya Raman" with credentials MD.
+    pub display: String,
     /// Credentials.
     pub credentials: Option<String>,
     /// Specialty.
@@ -566,6 +615,9 @@ pub struct LetterData {
     pub signed: Option<Enclosure>,
     /// The Markdown draft, printed for the provider's signature when there is no signed file.
     pub draft: Option<Document>,
+    /// Whether the draft's sign-off already names the provider, so the signature lines
+    /// under it do not print the name and NPI again.
+    pub names_provider: bool,
 }
 
 /// A rating-scale score as printed.
@@ -625,6 +677,104 @@ pub struct EvidenceData {
     pub finding: Option<String>,
 }
 
+/// Who determined that the request is urgent, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UrgencyData {
+    /// The treating physician, as the case names them.
+    pub by: String,
+    /// The day of the determination, written out.
+    pub on: Option<String>,
+}
+
+/// The safety and monitoring plan as printed; at least one part is given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SafetyData {
+    /// The monitoring during and after each session.
+    pub monitoring: Option<String>,
+    /// The screening before treatment.
+    pub screening: Option<String>,
+    /// The response criterion for continuing after the first sessions.
+    pub response_criterion: Option<String>,
+}
+
+/// What the letter may claim from the cited evidence, in words.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EvidenceScope {
+    /// The conditions the cited references studied that the case's diagnoses fall under
+    /// ("treatment-resistant major depression"), or `None` where there are none.
+    pub supported: Option<String>,
+    /// What the cited references are, by design ("randomized trials and expert consensus").
+    pub kinds: Option<String>,
+    /// The case's conditions that no cited reference studied ("bipolar depression").
+    pub unsupported: Option<String>,
+    /// The short reference for ketamine's mechanism ("Zanos and Gould, 2018"), where the
+    /// case cites it, so the letter cites only what the evidence page lists.
+    pub mechanism: Option<String>,
+}
+
+/// The library key of the review the letter cites for ketamine's mechanism of action.
+const MECHANISM_KEY: &str = "zanos-2018";
+
+/// Returns the studied conditions a letter claims, in words: a mood-disorder consensus
+/// is left unnamed beside a specific condition it covers.
+fn supported_words(supported: &[Studied]) -> Option<String> {
+    let specific: Vec<Studied> = supported
+        .iter()
+        .copied()
+        .filter(|s| *s != Studied::MoodDisorders)
+        .collect();
+    let shown = if specific.is_empty() {
+        supported.to_vec()
+    } else {
+        specific
+    };
+    let words: Vec<&str> = shown.iter().map(|s| s.words()).collect();
+    (!words.is_empty()).then(|| join_words(&words))
+}
+
+/// Joins words as a sentence lists them: "a", "a and b", "a, b and c".
+fn join_words(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Works out the evidence scope of a case from what its references carry.
+fn evidence_scope(case: &Case, library: &EvidenceLibrary, fit: &EvidenceFit) -> EvidenceScope {
+    let cited: Vec<&Reference> = case
+        .evidence
+        .iter()
+        .filter_map(|k| library.get(k))
+        .filter(|r| r.conditions.iter().any(|s| fit.supported.contains(s)))
+        .collect();
+    let trials = cited
+        .iter()
+        .any(|r| r.design == Some(Design::RandomizedTrial));
+    let consensus = cited
+        .iter()
+        .any(|r| r.design == Some(Design::ExpertConsensus));
+    let kinds = match (trials, consensus) {
+        (true, true) => Some("randomized trials and expert consensus".to_owned()),
+        (true, false) => Some("randomized trials".to_owned()),
+        (false, true) => Some("expert consensus".to_owned()),
+        (false, false) => None,
+    };
+    let unsupported: Vec<&str> = fit.unsupported.iter().map(|c| c.words()).collect();
+    EvidenceScope {
+        supported: supported_words(&fit.supported),
+        kinds,
+        unsupported: (!unsupported.is_empty()).then(|| join_words(&unsupported)),
+        mechanism: case
+            .evidence
+            .iter()
+            .any(|k| k == MECHANISM_KEY)
+            .then(|| library.get(MECHANISM_KEY).map(Reference::short))
+            .flatten(),
+    }
+}
+
 impl PacketData {
     /// Builds the packet data of a case from its findings, deadline and enclosures.
     pub fn new(
@@ -662,6 +812,10 @@ impl PacketData {
             }
         }
         let letter = case.letter_of_medical_necessity.clone().unwrap_or_default();
+        let names_provider = letter
+            .draft
+            .as_deref()
+            .is_some_and(|d| sign_off_names_provider(d, &case.provider));
         let signed = enclosures.iter().find(|e| e.role == Role::Letter).cloned();
         let draft = if signed.is_none() {
             markdown_field(letter.draft.as_deref().map(keep_sign_off_breaks).as_deref())
@@ -675,6 +829,8 @@ impl PacketData {
             .map(evidence_data)
             .collect();
         evidence.extend(case.extra_evidence.iter().map(extra_evidence_data));
+        let fit = checklist::evidence_fit(case, library);
+        let scope = evidence_scope(case, library, &fit);
         let treatments = prior_treatments(case);
         let cites = |key: &str| case.evidence.iter().any(|k| k == key);
         // The letter cites esketamine's approval where it argues the evidence for major
@@ -703,6 +859,8 @@ impl PacketData {
             patient: PatientData {
                 name: plain(&p.name),
                 possessive: plain(&possessive(p.name.trim())),
+                short: plain(&short_name(p)),
+                short_possessive: plain(&possessive(&short_name(p))),
                 date_of_birth: p.date_of_birth.map(long_date),
                 member_id: code(p.member_id.as_ref()),
                 address: text(p.address.as_deref()),
@@ -729,6 +887,7 @@ impl PacketData {
             },
             provider: ProviderData {
                 name: plain(&v.name),
+                display: plain(&provider_display(&v.name, v.credentials.as_deref())),
                 credentials: text(v.credentials.as_deref()),
                 specialty: text(v.specialty.as_deref()),
                 npi: code(v.npi.as_ref()),
@@ -803,7 +962,11 @@ impl PacketData {
                 reason_text: text(d.reason_text.as_deref()),
             }),
             reference,
-            letter: LetterData { signed, draft },
+            letter: LetterData {
+                names_provider: names_provider && draft.is_some(),
+                signed,
+                draft,
+            },
             clinical_summary: markdown_field(case.clinical_summary.as_deref()),
             scores: case
                 .scores
@@ -829,6 +992,26 @@ impl PacketData {
                 })
                 .collect(),
             evidence,
+            reviewer: reviewer_data(case, library, conditions, &scope),
+            urgency: denial.filter(|d| d.urgent).and_then(|d| {
+                Some(UrgencyData {
+                    by: text(d.urgency_determined_by.as_deref())?,
+                    on: d.urgency_determined_on.map(long_date),
+                })
+            }),
+            safety: case.safety.as_ref().and_then(|s| {
+                let data = SafetyData {
+                    monitoring: text(s.monitoring.as_deref()),
+                    screening: text(s.screening.as_deref()),
+                    response_criterion: text(s.response_criterion.as_deref()),
+                };
+                let given = data.monitoring.is_some()
+                    || data.screening.is_some()
+                    || data.response_criterion.is_some();
+                given.then_some(data)
+            }),
+            physician_certification: case.physician_certification.map(long_date),
+            evidence_scope: scope,
             reviewer_specialty: case
                 .peer_review
                 .as_ref()
@@ -841,7 +1024,6 @@ impl PacketData {
                 .cloned()
                 .collect(),
             program: program_data(case),
-            reviewer: reviewer_data(case, library, conditions),
             authorization: forms::authorization(case),
         }
     }
@@ -858,7 +1040,12 @@ impl PacketData {
 }
 
 /// Works out the reviewer summary of a case.
-fn reviewer_data(case: &Case, library: &EvidenceLibrary, conditions: Conditions) -> ReviewerData {
+fn reviewer_data(
+    case: &Case,
+    library: &EvidenceLibrary,
+    conditions: Conditions,
+    scope: &EvidenceScope,
+) -> ReviewerData {
     let failed: Vec<&PriorTreatment> = case
         .prior_treatments
         .iter()
@@ -901,17 +1088,18 @@ fn reviewer_data(case: &Case, library: &EvidenceLibrary, conditions: Conditions)
         scores,
         references: strongest(case, library),
         reason: reason.map(reason_words),
-        answer: reason.map(|r| answer(case, r, conditions, failed.len())),
+        answer: reason.map(|r| answer(case, r, conditions, scope, failed.len())),
         reasons: reasons.iter().map(|r| reason_words(*r)).collect(),
         answers: reasons
             .iter()
-            .map(|r| answer(case, *r, conditions, failed.len()))
+            .map(|r| answer(case, *r, conditions, scope, failed.len()))
             .collect(),
     }
 }
 
-/// Returns the three strongest references a case cites: randomized trials first, the
-/// newest first, then expert consensus, then the rest in the case's order.
+/// Returns the three strongest references a case cites, by design and size
+/// (`Reference::strength`): a trial of hundreds or a consensus statement before a pilot of
+/// seven; extra citations, whose design is not known, after the library's.
 fn strongest(case: &Case, library: &EvidenceLibrary) -> Vec<EvidenceData> {
     let mut cited: Vec<&Reference> = case
         .evidence
@@ -919,14 +1107,7 @@ fn strongest(case: &Case, library: &EvidenceLibrary) -> Vec<EvidenceData> {
         .filter_map(|k| library.get(k))
         .collect();
     // A stable sort keeps the case's order among equals.
-    cited.sort_by_key(|r| {
-        let rank = match r.design {
-            Some(Design::RandomizedTrial) => 0,
-            Some(Design::ExpertConsensus) => 1,
-            None => 2,
-        };
-        (rank, std::cmp::Reverse(r.year))
-    });
+    cited.sort_by_key(|r| r.strength());
     let mut out: Vec<EvidenceData> = cited.into_iter().map(evidence_data).collect();
     out.extend(case.extra_evidence.iter().map(extra_evidence_data));
     out.truncate(3);
@@ -956,35 +1137,48 @@ fn reason_words(reason: DenialReason) -> &'static str {
 
 /// Returns the one-sentence answer to a denial reason, in the terms of the domain guide
 /// ("What answers each denial reason"); it claims nothing the case does not show.
-fn answer(case: &Case, reason: DenialReason, conditions: Conditions, failed: usize) -> String {
+fn answer(
+    case: &Case,
+    reason: DenialReason,
+    conditions: Conditions,
+    scope: &EvidenceScope,
+    failed: usize,
+) -> String {
     let trials = if failed == 1 { "trial" } else { "trials" };
     match reason {
         DenialReason::ExperimentalInvestigational => {
-            let mut words = Vec::new();
-            if conditions.depression {
-                words.push("depression");
-            }
-            if conditions.anxiety {
-                words.push("anxiety");
-            }
-            if conditions.ptsd {
-                words.push("post-traumatic stress disorder");
-            }
-            let condition = match words.as_slice() {
-                [] => "this condition".to_owned(),
-                [one] => (*one).to_owned(),
-                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-            };
             let esketamine = if conditions.unipolar {
                 "; esketamine, which acts on the same NMDA receptor, has been FDA-approved for \
                  treatment-resistant depression since March 2019"
             } else {
                 ""
             };
-            format!(
-                "The published trials and expert consensus below support ketamine for {condition} \
-                 that has not responded to standard treatment{esketamine}."
-            )
+            // Worded from the cited references' own conditions, never the diagnosis alone.
+            match (&scope.supported, &scope.unsupported) {
+                (Some(supported), unsupported) => {
+                    let kinds = scope.kinds.as_deref().unwrap_or("references");
+                    let rest = unsupported
+                        .as_ref()
+                        .map(|u| {
+                            format!(
+                                "; no cited reference studied {u}, for which the letter argues \
+                                 from the clinical record"
+                            )
+                        })
+                        .unwrap_or_default();
+                    format!(
+                        "The {kinds} cited below support ketamine for {supported}{esketamine}{rest}."
+                    )
+                }
+                (None, unsupported) => {
+                    let condition = unsupported.as_deref().unwrap_or("this condition");
+                    format!(
+                        "No cited reference studied ketamine for {condition}, so the letter \
+                         argues from the clinical record: {failed} adequate {trials} of standard \
+                         treatment failed, and the scores show the symptoms that remain{esketamine}."
+                    )
+                }
+            }
         }
         DenialReason::NotMedicallyNecessary => {
             let criteria = if case.insurer.criteria.is_empty() {
@@ -1102,22 +1296,77 @@ const CLOSES: &[&str] = &[
 /// Returns a draft letter with the line breaks of its sign-off kept: in Markdown a single
 /// newline is a space, which would run "Sincerely,\nDr Rivera" into one line.
 ///
-/// The sign-off is the last paragraph, where its first line is a complimentary close
-/// ("Sincerely,", "Kind regards,"); its newlines become hard breaks, and the rest of the
-/// letter, wrapped as the author typed it, is left as it is.
+/// The sign-off starts at the last line that is a complimentary close alone ("Sincerely,",
+/// "Kind regards,") and runs to the end, however it was typed: a blank line after the
+/// close ("Sincerely,\n\nDr Rivera\nNPI ...") is kept as one sign-off, each line its
+/// own. The rest of the letter, wrapped as the author typed it, is left as it is.
 pub(crate) fn keep_sign_off_breaks(draft: &str) -> Cow<'_, str> {
     let body = draft.trim_end();
-    let start = body.rfind("\n\n").map_or(0, |i| i + 2);
-    let sign_off = &body[start..];
-    let first = sign_off.lines().next().unwrap_or("").trim();
-    let close = first.strip_suffix(',').unwrap_or(first).to_lowercase();
-    let is_close = CLOSES.iter().any(|c| close == *c)
-        || (close.split_whitespace().count() <= 3 && close.ends_with("regards"));
-    if !is_close || !sign_off.contains('\n') {
+    let Some(start) = sign_off_start(body) else {
+        return Cow::Borrowed(draft);
+    };
+    let lines: Vec<&str> = body[start..]
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    if lines.len() < 2 {
         return Cow::Borrowed(draft);
     }
-    let lines: Vec<&str> = sign_off.lines().map(str::trim_end).collect();
-    Cow::Owned(format!("{}{}\n", &body[..start], lines.join("\\\n")))
+    // The sign-off is a paragraph of its own even where no blank line set it apart.
+    let before = &body[..start];
+    let gap = if before.is_empty() || before.ends_with("\n\n") {
+        ""
+    } else {
+        "\n"
+    };
+    Cow::Owned(format!("{before}{gap}{}\n", lines.join("\\\n")))
+}
+
+/// Returns where a draft's sign-off begins: the start of its last line that is a
+/// complimentary close alone, where what follows is short enough to be a signature block
+/// (at most six lines), not more letter.
+fn sign_off_start(body: &str) -> Option<usize> {
+    let mut starts = vec![0];
+    starts.extend(body.match_indices('\n').map(|(i, _)| i + 1));
+    let mut after = 0;
+    for &start in starts.iter().rev() {
+        let end = body[start..].find('\n').map_or(body.len(), |e| start + e);
+        let line = body[start..end].trim();
+        let close = line.strip_suffix(',').unwrap_or(line).to_lowercase();
+        let is_close = CLOSES.iter().any(|c| close == *c)
+            || (close.split_whitespace().count() <= 3 && close.ends_with("regards"));
+        if is_close {
+            return Some(start);
+        }
+        if !line.is_empty() {
+            after += 1;
+            if after > 6 {
+                return None;
+            }
+        }
+    }
+    None
+}
+
+/// Returns whether a draft's sign-off already names the provider (their surname or NPI),
+/// so the signature lines under it leave the name and NPI out rather than print them twice.
+fn sign_off_names_provider(draft: &str, provider: &crate::model::case::Provider) -> bool {
+    let body = draft.trim_end();
+    let Some(start) = sign_off_start(body) else {
+        return false;
+    };
+    let sign_off = body[start..].to_lowercase();
+    let npi = provider
+        .npi
+        .as_ref()
+        .is_some_and(|n| sign_off.contains(n.as_str()));
+    let surname = provider
+        .name
+        .split_whitespace()
+        .rfind(|w| !w.ends_with('.') && !w.ends_with(','))
+        .is_some_and(|w| sign_off.contains(&w.to_lowercase()));
+    npi || surname
 }
 
 /// Returns a case's prior treatments oldest first, whatever order they were typed in; the
@@ -1126,6 +1375,45 @@ fn prior_treatments(case: &Case) -> Vec<&crate::model::case::PriorTreatment> {
     let mut treatments: Vec<_> = case.prior_treatments.iter().collect();
     treatments.sort_by_key(|t| t.started);
     treatments
+}
+
+/// Returns how a letter names the patient after the full name's first use: the case's
+/// salutation, else the first word of the name.
+fn short_name(patient: &crate::model::case::Patient) -> String {
+    patient
+        .salutation
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .or_else(|| patient.name.split_whitespace().next())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Returns a provider's name with credentials, each title once: a leading "Dr." is
+/// dropped where credentials follow ("Dr. Priya Raman" and MD give "Priya Raman, MD"),
+/// and credentials the name already ends with are not repeated.
+pub(crate) fn provider_display(name: &str, credentials: Option<&str>) -> String {
+    let name = name.trim();
+    let Some(credentials) = credentials.map(str::trim).filter(|c| !c.is_empty()) else {
+        return name.to_owned();
+    };
+    let bare = ["Dr. ", "Dr ", "Doctor "]
+        .iter()
+        .find_map(|title| name.strip_prefix(title))
+        .map_or(name, str::trim_start);
+    let ends = bare
+        .to_lowercase()
+        .trim_end_matches('.')
+        .ends_with(&format!(
+            ", {}",
+            credentials.to_lowercase().trim_end_matches('.')
+        ));
+    if ends {
+        bare.to_owned()
+    } else {
+        format!("{bare}, {credentials}")
+    }
 }
 
 /// Returns the possessive of a name, as a US letter writes it: "Whitcombe’s", but
@@ -1277,6 +1565,43 @@ mod tests {
         );
         let plain = "One paragraph only\nwrapped.";
         assert_eq!(keep_sign_off_breaks(plain), plain);
+        // A blank line after the close does not part the close from its signature.
+        let spaced = "Text.\n\nSincerely,\n\nPriya Raman, MD\nNPI 1234567893\n";
+        assert_eq!(
+            keep_sign_off_breaks(spaced),
+            "Text.\n\nSincerely,\\\nPriya Raman, MD\\\nNPI 1234567893\n"
+        );
+    }
+
+    #[test]
+    fn a_sign_off_that_names_the_provider_is_found() {
+        let provider: crate::model::case::Provider =
+            serde_yaml::from_str("{ name: Dr. Priya Raman, npi: '1234567893' }").unwrap();
+        let draft = "Text.\n\nSincerely,\n\nPriya Raman, MD\n";
+        assert!(sign_off_names_provider(draft, &provider));
+        assert!(sign_off_names_provider(
+            "Text.\n\nSincerely,\nNPI 1234567893",
+            &provider
+        ));
+        assert!(!sign_off_names_provider("Text.\n\nSincerely,\n", &provider));
+        assert!(!sign_off_names_provider("Text without a close.", &provider));
+    }
+
+    #[test]
+    fn provider_titles_are_written_once() {
+        assert_eq!(
+            provider_display("Dr. Priya Raman", Some("MD")),
+            "Priya Raman, MD"
+        );
+        assert_eq!(
+            provider_display("Priya Raman, MD", Some("MD")),
+            "Priya Raman, MD"
+        );
+        assert_eq!(
+            provider_display("Priya Raman", Some("DO")),
+            "Priya Raman, DO"
+        );
+        assert_eq!(provider_display("Dr. Priya Raman", None), "Dr. Priya Raman");
     }
 
     #[test]
@@ -1311,6 +1636,13 @@ mod reviewer_tests {
         Case::parse(Path::new("t.yaml"), &text).unwrap()
     }
 
+    /// The reviewer summary of a case, its evidence scope worked out as `prepare` does.
+    fn review(c: &Case, conditions: Conditions) -> ReviewerData {
+        let library = library();
+        let scope = evidence_scope(c, &library, &checklist::evidence_fit(c, &library));
+        reviewer_data(c, &library, conditions, &scope)
+    }
+
     fn depression() -> Conditions {
         Conditions {
             depression: true,
@@ -1329,7 +1661,7 @@ mod reviewer_tests {
              - { name: T, kind: tms, started: 2024-06-01, ended: 2024-08-01, outcome: partial-response }\n\
              - { name: B, kind: antidepressant, started: 2024-09-01, outcome: ongoing }\n",
         );
-        let r = reviewer_data(&c, &library(), depression());
+        let r = review(&c, depression());
         // Three weeks of V is not an adequate trial; the ongoing one has not failed.
         assert_eq!(r.failed_trials, 3);
         assert_eq!(
@@ -1347,7 +1679,7 @@ mod reviewer_tests {
              - { instrument: PHQ-9, score: 21, date: 2026-11-01 }\n\
              - { instrument: MADRS, score: 33, date: 2026-11-10 }\n",
         );
-        let r = reviewer_data(&c, &library(), depression());
+        let r = review(&c, depression());
         assert_eq!(r.scores[0].instrument, "PHQ-9");
         assert_eq!(r.scores[0].baseline, Some((24, "October 1, 2025".into())));
         assert_eq!(r.scores[0].latest, (21, "November 1, 2026".into()));
@@ -1355,20 +1687,19 @@ mod reviewer_tests {
     }
 
     #[test]
-    fn the_strongest_references_are_trials_newest_first_then_consensus() {
+    fn the_strongest_references_rank_by_design_and_size() {
         let c = case(
-            "evidence: [sanacora-2017, murrough-2013, mcintyre-2021, anand-2023, zarate-2006]\n",
+            "evidence: [berman-2000, sanacora-2017, murrough-2013, mcintyre-2021, anand-2023, zarate-2006]\n",
         );
-        let r = reviewer_data(&c, &library(), depression());
-        let keys: Vec<&str> = r
+        let keys: Vec<String> = review(&c, depression())
             .references
-            .iter()
-            .map(|e| e.key.as_deref().unwrap())
+            .into_iter()
+            .filter_map(|e| e.key)
             .collect();
-        assert_eq!(keys, ["anand-2023", "murrough-2013", "zarate-2006"]);
-        let c =
-            case("evidence: [sanacora-2017, mcintyre-2021]\nextra_evidence: [{ citation: X }]\n");
-        let keys: Vec<Option<String>> = reviewer_data(&c, &library(), depression())
+        // Large trials, then consensus; the n=7 and n=18 pilots rank below both.
+        assert_eq!(keys, ["anand-2023", "murrough-2013", "mcintyre-2021"]);
+        let c = case("evidence: [berman-2000, mcintyre-2021]\nextra_evidence: [{ citation: X }]\n");
+        let keys: Vec<Option<String>> = review(&c, depression())
             .references
             .into_iter()
             .map(|e| e.key)
@@ -1377,7 +1708,7 @@ mod reviewer_tests {
             keys,
             [
                 Some("mcintyre-2021".into()),
-                Some("sanacora-2017".into()),
+                Some("berman-2000".into()),
                 None
             ]
         );
@@ -1386,18 +1717,51 @@ mod reviewer_tests {
     #[test]
     fn the_answer_fits_the_reason_and_claims_only_what_applies() {
         let c = case("denial: { date: 2026-11-01, reason: experimental-investigational }\n");
-        let r = reviewer_data(&c, &library(), depression());
+        let r = review(&c, depression());
         assert_eq!(r.reason, Some("experimental or investigational"));
         assert!(r.answer.as_deref().unwrap().contains("esketamine"));
-        // Esketamine is approved for major depressive disorder only.
+        // Esketamine is approved for major depressive disorder only, and the answer names
+        // only what the cited references studied.
         let ptsd = Conditions {
             ptsd: true,
             ..Conditions::default()
         };
-        let answer = reviewer_data(&c, &library(), ptsd).answer.unwrap();
+        let with = |code: &str, evidence: &str| {
+            let text = format!(
+                "id: T-1\nstage: internal-appeal\nprepared_on: 2026-11-20\npatient: {{ name: A }}\n\
+                 insurer: {{ name: B, plan_type: employer-self-funded }}\nprovider: {{ name: C }}\n\
+                 request: {{ treatment: D }}\ndiagnoses: [{{ code: {code}, description: X }}]\n\
+                 denial: {{ reason: experimental-investigational }}\nevidence: [{evidence}]\n"
+            );
+            Case::parse(Path::new("t.yaml"), &text).unwrap()
+        };
+        let answer = review(&with("F43.10", "feder-2021, murrough-2013"), ptsd)
+            .answer
+            .unwrap();
         assert!(!answer.contains("esketamine"), "{answer}");
         assert!(
-            answer.contains("post-traumatic stress disorder"),
+            answer.contains("support ketamine for chronic post-traumatic stress disorder."),
+            "{answer}"
+        );
+        // A PTSD case citing only depression trials claims nothing for PTSD.
+        let answer = review(&with("F43.10", "murrough-2013, anand-2023"), ptsd)
+            .answer
+            .unwrap();
+        assert!(
+            answer.starts_with(
+                "No cited reference studied ketamine for post-traumatic stress disorder"
+            ),
+            "{answer}"
+        );
+        assert!(!answer.contains("support"), "{answer}");
+        let answer = review(&with("F33.2", "anand-2023, sanacora-2017"), depression())
+            .answer
+            .unwrap();
+        assert!(
+            answer.starts_with(
+                "The randomized trials and expert consensus cited below support ketamine for \
+                 treatment-resistant major depression; esketamine"
+            ),
             "{answer}"
         );
         // Parity is claimed only where a program has it.
@@ -1408,14 +1772,11 @@ mod reviewer_tests {
                  request: {{ treatment: D }}\ndenial: {{ reason: not-a-covered-benefit }}\n"
             );
             let c = Case::parse(Path::new("t.yaml"), &text).unwrap();
-            reviewer_data(&c, &library(), depression()).answer.unwrap()
+            review(&c, depression()).answer.unwrap()
         };
         assert!(covered("employer-self-funded").contains("29 U.S.C. 1185a"));
         assert!(!covered("medicare").contains("U.S.C."));
         // A prior authorization has no denial to answer.
-        assert_eq!(
-            reviewer_data(&case(""), &library(), depression()).answer,
-            None
-        );
+        assert_eq!(review(&case(""), depression()).answer, None);
     }
 }

@@ -371,30 +371,11 @@ fn a_drafts_list_of_what_is_missing_stays_on_its_cover() {
 
 /// The bundled case file of a built case, as YAML.
 fn case_yaml(id: &str) -> serde_yaml::Value {
-    fn walk(dir: &std::path::Path, id: &str) -> Option<std::path::PathBuf> {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                if let Some(found) = walk(&path, id) {
-                    return Some(found);
-                }
-            } else if path.extension().is_some_and(|e| e == "yaml")
-                && std::fs::read_to_string(&path)
-                    .unwrap()
-                    .contains(&format!("\nid: {id}\n"))
-            {
-                return Some(path);
-            }
-        }
-        None
-    }
-    let file = walk(&crate::common::root().join("cases"), id).expect("the case's file");
-    serde_yaml::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
-}
-
-/// The reviewer summary's page.
-fn summary_page(id: &str) -> String {
-    collapse(&pages_of(&built().join(id).join("packet.pdf"))[1])
+    case_files()
+        .into_iter()
+        .find(|(found, _)| found == id)
+        .expect("the case's file")
+        .1
 }
 
 /// Text as compared: whitespace collapsed and soft hyphens of a wrapped word joined.
@@ -409,7 +390,7 @@ fn every_recorded_trial_is_named_in_the_letter_and_the_summary() {
         let case = case_yaml(&id);
         let text = packet(&id);
         let prose = joined(letter_prose(&text));
-        let summary = joined(&summary_page(&id));
+        let summary = joined(&reviewer_summary(&id));
         let trials = case["prior_treatments"]
             .as_sequence()
             .cloned()
@@ -536,4 +517,294 @@ fn a_plan_that_covers_esketamine_is_answered() {
     assert!(prose.contains("36 sessions over 6 weeks"), "{prose}");
     let whitcombe = packet("KET-2026-0101");
     assert!(letter_prose(&whitcombe).contains("Esketamine is not appropriate (contraindicated)"));
+}
+
+/// Every bundled case file, parsed, by id.
+fn case_files() -> Vec<(String, serde_yaml::Value)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(String, serde_yaml::Value)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "yaml") {
+                let value: serde_yaml::Value =
+                    serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                let id = value["id"].as_str().unwrap().to_owned();
+                out.push((id, value));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&crate::common::root().join("cases"), &mut out);
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// The conditions the evidence library's references studied, in the words a letter claims
+/// them, by key: read from templates/evidence.yaml as a user would.
+fn studied_words(key: &str) -> Vec<&'static str> {
+    let library: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(crate::common::root().join("templates/evidence.yaml")).unwrap(),
+    )
+    .unwrap();
+    let Some(conditions) = library[key]["conditions"].as_sequence() else {
+        return Vec::new();
+    };
+    conditions
+        .iter()
+        .map(|c| match c.as_str().unwrap() {
+            "treatment-resistant-depression" => "treatment-resistant major depression",
+            "major-depression" => "major depression",
+            "treatment-resistant-bipolar-depression" => "treatment-resistant bipolar depression",
+            "chronic-ptsd" => "chronic post-traumatic stress disorder",
+            "mood-disorders" => "mood disorders",
+            other => panic!("unknown studied condition {other}"),
+        })
+        .collect()
+}
+
+/// The conditions a text claims ketamine's evidence for: what follows each claim phrase,
+/// up to the end of its clause, split at "," and " and ".
+fn claimed_conditions(text: &str) -> Vec<String> {
+    let mut claimed = Vec::new();
+    for phrase in ["support ketamine for ", " on ketamine for "] {
+        for (at, _) in text.match_indices(phrase) {
+            let rest = &text[at + phrase.len()..];
+            let end = rest.find(['.', ';']).unwrap_or(rest.len());
+            // pdf-extract keeps a line-end hyphen's break: "treatment- resistant".
+            let clause = rest[..end].replace("- ", "-");
+            for part in clause.split(", ").flat_map(|p| p.split(" and ")) {
+                claimed.push(part.trim().to_owned());
+            }
+        }
+    }
+    claimed
+}
+
+/// The reviewer summary page of a built case, whitespace collapsed.
+fn reviewer_summary(id: &str) -> String {
+    let pages = pages_of(&built().join(id).join("packet.pdf"));
+    collapse(&pages[1])
+}
+
+#[test]
+fn no_condition_is_claimed_that_no_cited_reference_studied() {
+    let mut claims = 0;
+    for (id, case) in case_files() {
+        if !built().join(&id).join("packet.pdf").is_file() {
+            continue;
+        }
+        let cited: Vec<&'static str> = case["evidence"]
+            .as_sequence()
+            .map(|keys| {
+                keys.iter()
+                    .flat_map(|k| studied_words(k.as_str().unwrap()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let text = packet(&id);
+        for source in [letter_prose(&text).to_owned(), reviewer_summary(&id)] {
+            for condition in claimed_conditions(&source) {
+                claims += 1;
+                assert!(
+                    cited.contains(&condition.as_str()),
+                    "{id}: claims {condition:?}, which no cited reference studied ({cited:?}):\n{source}"
+                );
+            }
+        }
+    }
+    assert!(claims >= 5, "only {claims} claims read");
+    // The PTSD case claims what its PTSD trials studied; the anxiety case claims nothing.
+    assert!(
+        reviewer_summary("KET-2026-0106")
+            .contains("support ketamine for chronic post-traumatic stress disorder"),
+        "{}",
+        reviewer_summary("KET-2026-0106")
+    );
+    let anxiety = packet("KET-2026-0108");
+    assert!(claimed_conditions(&anxiety).is_empty(), "{anxiety}");
+}
+
+/// The author-year citations a text makes, as (first author's surname, year): "(Anand et
+/// al., 2023)", "(Zanos and Gould, Mol Psychiatry, 2018)", "(Feder 2014; Murrough 2013)".
+/// Dates ("(October 1, 2026)") and rules ("(42 CFR 438.410(a))") are not citations.
+fn citations(text: &str) -> Vec<(String, String)> {
+    const MONTHS: &[&str] = &[
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut found = Vec::new();
+    for (open, _) in text.match_indices('(') {
+        let inner = &text[open + 1..];
+        let Some(close) = inner.find([')', '(']) else {
+            continue;
+        };
+        if inner.as_bytes()[close] == b'(' {
+            continue;
+        }
+        for segment in inner[..close].split(';') {
+            let words: Vec<&str> = segment.split_whitespace().collect();
+            let Some(first) = words.first() else { continue };
+            let surname = first.trim_end_matches(',');
+            let name_like = surname.chars().next().is_some_and(char::is_uppercase)
+                && surname
+                    .chars()
+                    .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+                && surname.chars().any(char::is_lowercase);
+            let year = words
+                .last()
+                .map(|w| w.trim_end_matches(['.', ',']))
+                .filter(|y| {
+                    y.len() == 4
+                        && (y.starts_with("19") || y.starts_with("20"))
+                        && y.chars().all(|c| c.is_ascii_digit())
+                });
+            if let Some(year) = year
+                && name_like
+                && words.len() <= 8
+                && !MONTHS.contains(&surname)
+            {
+                found.push((surname.to_owned(), year.to_owned()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_citation_in_a_letter_is_on_the_evidence_page() {
+    assert_eq!(
+        citations(
+            "the trials (Anand et al., 2023) and (Zanos and Gould, Mol Psychiatry, 2018); scores (PHQ-9 22 of 27 (October 1, 2026)) under (42 CFR 438.410(a)) (Feder 2014; Murrough 2013)."
+        ),
+        [
+            ("Anand".into(), "2023".into()),
+            ("Zanos".into(), "2018".into()),
+            ("Feder".into(), "2014".into()),
+            ("Murrough".into(), "2013".into())
+        ]
+    );
+    let mut seen = 0;
+    for (id, _) in case_dirs() {
+        let text = packet(&id);
+        let evidence = evidence_page(&text);
+        // The appeal letter and the letter of medical necessity, up to the evidence page.
+        let letters = &text[text.find("Dear reviewer").unwrap()..];
+        let letters = letters
+            .find("Published research on ketamine")
+            .map_or(letters, |end| &letters[..end]);
+        for (surname, year) in citations(letters) {
+            seen += 1;
+            assert!(
+                evidence.contains(&format!("{surname} "))
+                    && evidence.contains(&format!(". {year};")),
+                "{id}: ({surname}, {year}) is cited but not on the evidence page:\n{evidence}"
+            );
+        }
+    }
+    assert!(seen >= 5, "only {seen} citations read");
+}
+
+#[test]
+fn an_urgent_letter_states_who_determined_the_urgency_and_the_rule() {
+    let mut urgent = 0;
+    for (id, case) in case_files() {
+        if case["denial"]["urgent"].as_bool() != Some(true) {
+            continue;
+        }
+        urgent += 1;
+        let by = case["denial"]["urgency_determined_by"].as_str().unwrap();
+        let text = packet(&id);
+        let prose = letter_prose(&text);
+        assert!(
+            prose.contains(&format!("{by}, the treating physician, determined on")),
+            "{id}: no urgency determination in:\n{prose}"
+        );
+        if case["insurer"]["plan_type"].as_str() == Some("employer-fully-insured") {
+            assert!(
+                prose.contains("which under 29 CFR 2560.503-1(m)(1)(ii) requires the plan"),
+                "{id}:\n{prose}"
+            );
+        }
+    }
+    assert!(urgent >= 1, "no urgent bundled case");
+}
+
+#[test]
+fn no_name_is_repeated_in_full_after_its_first_use() {
+    for (id, case) in case_files() {
+        if !built().join(&id).join("packet.pdf").is_file() {
+            continue;
+        }
+        let name = case["patient"]["name"].as_str().unwrap();
+        let text = packet(&id);
+        let prose = letter_prose(&text);
+        // The running header of every page names the patient; the prose, once.
+        let uses =
+            prose.matches(name).count() - prose.matches(&format!("{name} · Member ID")).count();
+        assert!(uses <= 1, "{id}: {name} {uses} times in:\n{prose}");
+        // Titles are written once: never "Dr. ... MD".
+        let provider = case["provider"]["name"].as_str().unwrap();
+        assert!(
+            !text.contains(&format!("Dr. {provider}, ")),
+            "{id}: a doubled title"
+        );
+    }
+}
+
+#[test]
+fn a_drafts_sign_off_keeps_its_lines_and_names_the_provider_once() {
+    // KET-2026-0108's draft is typed with a blank line after "Sincerely," and signs with
+    // the provider's name and NPI.
+    let pages = pages_of(&built().join("KET-2026-0108").join("packet.pdf"));
+    let text = pages.join("\n");
+    let draft = text.find("This letter is not yet signed").expect("a draft");
+    let at = draft + text[draft..].find("Sincerely,").expect("the draft's close");
+    let after = &text[at..];
+    // Hard breaks: pdf-extract prints them as nothing or a newline; a soft break, which
+    // would run the lines into one, as a space.
+    assert!(after.contains("Nadia R. Sorensen, PMHNP-BC"), "{after}");
+    for ran_together in ["Sincerely, Nadia", "PMHNP-BC NPI"] {
+        assert!(
+            !after.contains(ran_together),
+            "the sign-off ran together:\n{after}"
+        );
+    }
+    // The draft for signature, from its notice to the next part.
+    let lmn = &text[text.find("This letter is not yet signed").expect("a draft")..];
+    let lmn = &lmn[..lmn.find("Treatment history").unwrap_or(lmn.len())];
+    let npi = after
+        .split_whitespace()
+        .find(|w| w.len() == 10 && w.chars().all(|c| c.is_ascii_digit()))
+        .expect("the NPI in the sign-off");
+    assert_eq!(lmn.matches(npi).count(), 1, "the NPI twice:\n{lmn}");
+}
+
+#[test]
+fn external_review_letters_are_written_for_an_independent_reviewer() {
+    for id in ["KET-2026-0102", "KET-2026-0103", "KET-2026-0110"] {
+        let text = packet(id);
+        let prose = letter_prose(&text);
+        // An independent review organization holds no peer-to-peer conversation.
+        assert!(!prose.contains("peer-to-peer"), "{id}:\n{prose}");
+        assert!(prose.contains("independent reviewer in psychiatry"), "{id}");
+    }
+    // A contract-exclusion denial argues why it is eligible for external review.
+    let exclusion = packet("KET-2026-0103");
+    let prose = letter_prose(&exclusion);
+    assert!(
+        prose.contains("This denial is eligible for external review")
+            && prose.contains("(45 CFR 147.136(d)(1); 29 CFR 2590.715-2719(d)(1))"),
+        "{prose}"
+    );
 }
