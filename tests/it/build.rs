@@ -356,6 +356,64 @@ fn rebuilds_skip_unchanged_packets_and_remove_only_their_own_files() {
     assert!(s.path("out/KET-2026-0555/packet.pdf").exists());
 }
 
+/// Returns a count from the summary's timing.
+fn counted(summary: &Value, what: &str) -> u64 {
+    summary["timing"][what]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no timing.{what} in {summary:#}"))
+}
+
+#[test]
+fn an_unchanged_rebuild_decodes_no_file_and_writes_no_packet() {
+    let s = Scratch::new();
+    s.build("out", &[]);
+    let first = s.summary("out");
+    // The ready case encloses a signed letter, a notice, a card image and an appointment.
+    assert_eq!(counted(&first, "attachments_decoded"), 4, "{first:#}");
+    assert_eq!(counted(&first, "packets_written"), 2);
+    assert_eq!(first["timing"]["packet_compiles"]["count"], 2);
+    let packet = s.bytes("out/KET-2026-0101/packet.pdf");
+
+    s.build("out", &[]);
+    let second = s.summary("out");
+    assert_eq!(counted(&second, "attachments_decoded"), 0, "{second:#}");
+    assert_eq!(counted(&second, "packets_written"), 0);
+    assert_eq!(second["timing"]["packet_compiles"]["count"], 0);
+    assert_eq!(second["cases"], first["cases"], "the same findings");
+    assert_eq!(s.bytes("out/KET-2026-0101/packet.pdf"), packet);
+
+    // A file with a new time and the same bytes (a fresh checkout) is hashed, not decoded.
+    let notice = s.path("cases/KET-2026-0101/denial-notice.pdf");
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&notice)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    s.build("out", &[]);
+    let touched = s.summary("out");
+    assert_eq!(counted(&touched, "attachments_decoded"), 0, "{touched:#}");
+    assert_eq!(counted(&touched, "packets_written"), 0);
+
+    // New bytes are decoded again, and the packet that encloses them is rewritten.
+    let mut bytes = s.bytes("cases/KET-2026-0101/denial-notice.pdf");
+    bytes.extend_from_slice(b"\n% appended comment\n");
+    std::fs::write(&notice, bytes).unwrap();
+    s.build("out", &[]);
+    let changed = s.summary("out");
+    assert_eq!(counted(&changed, "attachments_decoded"), 1, "{changed:#}");
+    assert_eq!(counted(&changed, "packets_written"), 1);
+
+    // A broken file's verdict is kept too: the case needs work on every build.
+    std::fs::write(&notice, b"%PDF-1.7\nnot really").unwrap();
+    s.build("out", &[]);
+    s.build("out", &[]);
+    let broken = s.summary("out");
+    assert_eq!(counted(&broken, "attachments_decoded"), 0, "{broken:#}");
+    assert_eq!(case(&broken, "KET-2026-0101")["status"], "needs-work");
+}
+
 #[test]
 fn a_build_ends_with_every_problem_most_urgent_first() {
     let s = Scratch::new();
