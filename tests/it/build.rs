@@ -415,6 +415,46 @@ fn an_unchanged_rebuild_decodes_no_file_and_writes_no_packet() {
 }
 
 #[test]
+fn a_ready_packet_is_the_same_on_another_day() {
+    let s = Scratch::new();
+    let cases = s.path("cases");
+    let build = |out: &str, today: &str| {
+        let output = s.path(out);
+        let args = [
+            "build",
+            cases.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+            "--today",
+            today,
+        ];
+        common::run(&args)
+    };
+    build("today", "2026-11-26");
+    build("tomorrow", "2026-11-27");
+    let summary = s.summary("today");
+    assert_eq!(case(&summary, "KET-2026-0101")["status"], "ready");
+    assert_eq!(
+        s.bytes("today/KET-2026-0101/packet.pdf"),
+        s.bytes("tomorrow/KET-2026-0101/packet.pdf"),
+        "a ready packet does not depend on the day it is built"
+    );
+    // The days left stay in the reports.
+    assert_ne!(
+        case(&summary, "KET-2026-0101")["deadline"]["days_left"],
+        case(&s.summary("tomorrow"), "KET-2026-0101")["deadline"]["days_left"]
+    );
+    // Rebuilt the next day in the same folder, the ready packet is kept.
+    build("today", "2026-11-27");
+    let next = s.summary("today");
+    assert!(counted(&next, "skipped") >= 1, "{next:#}");
+    assert!(
+        !pdf_text(&s.path("today/KET-2026-0101/packet.pdf")).contains("days left"),
+        "the packet counts no days from the day it was built"
+    );
+}
+
+#[test]
 fn a_build_ends_with_every_problem_most_urgent_first() {
     let s = Scratch::new();
     let run = s.build("out", &[]);
