@@ -220,6 +220,31 @@ mod tests {
         assert!(!manifest.get("B").unwrap().is_intact(dir.path()));
     }
 
+    #[test]
+    fn a_packet_of_its_recorded_size_and_time_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("A")).unwrap();
+        std::fs::write(dir.path().join("A/packet.pdf"), b"pdf bytes").unwrap();
+        let meta = std::fs::metadata(dir.path().join("A/packet.pdf")).unwrap();
+        let mut entry = Entry {
+            id: "A".into(),
+            key: "k".into(),
+            packet: "A/packet.pdf".into(),
+            size: 9,
+            // Not the bytes' hash: only a read would notice.
+            hash: blake3::hash(b"other").to_hex().to_string(),
+            modified: Stamp::of(&meta).modified,
+        };
+        assert!(entry.is_intact(dir.path()), "trusted by size and time");
+        entry.modified += 1;
+        assert!(
+            !entry.is_intact(dir.path()),
+            "another time: read and hashed"
+        );
+        entry.hash = blake3::hash(b"pdf bytes").to_hex().to_string();
+        assert!(entry.is_intact(dir.path()), "another time, the same bytes");
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_fifo_in_a_packets_place_is_not_opened() {
