@@ -250,9 +250,13 @@ pub(crate) fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Called before the file that lists them (the build manifest) is written, so that after a
 /// power loss the manifest never lists a packet the disk lost.
 pub(crate) fn sync_written(folder: &Path, files: &[PathBuf]) {
+    // A build that wrote nothing (a no-op rebuild) has nothing to wait for; syncing the
+    // file system would wait for other programs' writes.
+    if files.is_empty() {
+        return;
+    }
     #[cfg(target_os = "linux")]
     {
-        let _ = files;
         if let Ok(dir) = std::fs::File::open(folder) {
             let _ = rustix::fs::syncfs(&dir);
         }
