@@ -372,6 +372,10 @@ fn an_unchanged_rebuild_decodes_no_file_and_writes_no_packet() {
     assert_eq!(counted(&first, "attachments_decoded"), 4, "{first:#}");
     assert_eq!(counted(&first, "packets_written"), 2);
     assert_eq!(first["timing"]["packet_compiles"]["count"], 2);
+    // The draft's appointment of representative to sign is a compile of its own, counted
+    // apart; no case has a draft letter to sign.
+    assert_eq!(first["timing"]["authorization_compiles"]["count"], 1);
+    assert_eq!(first["timing"]["letter_compiles"]["count"], 0);
     let packet = s.bytes("out/KET-2026-0101/packet.pdf");
 
     s.build("out", &[]);
