@@ -7,8 +7,15 @@
 //! spent outside Typst, and the no-op rebuild time. Where the `typst` CLI is on the PATH, the
 //! same packets are also compiled by `typst compile`, once per case, in a plain loop and
 //! under `xargs -P <cores>` (`APPEALPACK_BENCH_CLI=0` skips that).
-//! `APPEALPACK_BENCH_WRITE=DIR` only writes the generated cases to `DIR/cases`, for
-//! profiling a build by hand.
+//! `APPEALPACK_BENCH_WRITE=DIR` only writes the generated cases to `DIR/cases` (with
+//! `APPEALPACK_BENCH_REAL=N`, N real-looking case folders), for profiling a build by hand.
+//!
+//! `APPEALPACK_BENCH_REAL=N` measures instead what a daily CI job pays on real case
+//! folders: N cases, each in a folder of its own with a signed letter PDF, an appointment
+//! PDF and a scanned record (`APPEALPACK_BENCH_SCAN_PAGES` pages of greyscale scan, default
+//! 4), generated and different for every case; it prints the cold build, the no-op rebuild
+//! and the next day's rebuild (`--today` one day later), each with the packets it wrote and
+//! the files it decoded.
 
 mod generate;
 
@@ -43,9 +50,21 @@ fn main() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(10_000);
+    let real: Option<usize> = std::env::var("APPEALPACK_BENCH_REAL")
+        .ok()
+        .and_then(|n| n.parse().ok());
     if let Some(dir) = std::env::var_os("APPEALPACK_BENCH_WRITE") {
         // Only write the cases, for profiling a build by hand.
-        generate::write_cases(Path::new(&dir), count);
+        let count = match real {
+            Some(real) => {
+                generate::write_real_cases(Path::new(&dir), real);
+                real
+            }
+            None => {
+                generate::write_cases(Path::new(&dir), count);
+                count
+            }
+        };
         println!(
             "wrote {count} cases to {}",
             Path::new(&dir).join("cases").display()
@@ -54,6 +73,10 @@ fn main() {
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("appealpack {}, {cores} cores", appealpack::VERSION);
+    if let Some(real) = real {
+        bench_real(real, cores);
+        return;
+    }
 
     let check_dir = tempfile::tempdir().expect("temporary folder");
     generate::write_cases(check_dir.path(), check_count);
@@ -106,7 +129,7 @@ fn bench_build(dir: &Path, cases: &Path, count: usize, cores: usize) -> f64 {
     let output = dir.join("out");
     for _ in 0..rounds {
         for (slot, &threads) in best.iter_mut().zip(&counts) {
-            let run = run_build(cases, &output, threads, &["--force"]);
+            let run = run_build(cases, &output, threads, TODAY, &["--force"]);
             assert_eq!(run.timing("rendered") as usize, count);
             if slot.as_ref().is_none_or(|b| run.seconds < b.seconds) {
                 *slot = Some(run);
@@ -140,7 +163,7 @@ fn bench_build(dir: &Path, cases: &Path, count: usize, cores: usize) -> f64 {
         );
     }
     let full = per_packet * count as f64;
-    let noop = run_build(cases, &output, cores, &[]);
+    let noop = run_build(cases, &output, cores, TODAY, &[]);
     assert_eq!(noop.timing("skipped") as usize, count);
     println!(
         "  no-op rebuild: {:.3} s ({:.1}% of the full build), peak RSS {} MiB",
@@ -149,6 +172,75 @@ fn bench_build(dir: &Path, cases: &Path, count: usize, cores: usize) -> f64 {
         noop.peak_rss_kib / 1024
     );
     per_packet
+}
+
+/// The day after [`TODAY`], for the next day's rebuild.
+const NEXT_DAY: &str = "2026-11-27";
+
+/// Builds real-looking case folders cold, again with nothing changed, and again the next
+/// day, and prints each run's time, packets written and files decoded.
+fn bench_real(count: usize, cores: usize) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    generate::write_real_cases(dir.path(), count);
+    let cases = dir.path().join("cases");
+    let bytes: u64 = walkdir::WalkDir::new(&cases)
+        .into_iter()
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "build of real-looking case folders ({count} cases, {:.0} MiB, -j {cores})",
+        bytes as f64 / (1 << 20) as f64
+    );
+    let output = dir.path().join("out");
+    let cold = run_build(&cases, &output, cores, TODAY, &["--force"]);
+    let line = |label: &str, run: &BuildRun| {
+        println!(
+            "  {label}: {:.2} s ({:.1}% of the cold build), {} packets written, {} files decoded, \
+             peak RSS {} MiB",
+            run.seconds,
+            100.0 * run.seconds / cold.seconds,
+            run.timing("packets_written"),
+            run.timing("attachments_decoded"),
+            run.peak_rss_kib / 1024
+        );
+    };
+    line("cold build", &cold);
+    let noop = run_build(&cases, &output, cores, TODAY, &[]);
+    line("no-op rebuild", &noop);
+    let ready = ready_packets(&noop.summary, &output);
+    let next = run_build(&cases, &output, cores, NEXT_DAY, &[]);
+    line("the next day", &next);
+    let rewritten = ready
+        .iter()
+        .filter(|(path, modified)| {
+            std::fs::metadata(path).and_then(|m| m.modified()).ok() != Some(*modified)
+        })
+        .count();
+    println!(
+        "  the next day rewrote {rewritten} of {} ready packets",
+        ready.len()
+    );
+}
+
+/// Returns the ready cases' packets with their modification times.
+fn ready_packets(
+    summary: &serde_json::Value,
+    output: &Path,
+) -> Vec<(PathBuf, std::time::SystemTime)> {
+    summary["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "ready")
+        .filter_map(|c| c["packet"].as_str())
+        .map(|packet| {
+            let path = output.join(packet);
+            let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+            (path, modified)
+        })
+        .collect()
 }
 
 /// Compiles the same packets with the `typst` CLI, if it is installed.
@@ -267,14 +359,14 @@ impl BuildRun {
 }
 
 /// Runs the binary's `build` and measures its wall time and peak resident memory.
-fn run_build(cases: &Path, output: &Path, threads: usize, extra: &[&str]) -> BuildRun {
+fn run_build(cases: &Path, output: &Path, threads: usize, today: &str, extra: &[&str]) -> BuildRun {
     let start = Instant::now();
     let child = Command::new(env!("CARGO_BIN_EXE_appealpack"))
         .arg("build")
         .arg(cases)
         .arg("-o")
         .arg(output)
-        .args(["-j", &threads.to_string(), "--today", TODAY, "--quiet"])
+        .args(["-j", &threads.to_string(), "--today", today, "--quiet"])
         .args(extra)
         .current_dir(root())
         .spawn()

@@ -1,15 +1,20 @@
-//! The build cache: what each packet was made from, so unchanged cases are skipped.
+//! The build cache: what each packet was made from, so unchanged cases are skipped, and
+//! the verdict on each enclosed file, so unchanged files are not decoded again.
 //!
 //! Each packet is keyed by a hash of everything that shapes it: the appealpack version,
 //! the templates as the renderer serves them, the packet data (the case as checked, with
-//! its findings, deadline and the organisation's letterhead) and every enclosed file's
-//! bytes. File times are never consulted, since git checkouts reset them.
+//! its findings, deadline and the organisation's letterhead) and the hash of every
+//! enclosed file's bytes. A file's size and modification time only say when its bytes
+//! must be hashed again: a kept packet, or an enclosed file, whose size and time are those
+//! recorded is taken as recorded; any other is read and compared by its hash, so a git
+//! checkout that resets times costs a re-hash, never a wrong packet.
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::attachments::Enclosure;
+use crate::attachments::verdicts::{Known, Stamp};
 
 /// The manifest's file name inside the output folder.
 pub(crate) const FILE_NAME: &str = ".appealpack-manifest.json";
@@ -31,6 +36,19 @@ pub struct Entry {
     pub size: u64,
     /// The BLAKE3 hash of the packet's bytes.
     pub hash: String,
+    /// The packet's modification time when it was written, in nanoseconds since 1970.
+    #[serde(default)]
+    pub modified: u64,
+}
+
+/// The versions of the crates that render a packet (typst, its PDF export, the embedded
+/// fonts), read from Cargo.lock when this appealpack was built (`build.rs`).
+pub(crate) const RENDERER: &str = env!("APPEALPACK_RENDERER");
+
+/// Returns what this appealpack is, as far as a packet's bytes or a file's verdict can
+/// tell: its version and the versions of the crates that render and judge.
+pub(crate) fn build_identity() -> String {
+    format!("appealpack {}; {RENDERER}", crate::VERSION)
 }
 
 /// The packets of the last build in an output folder.
@@ -39,8 +57,15 @@ pub struct Entry {
 pub(crate) struct Manifest {
     /// The appealpack version that wrote it.
     pub appealpack: String,
+    /// The build identity ([`build_identity`]) that wrote it; its file verdicts are
+    /// reused only by the same.
+    #[serde(default)]
+    pub build: String,
     /// The packets, sorted by case id.
     pub packets: Vec<Entry>,
+    /// The files the build enclosed, with their verdicts, sorted by path hash.
+    #[serde(default)]
+    pub files: Vec<Known>,
 }
 
 impl Manifest {
@@ -83,12 +108,14 @@ impl Manifest {
             .map(|i| &self.packets[i])
     }
 
-    /// Returns a manifest of the given entries, sorted by case id.
-    pub fn new(mut packets: Vec<Entry>) -> Manifest {
+    /// Returns a manifest of the given entries, sorted by case id, and files.
+    pub fn new(mut packets: Vec<Entry>, files: Vec<Known>) -> Manifest {
         packets.sort_by(|a, b| a.id.cmp(&b.id));
         Manifest {
             appealpack: crate::VERSION.to_string(),
+            build: build_identity(),
             packets,
+            files,
         }
     }
 
@@ -100,35 +127,44 @@ impl Manifest {
 
 impl Entry {
     /// Returns whether the packet on disk is still the one this entry recorded: a regular
-    /// file (a link, FIFO or device in its place is never opened) of its size and hash.
+    /// file (a link, FIFO or device in its place is never opened) of its size and time as
+    /// written, or else of its size and hash.
     pub(crate) fn is_intact(&self, output: &Path) -> bool {
         let path = output.join(&self.packet);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            return false;
+        };
+        let stamp = Stamp::of(&meta);
+        if meta.is_file() && stamp.size == self.size && stamp.modified == self.modified {
+            return true;
+        }
         crate::fsutil::read_own(&path, self.size).is_ok_and(|bytes| {
             bytes.len() as u64 == self.size && blake3::hash(&bytes).to_hex().as_str() == self.hash
         })
     }
 }
 
-/// Hashes what every packet depends on besides its own data: the appealpack version and
-/// the templates' fingerprint ([`crate::render::Renderer::fingerprint`]).
+/// Hashes what every packet depends on besides its own data: the build identity (the
+/// appealpack version and its renderer's) and the renderer's fingerprint of the templates
+/// and fonts it serves ([`crate::render::Renderer::fingerprint`]).
 pub(crate) fn inputs_fingerprint(templates: blake3::Hash) -> blake3::Hash {
     let mut hasher = blake3::Hasher::new();
-    hasher.update(crate::VERSION.as_bytes());
+    hasher.update(build_identity().as_bytes());
     hasher.update(&[0]);
     hasher.update(templates.as_bytes());
     hasher.finalize()
 }
 
-/// Returns the key of one packet: the inputs' fingerprint, its JSON data and the bytes of
-/// every file it encloses.
+/// Returns the key of one packet: the inputs' fingerprint, its JSON data and the hash of
+/// every file it encloses (the JSON names each file's place and pages).
 pub(crate) fn packet_key(inputs: blake3::Hash, json: &[u8], enclosures: &[Enclosure]) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(inputs.as_bytes());
     hasher.update(&(json.len() as u64).to_le_bytes());
     hasher.update(json);
     for enclosure in enclosures {
-        hasher.update(&(enclosure.bytes.len() as u64).to_le_bytes());
-        hasher.update(&enclosure.bytes);
+        hasher.update(&[0]);
+        hasher.update(enclosure.hash.as_bytes());
     }
     hasher.finalize().to_hex().to_string()
 }
@@ -136,6 +172,14 @@ pub(crate) fn packet_key(inputs: blake3::Hash, json: &[u8], enclosures: &[Enclos
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_build_identity_names_the_renderer() {
+        let identity = build_identity();
+        assert!(identity.contains(crate::VERSION), "{identity}");
+        assert!(identity.contains("typst 0."), "{identity}");
+        assert!(identity.contains("typst-pdf 0."), "{identity}");
+    }
 
     #[test]
     fn corrupt_and_foreign_manifests_are_refused() {
@@ -150,7 +194,7 @@ mod tests {
                 .unwrap_err()
                 .contains("0.0.0-other")
         );
-        let ours = Manifest::new(vec![]);
+        let ours = Manifest::new(vec![], vec![]);
         assert_eq!(Manifest::parse(&ours.to_json()).unwrap(), ours);
     }
 
@@ -165,14 +209,40 @@ mod tests {
             packet: format!("{id}/packet.pdf"),
             size: 9,
             hash: blake3::hash(b"pdf bytes").to_hex().to_string(),
+            modified: 0,
         };
-        let manifest = Manifest::new(vec![entry("C"), entry("B"), entry("A")]);
+        let manifest = Manifest::new(vec![entry("C"), entry("B"), entry("A")], vec![]);
         assert_eq!(manifest.get("B").unwrap().id, "B");
         assert!(manifest.get("D").is_none());
         assert!(manifest.get("B").unwrap().is_intact(dir.path()));
         assert!(!manifest.get("A").unwrap().is_intact(dir.path()));
         std::fs::write(dir.path().join("B/packet.pdf"), b"pdf bytez").unwrap();
         assert!(!manifest.get("B").unwrap().is_intact(dir.path()));
+    }
+
+    #[test]
+    fn a_packet_of_its_recorded_size_and_time_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("A")).unwrap();
+        std::fs::write(dir.path().join("A/packet.pdf"), b"pdf bytes").unwrap();
+        let meta = std::fs::metadata(dir.path().join("A/packet.pdf")).unwrap();
+        let mut entry = Entry {
+            id: "A".into(),
+            key: "k".into(),
+            packet: "A/packet.pdf".into(),
+            size: 9,
+            // Not the bytes' hash: only a read would notice.
+            hash: blake3::hash(b"other").to_hex().to_string(),
+            modified: Stamp::of(&meta).modified,
+        };
+        assert!(entry.is_intact(dir.path()), "trusted by size and time");
+        entry.modified += 1;
+        assert!(
+            !entry.is_intact(dir.path()),
+            "another time: read and hashed"
+        );
+        entry.hash = blake3::hash(b"pdf bytes").to_hex().to_string();
+        assert!(entry.is_intact(dir.path()), "another time, the same bytes");
     }
 
     #[cfg(unix)]
@@ -191,6 +261,7 @@ mod tests {
             packet: "A/packet.pdf".into(),
             size: 0,
             hash: blake3::hash(b"").to_hex().to_string(),
+            modified: 0,
         };
         // Opening the FIFO would block this test forever.
         assert!(!entry.is_intact(dir.path()));

@@ -226,6 +226,51 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Writes a file as [`write_atomic`] does, renamed over the old one, without waiting for
+/// the disk: a killed run leaves the old file or the new one, and [`sync_written`] makes a
+/// batch of them durable at once.
+pub(crate) fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = folder_of(path);
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    temp.write_all(bytes)
+        .and_then(|()| temp.flush())
+        .with_context(|| format!("cannot write {}", temp.path().display()))?;
+    temp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Makes the files written with [`write_atomic_unsynced`] durable: on Linux one sync of
+/// the file system that holds `folder`, elsewhere a sync of each file and its folder.
+/// Called before the file that lists them (the build manifest) is written, so that after a
+/// power loss the manifest never lists a packet the disk lost.
+pub(crate) fn sync_written(folder: &Path, files: &[PathBuf]) {
+    // A build that wrote nothing (a no-op rebuild) has nothing to wait for; syncing the
+    // file system would wait for other programs' writes.
+    if files.is_empty() {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        if let Ok(dir) = std::fs::File::open(folder) {
+            let _ = rustix::fs::syncfs(&dir);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = folder;
+        for file in files {
+            let _ = std::fs::File::open(file).and_then(|f| f.sync_all());
+            sync_folder_of(file);
+        }
+    }
+}
+
 /// Who may read a file written through a temporary file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {

@@ -517,6 +517,31 @@ pub struct Timing {
     /// Seconds spent evicting Typst's memo cache to keep memory flat, summed over workers.
     #[serde(default)]
     pub cache_seconds: f64,
+    /// Enclosed files decoded in full; a file judged by an earlier build is not.
+    #[serde(default)]
+    pub attachments_decoded: usize,
+    /// Packets written to the output folder.
+    #[serde(default)]
+    pub packets_written: usize,
+    /// The Typst compiles of packets, timed inside the render workers.
+    #[serde(default)]
+    pub packet_compiles: Compiles,
+    /// The Typst compiles of letters for signature.
+    #[serde(default)]
+    pub letter_compiles: Compiles,
+    /// The Typst compiles of appointments of representative for signature.
+    #[serde(default)]
+    pub authorization_compiles: Compiles,
+}
+
+/// How many Typst compiles of one kind a build made and how long they took.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Compiles {
+    /// Compiles made (each with its PDF export).
+    pub count: usize,
+    /// Seconds they took inside the render workers, summed.
+    pub seconds: f64,
 }
 
 impl Summary {

@@ -1,5 +1,7 @@
 //! Generates realistic, varied fictional cases for benchmarks.
 
+mod pdf;
+
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -209,6 +211,63 @@ pub fn write_cases(dir: &Path, count: usize) {
         std::fs::write(
             folder.join(format!("GEN-{n:06}.yaml")),
             case_yaml(n, &evidence),
+        )
+        .unwrap();
+    }
+}
+
+/// Returns the YAML text of generated case number `n` as a real case folder has it: the
+/// signed letter, a scanned record and an appointment of representative as files beside it.
+pub fn real_case_yaml(n: usize, evidence: &[&str]) -> String {
+    let yaml = case_yaml(n, evidence);
+    let start = yaml
+        .find("letter_of_medical_necessity:")
+        .expect("a generated case has a letter");
+    let end = yaml
+        .find("clinical_summary:")
+        .expect("a generated case has a clinical summary");
+    format!(
+        "{}letter_of_medical_necessity:\n  file: signed-letter.pdf\n{}attachments:\n  - {{ file: records.pdf, title: Clinic records }}\nrepresentative_authorization: appointment.pdf\n",
+        &yaml[..start],
+        &yaml[end..]
+    )
+}
+
+/// Writes `count` generated cases into `dir/cases`, each in a folder of its own with its
+/// files: a signed letter, an appointment and a scanned record of `APPEALPACK_BENCH_SCAN_PAGES`
+/// pages (default 4), all different from case to case.
+pub fn write_real_cases(dir: &Path, count: usize) {
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/evidence.yaml");
+    let library = appealpack::model::evidence::EvidenceLibrary::from_file(&templates).unwrap();
+    let evidence: Vec<&str> = library
+        .references()
+        .iter()
+        .map(|r| r.key.as_str())
+        .collect();
+    let scan_pages: usize = std::env::var("APPEALPACK_BENCH_SCAN_PAGES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(4);
+    for n in 0..count {
+        let folder = dir.join(format!("cases/batch-{:03}/GEN-{n:06}", n / 100));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("case.yaml"), real_case_yaml(n, &evidence)).unwrap();
+        let letter = pdf::text_page(&[
+            format!("Letter of medical necessity, case GEN-{n:06}"),
+            "I treat this patient and ask that intravenous ketamine be covered.".to_owned(),
+            "Two antidepressant trials at adequate dose and duration failed.".to_owned(),
+            "Signed: Dr Example, MD".to_owned(),
+        ]);
+        std::fs::write(folder.join("signed-letter.pdf"), letter).unwrap();
+        let appointment = pdf::text_page(&[
+            format!("Appointment of representative, case GEN-{n:06}"),
+            "The patient appoints the clinic to act in this appeal.".to_owned(),
+            "Signed: the patient; the representative".to_owned(),
+        ]);
+        std::fs::write(folder.join("appointment.pdf"), appointment).unwrap();
+        std::fs::write(
+            folder.join("records.pdf"),
+            pdf::scanned(scan_pages, n as u64),
         )
         .unwrap();
     }

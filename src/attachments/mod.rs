@@ -16,9 +16,11 @@ use serde::Serialize;
 mod image;
 mod pdf;
 mod tiff;
+pub mod verdicts;
 
 use crate::load::discover::{is_case_file, is_hidden};
 use crate::model::case::{Case, Stage};
+use verdicts::{Known, Stamp, Verdict, Verdicts};
 
 /// The start of the signed letter's virtual path, the same for every case; its extension
 /// says whether it is a PDF or an image (`/case/letter.pdf`, `/case/letter.jpg`).
@@ -73,9 +75,16 @@ pub struct Enclosure {
     /// The file in the case folder it was read from.
     #[serde(skip)]
     pub file: PathBuf,
-    /// The file's bytes.
+    /// The file's bytes as enclosed (a TIFF's as its PDF); empty until [`load`] reads a
+    /// file whose verdict was reused.
     #[serde(skip)]
     pub bytes: Arc<Vec<u8>>,
+    /// The BLAKE3 hash of the file's own bytes, which a packet's key hashes.
+    #[serde(skip)]
+    pub hash: String,
+    /// Whether `bytes` holds the file yet.
+    #[serde(skip)]
+    pub loaded: bool,
 }
 
 impl fmt::Debug for Enclosure {
@@ -254,27 +263,41 @@ fn holds_other_case(folder: &Path, own: Option<&std::ffi::OsStr>) -> bool {
     })
 }
 
-/// What is left of one case's budget for its files.
-struct Budget {
+/// What is left of one case's budget for its files, and the verdicts it may reuse.
+struct Budget<'a> {
     bytes: u64,
     pixels: u64,
     pages: usize,
+    verdicts: Option<&'a Verdicts>,
 }
 
-impl Default for Budget {
-    fn default() -> Budget {
+impl Default for Budget<'_> {
+    fn default() -> Self {
         Budget {
             bytes: MAX_CASE_BYTES,
             pixels: MAX_CASE_PIXELS,
             pages: MAX_CASE_PAGES,
+            verdicts: None,
         }
     }
 }
 
-/// Reads the signed letter and the attachments a case file names, ready to enclose.
+/// Reads the signed letter and the attachments a case file names, ready to enclose, with
+/// no earlier verdicts (the checklist's tests).
+#[cfg(test)]
 pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
+    read_with(case, case_file, None)
+}
+
+/// Reads the signed letter and the attachments a case file names, ready to enclose,
+/// reusing an earlier build's `verdicts` on unchanged files, which are then not read
+/// until [`load`].
+pub(crate) fn read_with(case: &Case, case_file: &Path, verdicts: Option<&Verdicts>) -> Attachments {
     let mut out = Attachments::default();
-    let mut left = Budget::default();
+    let left = &mut Budget {
+        verdicts,
+        ..Budget::default()
+    };
     let letter = case
         .letter_of_medical_necessity
         .as_ref()
@@ -287,7 +310,7 @@ pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
             Ok((file, kind)) => {
                 let title = "Letter of medical necessity".to_owned();
                 let path = |extension: &str| format!("{LETTER_PREFIX}{extension}");
-                match read_enclosure(file, kind, Role::Letter, title, path, &mut left) {
+                match read_enclosure(file, kind, Role::Letter, title, path, left) {
                     Ok(enclosure) => out.enclosures.push(enclosure),
                     Err(why) => out.problems.push(format!(
                         "letter_of_medical_necessity.file cannot be enclosed: {why}"
@@ -314,7 +337,7 @@ pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
                 } else {
                     "The plan's denial notice"
                 };
-                push_attachment(&mut out, file, kind, title.to_owned(), field, &mut left);
+                push_attachment(&mut out, file, kind, title.to_owned(), field, left);
             }
             Err(why) => out.problems.push(format!("{field}: {why}")),
         }
@@ -324,7 +347,7 @@ pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
         match resolve(case_file, &attachment.file) {
             Ok((file, kind)) => {
                 let title = attachment.title.trim().to_owned();
-                push_attachment(&mut out, file, kind, title, &field, &mut left);
+                push_attachment(&mut out, file, kind, title, &field, left);
             }
             Err(why) => out.problems.push(format!("{field}: {why}")),
         }
@@ -339,7 +362,7 @@ pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
         match resolve(case_file, name) {
             Ok((file, kind)) => {
                 let title = "Appointment of representative".to_owned();
-                push_attachment(&mut out, file, kind, title, field, &mut left);
+                push_attachment(&mut out, file, kind, title, field, left);
             }
             Err(why) => out.problems.push(format!("{field}: {why}")),
         }
@@ -372,7 +395,8 @@ fn push_attachment(
 }
 
 /// Reads one resolved file within what is `left` of the case's budget, checks it, counts
-/// its pages and names its virtual path by its extension.
+/// its pages and names its virtual path by its extension; an earlier verdict on the same
+/// bytes is reused instead.
 fn read_enclosure(
     file: PathBuf,
     kind: FileKind,
@@ -381,17 +405,106 @@ fn read_enclosure(
     path: impl FnOnce(&str) -> String,
     left: &mut Budget,
 ) -> Result<Enclosure, String> {
+    let enclosure = |hash: String, bytes: Vec<u8>, loaded, pages, extension: &str| Enclosure {
+        title,
+        kind,
+        role,
+        path: path(extension),
+        pages,
+        file: file.clone(),
+        bytes: Arc::new(bytes),
+        hash,
+        loaded,
+    };
+    let key = left.verdicts.map(|_| verdicts::path_key(&file));
+    let stamp = std::fs::metadata(&file).ok().map(|meta| Stamp::of(&meta));
+    // The same size and time: the same bytes, which need not be read.
+    if let (Some(verdicts), Some(key), Some(stamp)) = (left.verdicts, &key, stamp)
+        && let Some(known) = verdicts.unchanged(key, stamp)
+        && let Some(reused) = reuse(&known.verdict, stamp.size, kind, left)
+    {
+        verdicts.record(known.clone());
+        let (pages, extension) = reused?;
+        return Ok(enclosure(
+            known.hash.clone(),
+            Vec::new(),
+            false,
+            pages,
+            &extension,
+        ));
+    }
     let bytes = crate::fsutil::read_regular(&file, MAX_ATTACHMENT_BYTES)
         .map_err(|e| format!("cannot be read: {e}"))?;
-    left.bytes = left.bytes.checked_sub(bytes.len() as u64).ok_or_else(|| {
+    let hash = blake3::hash(&bytes).to_hex().to_string();
+    let size = bytes.len() as u64;
+    let recorded = |verdict: Verdict| Known {
+        path: key.clone().unwrap_or_default(),
+        size,
+        // A file changed while it was read keeps no time, so the next build reads it.
+        modified: stamp.filter(|s| s.size == size).map_or(0, |s| s.modified),
+        hash: hash.clone(),
+        verdict,
+    };
+    // Bytes judged before, in this file or another: their verdict stands.
+    if let Some(verdicts) = left.verdicts
+        && let Some(verdict) = verdicts.of_content(&hash)
+        && let Some(reused) = reuse(verdict, size, kind, left)
+    {
+        verdicts.record(recorded(verdict.clone()));
+        let (pages, extension) = reused?;
+        return Ok(enclosure(
+            hash.clone(),
+            Vec::new(),
+            false,
+            pages,
+            &extension,
+        ));
+    }
+    let tiff = tiff::sniff(&bytes);
+    left.bytes = left.bytes.checked_sub(size).ok_or_else(|| {
         format!(
             "it would bring the case's files over {} in all; enclose fewer or smaller files",
             crate::fsutil::size(MAX_CASE_BYTES)
         )
     })?;
-    // A fax's TIFF is enclosed as the PDF of its pages, a PDF 2.0 as PDF 1.7.
+    if let Some(verdicts) = left.verdicts {
+        verdicts.count_decoded();
+    }
+    let judged = judge(bytes, kind, left.pixels);
+    let verdict = match &judged {
+        Ok((_, pages, pixels, extension)) => Some(Verdict {
+            pages: *pages,
+            pixels: *pixels,
+            extension: (*extension).to_owned(),
+            problem: None,
+        }),
+        // A TIFF's decoding stops at what is left of the case's pixels, so its problem
+        // may be the case's, not the file's.
+        Err(_) if tiff => None,
+        Err(problem) => Some(Verdict {
+            pages: 0,
+            pixels: 0,
+            extension: String::new(),
+            problem: Some(problem.clone()),
+        }),
+    };
+    if let (Some(verdicts), Some(verdict)) = (left.verdicts, verdict) {
+        verdicts.record(recorded(verdict));
+    }
+    let (enclosed, pages, pixels, extension) = judged?;
+    spend(left, kind, pages, pixels)?;
+    Ok(enclosure(hash.clone(), enclosed, true, pages, extension))
+}
+
+/// Decodes a file's bytes in full: the bytes to enclose (a fax's TIFF as the PDF of its
+/// pages, a PDF 2.0 as PDF 1.7), its pages, its pixels and its virtual path's extension.
+fn judge(
+    bytes: Vec<u8>,
+    kind: FileKind,
+    max_pixels: u64,
+) -> Result<(Vec<u8>, usize, u64, &'static str), String> {
     let (bytes, tiff_pixels) = if tiff::sniff(&bytes) {
-        tiff::to_pdf(&bytes, left.pixels)?
+        tiff::to_pdf(&bytes, max_pixels)?
     } else if kind == FileKind::Pdf {
         (pdf::relabel_2_0(bytes), 0)
     } else {
@@ -405,6 +518,13 @@ fn read_enclosure(
             (1, pixels, extension)
         }
     };
+    let bytes = Arc::try_unwrap(bytes).unwrap_or_else(|shared| (*shared).clone());
+    Ok((bytes, pages, pixels, extension))
+}
+
+/// Takes a file's pixels and pages from what is left of the case's budget, or says which
+/// the file would overrun.
+fn spend(left: &mut Budget, kind: FileKind, pages: usize, pixels: u64) -> Result<(), String> {
     left.pixels = left.pixels.checked_sub(pixels).ok_or_else(|| {
         format!(
             "it would bring the case's images over {} million pixels in all; scan them again \
@@ -420,15 +540,55 @@ fn read_enclosure(
             )
         })?;
     }
-    Ok(Enclosure {
-        title,
-        kind,
-        role,
-        path: path(extension),
-        pages,
-        file,
-        bytes,
-    })
+    Ok(())
+}
+
+/// Applies an earlier verdict to the case's budget: the file's pages and extension, or its
+/// problem; `None` where the file would overrun the budget, which the full read then words
+/// as it always does.
+fn reuse(
+    verdict: &Verdict,
+    size: u64,
+    kind: FileKind,
+    left: &mut Budget,
+) -> Option<Result<(usize, String), String>> {
+    let bytes = left.bytes.checked_sub(size)?;
+    if let Some(problem) = &verdict.problem {
+        left.bytes = bytes;
+        return Some(Err(problem.clone()));
+    }
+    let fits =
+        verdict.pixels <= left.pixels && (kind != FileKind::Pdf || verdict.pages <= left.pages);
+    if !fits {
+        return None;
+    }
+    left.bytes = bytes;
+    spend(left, kind, verdict.pages, verdict.pixels).ok()?;
+    Some(Ok((verdict.pages, verdict.extension.clone())))
+}
+
+/// Reads the files of enclosures whose verdict was reused, for a packet that is rendered:
+/// refused where a file no longer holds the bytes judged.
+pub(crate) fn load(enclosures: &mut [Enclosure]) -> Result<(), String> {
+    for enclosure in enclosures.iter_mut().filter(|e| !e.loaded) {
+        let bytes = crate::fsutil::read_regular(&enclosure.file, MAX_ATTACHMENT_BYTES)
+            .map_err(|e| format!("an enclosed file cannot be read: {e}"))?;
+        if blake3::hash(&bytes).to_hex().as_str() != enclosure.hash {
+            return Err(
+                "an enclosed file changed while the build ran; run the build again".to_owned(),
+            );
+        }
+        let bytes = if tiff::sniff(&bytes) {
+            tiff::to_pdf(&bytes, MAX_CASE_PIXELS)?.0
+        } else if enclosure.kind == FileKind::Pdf {
+            pdf::relabel_2_0(bytes)
+        } else {
+            bytes
+        };
+        enclosure.bytes = Arc::new(bytes);
+        enclosure.loaded = true;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

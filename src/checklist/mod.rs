@@ -321,6 +321,18 @@ pub fn check_case(
     library: &EvidenceLibrary,
     organisation: Option<&Organisation>,
 ) -> CheckedCase {
+    check_case_with(loaded, today, library, organisation, None)
+}
+
+/// Checks one loaded case as [`check_case`] does, reusing an earlier build's verdicts on
+/// the files it names (`build`'s cache): the findings are the same.
+pub(crate) fn check_case_with(
+    loaded: Loaded,
+    today: Date,
+    library: &EvidenceLibrary,
+    organisation: Option<&Organisation>,
+    verdicts: Option<&attachments::verdicts::Verdicts>,
+) -> CheckedCase {
     let mut checked = CheckedCase {
         loaded,
         findings: Vec::new(),
@@ -332,7 +344,7 @@ pub fn check_case(
         enclosures: Vec::new(),
     };
     if let Ok(case) = &checked.loaded.case {
-        let files = attachments::read(case, &checked.loaded.path);
+        let files = attachments::read_with(case, &checked.loaded.path, verdicts);
         let context = Context {
             organisation,
             today,

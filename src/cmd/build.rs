@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
@@ -11,6 +11,7 @@ use anstyle::{AnsiColor, Style};
 use anyhow::{Context as _, Result};
 
 use super::{Exit, exit_for, guard_case, load_library, terminal_safe, today};
+use crate::attachments::{self, verdicts::Stamp, verdicts::Verdicts};
 use crate::cache::{self, Entry, Manifest};
 use crate::checklist::{self, Severity};
 use crate::cli::BuildArgs;
@@ -20,7 +21,7 @@ use crate::model::case::validate_id;
 use crate::model::evidence::EvidenceLibrary;
 use crate::model::fields::Date;
 use crate::model::organisation::Organisation;
-use crate::outcome::{CaseOutcome, Status, Summary, Timing};
+use crate::outcome::{CaseOutcome, Compiles, Status, Summary, Timing};
 use crate::output::{AUTHORIZATION_FILE, Input, LETTER_FILE, OutputFolder, PACKET_FILE};
 use crate::packet::{self, PacketData};
 use crate::progress::Progress;
@@ -54,6 +55,7 @@ fn write_forms_for_signature(
     letter: Option<Result<Vec<u8>, String>>,
     authorization: Option<Result<Vec<u8>, String>>,
     folder: &Path,
+    written: &Mutex<Vec<PathBuf>>,
 ) -> Result<()> {
     let rendered = [letter, authorization];
     for ((file, needed), form) in forms_for_signature(data).into_iter().zip(rendered) {
@@ -63,7 +65,10 @@ fn write_forms_for_signature(
             continue;
         }
         match form {
-            Some(Ok(pdf)) => fsutil::write_atomic(&path, &pdf)?,
+            Some(Ok(pdf)) => {
+                fsutil::write_atomic_unsynced(&path, &pdf)?;
+                lock(written).push(path);
+            }
             Some(Err(error)) => return Err(anyhow::anyhow!(error)),
             // Templates exported before a form existed have no file for it: the packet's
             // own pages serve.
@@ -71,6 +76,11 @@ fn write_forms_for_signature(
         }
     }
     Ok(())
+}
+
+/// Locks a list the workers share; a worker's panic leaves it whole.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The packet's path inside the output folder.
@@ -85,12 +95,18 @@ struct Shared<'a> {
     library: &'a EvidenceLibrary,
     today: Date,
     manifest: &'a Manifest,
+    verdicts: Verdicts,
     fingerprint: blake3::Hash,
     output: &'a OutputFolder,
     force: bool,
     rendered: AtomicUsize,
+    written: AtomicUsize,
+    /// The files written without a sync, synced at once before the manifest is written.
+    unsynced: Mutex<Vec<PathBuf>>,
     typst_micros: AtomicU64,
     cache_micros: AtomicU64,
+    /// The compiles of packets, letters and appointments for signature: counts, microseconds.
+    compiles: [(AtomicUsize, AtomicU64); 3],
     progress: Progress,
 }
 
@@ -183,12 +199,22 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
         library: &library,
         today,
         manifest: &manifest,
+        // Verdicts made by another appealpack (another PDF parser, other limits) are not
+        // reused.
+        verdicts: Verdicts::new(if manifest.build == cache::build_identity() {
+            manifest.files.clone()
+        } else {
+            Vec::new()
+        }),
         fingerprint,
         output: &output,
         force: args.force,
         rendered: AtomicUsize::new(0),
+        written: AtomicUsize::new(0),
+        unsynced: Mutex::new(Vec::new()),
         typst_micros: AtomicU64::new(0),
         cache_micros: AtomicU64::new(0),
+        compiles: Default::default(),
         progress: Progress::new(loaded.len(), args.quiet),
     };
     let in_shard: HashSet<String> = loaded.iter().filter_map(|l| l.id.clone()).collect();
@@ -202,6 +228,20 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
         .collect();
     let built = for_each_case(loaded, jobs, |l| build_one(l, &shared))?;
     shared.progress.finish();
+    let rendered = shared.rendered.load(Ordering::Relaxed);
+    let written = shared.written.load(Ordering::Relaxed);
+    let decoded = shared.verdicts.decoded();
+    let typst_micros = shared.typst_micros.load(Ordering::Relaxed);
+    let cache_micros = shared.cache_micros.load(Ordering::Relaxed);
+    let [packet_compiles, letter_compiles, authorization_compiles] =
+        shared.compiles.each_ref().map(|(count, micros)| Compiles {
+            count: count.load(Ordering::Relaxed),
+            seconds: micros.load(Ordering::Relaxed) as f64 / 1e6,
+        });
+    // One sync for every packet and form written, before the manifest that lists them.
+    fsutil::sync_written(output.path(), &lock(&shared.unsynced));
+    // A shard's build leaves the other shards' files recorded.
+    let files = shared.verdicts.into_known(args.shard.is_some());
 
     let mut entries = Vec::new();
     let mut outcomes = Vec::with_capacity(built.len());
@@ -226,10 +266,9 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
     warnings.extend(problems);
     fsutil::write_atomic(
         &output.path().join(cache::FILE_NAME),
-        Manifest::new(entries).to_json().as_bytes(),
+        Manifest::new(entries, files).to_json().as_bytes(),
     )?;
 
-    let rendered = shared.rendered.load(Ordering::Relaxed);
     let mut summary = Summary::new(today, outcomes);
     summary.shard = args.shard;
     summary.templates = Some(templates.describe());
@@ -237,8 +276,13 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
         seconds: start.elapsed().as_secs_f64(),
         rendered,
         skipped,
-        typst_seconds: shared.typst_micros.load(Ordering::Relaxed) as f64 / 1e6,
-        cache_seconds: shared.cache_micros.load(Ordering::Relaxed) as f64 / 1e6,
+        typst_seconds: typst_micros as f64 / 1e6,
+        cache_seconds: cache_micros as f64 / 1e6,
+        attachments_decoded: decoded,
+        packets_written: written,
+        packet_compiles,
+        letter_compiles,
+        authorization_compiles,
     });
     let shown = show_names.then_some(&names);
     report::write_reports(&summary, output.path(), shown, args.junit.as_deref())?;
@@ -364,11 +408,12 @@ fn build_one(loaded: Loaded, shared: &Shared) -> Built {
 
 /// Does the work of [`build_one`], outside its guard.
 fn build_case(loaded: Loaded, shared: &Shared) -> Built {
-    let checked = checklist::check_case(
+    let mut checked = checklist::check_case_with(
         loaded,
         shared.today,
         shared.library,
         Some(shared.organisation),
+        Some(&shared.verdicts),
     );
     let mut outcome = CaseOutcome::checked(&checked);
     let Some(data) = packet::prepare(&checked, shared.library, shared.organisation) else {
@@ -401,6 +446,17 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
         };
     }
 
+    // Files whose verdict was reused are read only now that the packet is made.
+    if let Err(error) = attachments::load(&mut checked.enclosures) {
+        outcome.status = Status::Failed;
+        outcome.error = Some(format!("{}: {error}", checked.loaded.path.display()));
+        return Built {
+            outcome,
+            entry: None,
+            skipped: false,
+            warnings: Vec::new(),
+        };
+    }
     let typst_start = Instant::now();
     let done = shared.workers.render(&worker::Job {
         data: &json,
@@ -417,20 +473,41 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
         shared
             .cache_micros
             .fetch_add(done.evict_micros, Ordering::Relaxed);
+        let made = [true, done.letter.is_some(), done.authorization.is_some()];
+        for ((count, micros), (made, spent)) in shared
+            .compiles
+            .iter()
+            .zip(made.into_iter().zip(done.compile_micros))
+        {
+            count.fetch_add(usize::from(made), Ordering::Relaxed);
+            micros.fetch_add(spent, Ordering::Relaxed);
+        }
         let (pdf, warnings) = done.packet.map_err(anyhow::Error::msg)?;
         let folder = shared.output.case_dir(&data.id)?;
-        fsutil::write_atomic(&folder.join(PACKET_FILE), &pdf)?;
-        write_forms_for_signature(&data, done.letter, done.authorization, &folder)?;
-        Ok((pdf, warnings))
+        let path = folder.join(PACKET_FILE);
+        fsutil::write_atomic_unsynced(&path, &pdf)?;
+        lock(&shared.unsynced).push(path.clone());
+        shared.written.fetch_add(1, Ordering::Relaxed);
+        // The time as written lets the next build trust the packet without reading it.
+        let modified = std::fs::symlink_metadata(&path).map_or(0, |m| Stamp::of(&m).modified);
+        write_forms_for_signature(
+            &data,
+            done.letter,
+            done.authorization,
+            &folder,
+            &shared.unsynced,
+        )?;
+        Ok((pdf, warnings, modified))
     });
     match result {
-        Ok((pdf, warnings)) => {
+        Ok((pdf, warnings, modified)) => {
             let entry = Entry {
                 id: data.id.clone(),
                 key,
                 packet: relative.clone(),
                 size: pdf.len() as u64,
                 hash: blake3::hash(&pdf).to_hex().to_string(),
+                modified,
             };
             outcome.packet = Some(relative);
             Built {

@@ -423,13 +423,12 @@ pub struct RuleData {
     pub effect: &'static str,
 }
 
-/// The filing deadline as printed.
+/// The filing deadline as printed: its date, never the days left, which change every day
+/// and belong in the reports, so that a packet built tomorrow is the packet built today.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeadlineData {
     /// The last day to file, written out.
     pub date: String,
-    /// Days from the packet's date to the deadline (negative once passed).
-    pub days_left: i64,
     /// How the date was worked out.
     pub basis: String,
 }
@@ -847,12 +846,17 @@ impl PacketData {
             prepared_on: long_date(case.prepared_on),
             date: case.prepared_on,
             draft: !blockers.is_empty(),
+            // Only a draft prints its warnings; a ready packet's data leaves them out, since
+            // some count days from today and would change the packet's key every day.
+            warnings: if blockers.is_empty() {
+                Vec::new()
+            } else {
+                messages(Severity::Warning)
+            },
             blockers,
-            warnings: messages(Severity::Warning),
             urgent: denial.is_some_and(|d| d.urgent),
             deadline: deadline.map(|d| DeadlineData {
                 date: long_date(d.date),
-                days_left: d.days_left,
                 basis: d.basis.clone(),
             }),
             organisation: org.clone(),

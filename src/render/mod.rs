@@ -55,6 +55,16 @@ pub(crate) const DATA_PATH: &str = "/case/data.json";
 /// The id of the case data file, interned once.
 static DATA_ID: LazyLock<FileId> = LazyLock::new(|| project_id(DATA_PATH));
 
+/// The hash of the fonts built into appealpack (typst-assets'), computed once per process.
+static EMBEDDED_FONTS: LazyLock<blake3::Hash> = LazyLock::new(|| {
+    let mut hasher = blake3::Hasher::new();
+    for data in typst_assets::fonts() {
+        hasher.update(&(data.len() as u64).to_le_bytes());
+        hasher.update(data);
+    }
+    hasher.finalize()
+});
+
 /// Returns the interned id of a path in the project root.
 fn project_id(path: &str) -> FileId {
     let vpath = VirtualPath::new(path).expect("a valid virtual path");
@@ -181,7 +191,12 @@ impl Renderer {
             .flat_map(|data| Font::iter(Bytes::new(data)))
             .collect();
         let files = source.read()?;
-        let fingerprint = templates::fingerprint(&files);
+        // The templates' files (fonts among them) and the embedded fonts: all that a
+        // packet's look depends on besides the renderer's version.
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(templates::fingerprint(&files).as_bytes());
+        hasher.update(EMBEDDED_FONTS.as_bytes());
+        let fingerprint = hasher.finalize();
         let mut templates = HashMap::new();
         for templates::TemplateFile { vpath, path, bytes } in files {
             let bytes = Bytes::new(bytes);
@@ -227,7 +242,8 @@ impl Renderer {
         Ok(renderer)
     }
 
-    /// Returns the hash of every template file the renderer serves, for the build cache.
+    /// Returns the hash of every template file and font the renderer serves, for the build
+    /// cache.
     pub(crate) fn fingerprint(&self) -> blake3::Hash {
         self.fingerprint
     }

@@ -81,6 +81,10 @@ pub(crate) struct Done {
     pub authorization: Option<Result<Vec<u8>, String>>,
     /// Time the worker spent evicting Typst's cache after this packet.
     pub evict_micros: u64,
+    /// Time each Typst compile and export took in the worker, in microseconds: the
+    /// packet's, the letter for signature's and the appointment of representative's (0
+    /// for one not made).
+    pub compile_micros: [u64; 3],
 }
 
 /// A running worker process.
@@ -277,6 +281,7 @@ pub fn serve(templates: Option<&Path>, memory_mib: u64) -> Result<()> {
                     letter: None,
                     authorization: None,
                     evict_micros,
+                    compile_micros: [0; 3],
                 },
             };
             write_done(&mut output, &done)?;
@@ -335,26 +340,34 @@ impl OwnedJob {
             eprintln!("{}: {e}", self.case_id);
             e.public()
         };
+        let micros = |start: Instant| start.elapsed().as_micros() as u64;
+        let start = Instant::now();
         let packet = renderer
             .render_json(&self.data, &self.enclosures, &self.case_id, self.date)
             .map(|r| (r.pdf, r.warnings))
             .map_err(public);
+        let packet_micros = micros(start);
         let form = |wanted: bool, template: &str| {
-            if wanted && packet.is_ok() {
+            let start = Instant::now();
+            let form = if wanted && packet.is_ok() {
                 renderer
                     .render_for_signature(template, &self.data, &self.case_id, self.date)
                     .map(|r| r.map(|r| r.pdf).map_err(public))
             } else {
                 None
-            }
+            };
+            let spent = if form.is_some() { micros(start) } else { 0 };
+            (form, spent)
         };
-        let letter = form(self.for_signature, super::SIGNATURE);
-        let authorization = form(self.for_authorization, super::AUTHORIZATION);
+        let (letter, letter_micros) = form(self.for_signature, super::SIGNATURE);
+        let (authorization, authorization_micros) =
+            form(self.for_authorization, super::AUTHORIZATION);
         Done {
             packet,
             letter,
             authorization,
             evict_micros: 0,
+            compile_micros: [packet_micros, letter_micros, authorization_micros],
         }
     }
 }
@@ -460,6 +473,8 @@ fn read_job(r: &mut impl Read) -> io::Result<Option<OwnedJob>> {
             pages: 0,
             file: PathBuf::new(),
             bytes: Arc::new(bytes),
+            hash: String::new(),
+            loaded: true,
         });
     }
     Ok(Some(OwnedJob {
@@ -490,7 +505,11 @@ fn write_done(w: &mut impl Write, done: &Done) -> io::Result<()> {
             }
         }
     }
-    w.write_all(&done.evict_micros.to_le_bytes())
+    w.write_all(&done.evict_micros.to_le_bytes())?;
+    for micros in done.compile_micros {
+        w.write_all(&micros.to_le_bytes())?;
+    }
+    Ok(())
 }
 
 fn read_result<R: Read, T>(
@@ -521,11 +540,13 @@ fn read_done(r: &mut impl Read) -> io::Result<Done> {
     let letter = form()?;
     let authorization = form()?;
     let evict_micros = read_u64(r)?;
+    let compile_micros = [read_u64(r)?, read_u64(r)?, read_u64(r)?];
     Ok(Done {
         packet,
         letter,
         authorization,
         evict_micros,
+        compile_micros,
     })
 }
 
@@ -543,6 +564,8 @@ mod tests {
             pages: 1,
             file: PathBuf::new(),
             bytes: Arc::new(b"%PDF-1.7".to_vec()),
+            hash: String::new(),
+            loaded: true,
         };
         let job = Job {
             data: b"{}",
@@ -568,6 +591,7 @@ mod tests {
             letter: Some(Err("failed".into())),
             authorization: Some(Ok(b"form".to_vec())),
             evict_micros: 7,
+            compile_micros: [11, 12, 13],
         };
         let mut wire = Vec::new();
         write_done(&mut wire, &done).unwrap();
@@ -576,5 +600,6 @@ mod tests {
         assert_eq!(read.letter, Some(Err("failed".to_owned())));
         assert_eq!(read.authorization, Some(Ok(b"form".to_vec())));
         assert_eq!(read.evict_micros, 7);
+        assert_eq!(read.compile_micros, [11, 12, 13]);
     }
 }

@@ -356,6 +356,108 @@ fn rebuilds_skip_unchanged_packets_and_remove_only_their_own_files() {
     assert!(s.path("out/KET-2026-0555/packet.pdf").exists());
 }
 
+/// Returns a count from the summary's timing.
+fn counted(summary: &Value, what: &str) -> u64 {
+    summary["timing"][what]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no timing.{what} in {summary:#}"))
+}
+
+#[test]
+fn an_unchanged_rebuild_decodes_no_file_and_writes_no_packet() {
+    let s = Scratch::new();
+    s.build("out", &[]);
+    let first = s.summary("out");
+    // The ready case encloses a signed letter, a notice, a card image and an appointment.
+    assert_eq!(counted(&first, "attachments_decoded"), 4, "{first:#}");
+    assert_eq!(counted(&first, "packets_written"), 2);
+    assert_eq!(first["timing"]["packet_compiles"]["count"], 2);
+    // The draft's appointment of representative to sign is a compile of its own, counted
+    // apart; no case has a draft letter to sign.
+    assert_eq!(first["timing"]["authorization_compiles"]["count"], 1);
+    assert_eq!(first["timing"]["letter_compiles"]["count"], 0);
+    let packet = s.bytes("out/KET-2026-0101/packet.pdf");
+
+    s.build("out", &[]);
+    let second = s.summary("out");
+    assert_eq!(counted(&second, "attachments_decoded"), 0, "{second:#}");
+    assert_eq!(counted(&second, "packets_written"), 0);
+    assert_eq!(second["timing"]["packet_compiles"]["count"], 0);
+    assert_eq!(second["cases"], first["cases"], "the same findings");
+    assert_eq!(s.bytes("out/KET-2026-0101/packet.pdf"), packet);
+
+    // A file with a new time and the same bytes (a fresh checkout) is hashed, not decoded.
+    let notice = s.path("cases/KET-2026-0101/denial-notice.pdf");
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&notice)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    s.build("out", &[]);
+    let touched = s.summary("out");
+    assert_eq!(counted(&touched, "attachments_decoded"), 0, "{touched:#}");
+    assert_eq!(counted(&touched, "packets_written"), 0);
+
+    // New bytes are decoded again, and the packet that encloses them is rewritten.
+    let mut bytes = s.bytes("cases/KET-2026-0101/denial-notice.pdf");
+    bytes.extend_from_slice(b"\n% appended comment\n");
+    std::fs::write(&notice, bytes).unwrap();
+    s.build("out", &[]);
+    let changed = s.summary("out");
+    assert_eq!(counted(&changed, "attachments_decoded"), 1, "{changed:#}");
+    assert_eq!(counted(&changed, "packets_written"), 1);
+
+    // A broken file's verdict is kept too: the case needs work on every build.
+    std::fs::write(&notice, b"%PDF-1.7\nnot really").unwrap();
+    s.build("out", &[]);
+    s.build("out", &[]);
+    let broken = s.summary("out");
+    assert_eq!(counted(&broken, "attachments_decoded"), 0, "{broken:#}");
+    assert_eq!(case(&broken, "KET-2026-0101")["status"], "needs-work");
+}
+
+#[test]
+fn a_ready_packet_is_the_same_on_another_day() {
+    let s = Scratch::new();
+    let cases = s.path("cases");
+    let build = |out: &str, today: &str| {
+        let output = s.path(out);
+        let args = [
+            "build",
+            cases.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+            "--today",
+            today,
+        ];
+        common::run(&args)
+    };
+    build("today", "2026-11-26");
+    build("tomorrow", "2026-11-27");
+    let summary = s.summary("today");
+    assert_eq!(case(&summary, "KET-2026-0101")["status"], "ready");
+    assert_eq!(
+        s.bytes("today/KET-2026-0101/packet.pdf"),
+        s.bytes("tomorrow/KET-2026-0101/packet.pdf"),
+        "a ready packet does not depend on the day it is built"
+    );
+    // The days left stay in the reports.
+    assert_ne!(
+        case(&summary, "KET-2026-0101")["deadline"]["days_left"],
+        case(&s.summary("tomorrow"), "KET-2026-0101")["deadline"]["days_left"]
+    );
+    // Rebuilt the next day in the same folder, the ready packet is kept.
+    build("today", "2026-11-27");
+    let next = s.summary("today");
+    assert!(counted(&next, "skipped") >= 1, "{next:#}");
+    assert!(
+        !pdf_text(&s.path("today/KET-2026-0101/packet.pdf")).contains("days left"),
+        "the packet counts no days from the day it was built"
+    );
+}
+
 #[test]
 fn a_build_ends_with_every_problem_most_urgent_first() {
     let s = Scratch::new();
