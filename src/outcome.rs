@@ -178,6 +178,24 @@ impl CaseOutcome {
                 return outcome;
             }
         };
+        if let Some(why) = &checked.over_budget {
+            return CaseOutcome {
+                status: Status::Failed,
+                error: Some(format!("{}: {why}", loaded.file)),
+                next_step: Some(
+                    "enclose fewer or smaller files (the error names the first over the case's \
+                     budget), then check again"
+                        .to_owned(),
+                ),
+                ..CaseOutcome::checked_within_budget(checked, case)
+            };
+        }
+        CaseOutcome::checked_within_budget(checked, case)
+    }
+
+    /// Returns the outcome of a checked case whose files are within its budget.
+    fn checked_within_budget(checked: &CheckedCase, case: &Case) -> CaseOutcome {
+        let loaded = &checked.loaded;
         let status = if checked.has_blockers() {
             Status::NeedsWork
         } else {
@@ -596,6 +614,7 @@ mod tests {
             deadline_unknown: None,
             continuation: None,
             enclosures: Vec::new(),
+            over_budget: None,
         };
         CaseOutcome::checked(&checked)
     }
@@ -659,6 +678,7 @@ mod tests {
                 deadline_unknown: None,
                 continuation: None,
                 enclosures: Vec::new(),
+                over_budget: None,
             };
             checked.next_level = Some(NextLevel {
                 stage: Some(Stage::SecondLevelAppeal),

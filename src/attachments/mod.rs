@@ -99,6 +99,41 @@ pub struct Attachments {
     pub enclosures: Vec<Enclosure>,
     /// Why each other named file cannot be enclosed, naming its field.
     pub problems: Vec<String>,
+    /// The first file that would bring the case over its budget for all its files (bytes,
+    /// pixels, pages), naming its field: such a case is refused whole, not enclosed in part.
+    pub over_budget: Option<String>,
+}
+
+/// Why a file cannot be enclosed: something about the file itself, or the case's budget
+/// over all its files, which refuses the whole case.
+#[derive(Debug)]
+pub(crate) enum Refusal {
+    /// The file cannot be enclosed, whatever else the case holds.
+    File(String),
+    /// The file would bring the case over its budget for all its files.
+    Budget(String),
+}
+
+impl From<String> for Refusal {
+    fn from(why: String) -> Refusal {
+        Refusal::File(why)
+    }
+}
+
+impl Attachments {
+    /// Records why the file named by `field` cannot be enclosed, as a problem of that file
+    /// or as the case's first budget overrun.
+    fn refuse(&mut self, field: &str, refusal: Refusal) {
+        match refusal {
+            Refusal::File(why) => self
+                .problems
+                .push(format!("{field} cannot be enclosed: {why}")),
+            Refusal::Budget(why) => {
+                self.over_budget
+                    .get_or_insert_with(|| format!("{field} cannot be enclosed: {why}"));
+            }
+        }
+    }
 }
 
 /// Recognises a PDF or image by its first bytes; a TIFF counts as a PDF, which it is
@@ -289,9 +324,7 @@ pub(crate) fn read(case: &Case, case_file: &Path) -> Attachments {
                 let path = |extension: &str| format!("{LETTER_PREFIX}{extension}");
                 match read_enclosure(file, kind, Role::Letter, title, path, &mut left) {
                     Ok(enclosure) => out.enclosures.push(enclosure),
-                    Err(why) => out.problems.push(format!(
-                        "letter_of_medical_necessity.file cannot be enclosed: {why}"
-                    )),
+                    Err(why) => out.refuse("letter_of_medical_necessity.file", why),
                 }
             }
             Err(why) => out
@@ -365,10 +398,17 @@ fn push_attachment(
     let path = |extension: &str| format!("/case/enclosure-{index}.{extension}");
     match read_enclosure(file, kind, Role::Attachment, title, path, left) {
         Ok(enclosure) => out.enclosures.push(enclosure),
-        Err(why) => out
-            .problems
-            .push(format!("{field} cannot be enclosed: {why}")),
+        Err(why) => out.refuse(field, why),
     }
+}
+
+/// Says that a file would bring the case's images over their budget of pixels.
+pub(crate) fn over_pixels() -> Refusal {
+    Refusal::Budget(format!(
+        "it would bring the case's images over {} million pixels in all; scan them again at \
+         300 dpi or less, or enclose fewer",
+        MAX_CASE_PIXELS / 1_000_000
+    ))
 }
 
 /// Reads one resolved file within what is `left` of the case's budget, checks it, counts
@@ -380,14 +420,14 @@ fn read_enclosure(
     title: String,
     path: impl FnOnce(&str) -> String,
     left: &mut Budget,
-) -> Result<Enclosure, String> {
+) -> Result<Enclosure, Refusal> {
     let bytes = crate::fsutil::read_regular(&file, MAX_ATTACHMENT_BYTES)
         .map_err(|e| format!("cannot be read: {e}"))?;
     left.bytes = left.bytes.checked_sub(bytes.len() as u64).ok_or_else(|| {
-        format!(
+        Refusal::Budget(format!(
             "it would bring the case's files over {} in all; enclose fewer or smaller files",
             crate::fsutil::size(MAX_CASE_BYTES)
-        )
+        ))
     })?;
     // A fax's TIFF is enclosed as the PDF of its pages, a PDF 2.0 as PDF 1.7.
     let (bytes, tiff_pixels) = if tiff::sniff(&bytes) {
@@ -405,19 +445,13 @@ fn read_enclosure(
             (1, pixels, extension)
         }
     };
-    left.pixels = left.pixels.checked_sub(pixels).ok_or_else(|| {
-        format!(
-            "it would bring the case's images over {} million pixels in all; scan them again \
-             at 300 dpi or less, or enclose fewer",
-            MAX_CASE_PIXELS / 1_000_000
-        )
-    })?;
+    left.pixels = left.pixels.checked_sub(pixels).ok_or_else(over_pixels)?;
     if kind == FileKind::Pdf {
         left.pages = left.pages.checked_sub(pages).ok_or_else(|| {
-            format!(
+            Refusal::Budget(format!(
                 "it would bring the case's PDFs over {MAX_CASE_PAGES} pages in all; enclose \
                  the pages that matter"
-            )
+            ))
         })?;
     }
     Ok(Enclosure {

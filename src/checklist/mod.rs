@@ -269,6 +269,9 @@ pub struct CheckedCase {
     pub continuation: Option<Deadline>,
     /// The files the packet encloses, read once, the signed letter first.
     pub enclosures: Vec<Enclosure>,
+    /// The first file over the case's budget for all its files, naming its field: such a
+    /// case gets no packet and ends as its own `failed` outcome.
+    pub over_budget: Option<String>,
 }
 
 impl CheckedCase {
@@ -302,6 +305,7 @@ pub fn check_case(
         continuation: None,
         deadline_unknown: None,
         enclosures: Vec::new(),
+        over_budget: None,
     };
     if let Ok(case) = &checked.loaded.case {
         let files = attachments::read(case, &checked.loaded.path);
@@ -322,6 +326,7 @@ pub fn check_case(
         checked.next_level = context.next_level;
         checked.continuation = deadline::continuation_deadline(case, today);
         checked.enclosures = files.enclosures;
+        checked.over_budget = files.over_budget;
     }
     checked
 }

@@ -38,6 +38,10 @@ pub fn prepare(
 ) -> Option<PacketData> {
     let case = checked.case()?;
     injected_panic(&case.id);
+    // A case over its budget for all its files has no packet: it is refused whole.
+    if checked.over_budget.is_some() {
+        return None;
+    }
     Some(PacketData::new(
         case,
         &checked.findings,
