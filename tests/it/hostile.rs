@@ -285,7 +285,8 @@ fn a_case_over_its_budget_costs_only_that_case_in_check_and_build() {
     for i in 0..6 {
         std::fs::write(folder.join(format!("scan-{i}.png")), &scan).unwrap();
     }
-    // PDFs of 500 pages each: three are over the case's budget of pages.
+    // PDFs of 500 pages each: with the denial notice enclosed first, the second is over the
+    // case's budget of pages.
     let big = pdf(&[
         CATALOG.to_owned(),
         format!(
@@ -361,7 +362,7 @@ fn a_case_over_its_budget_costs_only_that_case_in_check_and_build() {
             ),
             (
                 "PAGES",
-                "attachments[2].file cannot be enclosed: it would bring the case's PDFs over 1000 pages in all",
+                "attachments[1].file cannot be enclosed: it would bring the case's PDFs over 1000 pages in all",
             ),
         ] {
             let case = case_in(summary, id);
