@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::checklist::{CheckedCase, Deadline, DecisionDue, Finding, NextLevel, Severity};
+use crate::checklist::{CheckedCase, Deadline, DecisionDue, Finding, NextLevel, RuleId, Severity};
 use crate::law::Program;
 use crate::model::case::{Case, DecisionOutcome, DenialReason, Phase, PlanType, Stage};
 use crate::model::fields::Date;
@@ -273,11 +273,11 @@ impl CaseOutcome {
     }
 
     /// Returns the ids of the rules that found blockers, without repeats.
-    pub(crate) fn blocker_rules(&self) -> Vec<&str> {
-        let mut rules: Vec<&str> = Vec::new();
+    pub(crate) fn blocker_rules(&self) -> Vec<RuleId> {
+        let mut rules: Vec<RuleId> = Vec::new();
         for finding in &self.findings {
-            if finding.severity == Severity::Blocker && !rules.contains(&finding.rule.as_ref()) {
-                rules.push(&finding.rule);
+            if finding.severity == Severity::Blocker && !rules.contains(&finding.rule) {
+                rules.push(finding.rule);
             }
         }
         rules
@@ -312,7 +312,7 @@ fn next_step(case: &Case, status: Status, checked: &CheckedCase) -> String {
             .findings
             .iter()
             .filter(|f| f.severity == Severity::Blocker)
-            .find(|f| f.rule == "deadline")
+            .find(|f| f.rule == RuleId::Deadline)
             .map_or_else(
                 || format!("the deadline passed on {}", d.date),
                 |f| f.message.clone(),
@@ -353,7 +353,7 @@ fn most_urgent_blocker(case: &Case, checked: &CheckedCase) -> String {
         .iter()
         .filter(|f| f.severity == Severity::Blocker);
     // A signature is asked for only once the provider supports the treatment.
-    if let Some(f) = blockers.clone().find(|f| f.rule == "provider") {
+    if let Some(f) = blockers.clone().find(|f| f.rule == RuleId::Provider) {
         return f.message.clone();
     }
     let letter = case.letter_of_medical_necessity.as_ref();
@@ -373,7 +373,7 @@ fn awaiting_step(case: &Case, checked: &CheckedCase) -> String {
     let sent_late = checked
         .findings
         .iter()
-        .find(|f| f.rule == "deadline" && f.severity == Severity::Blocker);
+        .find(|f| f.rule == RuleId::Deadline && f.severity == Severity::Blocker);
     if let Some(finding) = sent_late {
         return finding.message.clone();
     }
@@ -388,7 +388,7 @@ fn awaiting_step(case: &Case, checked: &CheckedCase) -> String {
         None => checked
             .findings
             .iter()
-            .find(|f| f.rule == "decision" && f.severity == Severity::Warning)
+            .find(|f| f.rule == RuleId::Decision && f.severity == Severity::Warning)
             .map_or_else(
                 || format!("wait for the decision on the {}", case.stage.as_str()),
                 |f| f.message.clone(),
@@ -582,9 +582,9 @@ mod tests {
         Case::parse(std::path::Path::new("t.yaml"), &yaml).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn blocker(rule: &'static str, message: &str) -> Finding {
+    fn blocker(rule: RuleId, message: &str) -> Finding {
         Finding {
-            rule: rule.into(),
+            rule,
             severity: Severity::Blocker,
             message: message.to_owned(),
         }
@@ -601,8 +601,11 @@ mod tests {
                 links: Default::default(),
             },
             findings: vec![
-                blocker("clinical", "add the infusion records to attachments"),
-                blocker("scores", "add a baseline PHQ-9"),
+                blocker(
+                    RuleId::Attachments,
+                    "add the infusion records to attachments",
+                ),
+                blocker(RuleId::Lmn, "add a baseline PHQ-9"),
             ],
             deadline: Some(Deadline {
                 date: Date::parse("2026-11-27").unwrap(),

@@ -118,3 +118,51 @@ fn the_map_names_every_source_file() {
         );
     }
 }
+
+#[test]
+fn rule_ids_are_compared_as_variants_never_as_text() {
+    let src = common::root().join("src");
+    let mut offences = Vec::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            // A comparison of a rule field with a literal, or a literal rule id among the
+            // alternatives of a pattern on a line about rules.
+            let mut bad = line.contains("rule == \"") || line.contains("rule != \"");
+            if line.contains("rule") {
+                for id in appealpack::checklist::RuleId::ALL
+                    .iter()
+                    .map(|r| r.as_str())
+                {
+                    bad |= [
+                        format!("== \"{id}\""),
+                        format!("!= \"{id}\""),
+                        format!("\"{id}\" |"),
+                        format!("| \"{id}\""),
+                        format!("\"{id}\" =>"),
+                    ]
+                    .iter()
+                    .any(|pattern| line.contains(pattern.as_str()));
+                }
+            }
+            if bad {
+                let relative = entry.path().strip_prefix(&src).unwrap();
+                offences.push(format!(
+                    "src/{}:{}: {}",
+                    relative.display(),
+                    n + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "rule ids compared as text (match on checklist::RuleId instead):\n{}",
+        offences.join("\n")
+    );
+}
