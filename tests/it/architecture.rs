@@ -22,6 +22,7 @@ const LAYERS: &[&str] = &[
     "cache",
     "output",
     "report",
+    "intake",
     "cli",
     "cmd",
 ];

@@ -1,7 +1,9 @@
-//! What became of each case, and the summary document of a run (`summary.json`): the
-//! single source of every report format.
+//! What became of each case: its status, its phase and its next step in words. The run's
+//! summary document, made of these outcomes, is in `summary.rs`.
 
-use std::fmt;
+mod summary;
+
+pub use summary::{Summary, Timing, Totals};
 
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +11,6 @@ use crate::checklist::{CheckedCase, Deadline, DecisionDue, Finding, NextLevel, R
 use crate::law::Program;
 use crate::model::case::{Case, DecisionOutcome, DenialReason, Phase, PlanType, Stage};
 use crate::model::fields::Date;
-use crate::shard::Shard;
 
 /// What became of one case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -434,134 +435,6 @@ fn decided_step(case: &Case, checked: &CheckedCase) -> String {
     }
 }
 
-/// Case counts by status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Totals {
-    /// All cases.
-    pub cases: usize,
-    /// Cases ready to send.
-    pub ready: usize,
-    /// Cases with blockers.
-    pub needs_work: usize,
-    /// Case files that did not load.
-    pub invalid: usize,
-    /// Cases whose packet could not be made.
-    pub failed: usize,
-}
-
-impl Totals {
-    /// Counts the outcomes by status.
-    pub fn of(cases: &[CaseOutcome]) -> Totals {
-        let mut totals = Totals {
-            cases: cases.len(),
-            ..Totals::default()
-        };
-        for case in cases {
-            match case.status {
-                Status::Ready => totals.ready += 1,
-                Status::NeedsWork => totals.needs_work += 1,
-                Status::Invalid => totals.invalid += 1,
-                Status::Failed => totals.failed += 1,
-            }
-        }
-        totals
-    }
-}
-
-impl fmt::Display for Totals {
-    /// Writes the counts as every command and report shows them:
-    /// "5 cases, 1 ready, 2 need work, 1 invalid, 1 failed".
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let noun = if self.cases == 1 { "case" } else { "cases" };
-        write!(
-            f,
-            "{} {noun}, {} ready, {} need work, {} invalid, {} failed",
-            self.cases, self.ready, self.needs_work, self.invalid, self.failed
-        )
-    }
-}
-
-/// The summary document of a run (`summary.json`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Summary {
-    /// The appealpack version that made it.
-    pub appealpack: String,
-    /// The day deadlines were counted from.
-    pub today: Date,
-    /// Counts by status.
-    pub totals: Totals,
-    /// The shard this run built, for `--shard` builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shard: Option<Shard>,
-    /// The templates the packets were made from: a folder, or `built-in` (`build` only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub templates: Option<String>,
-    /// How long the run took and how many packets it rendered or skipped (`build` only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timing: Option<Timing>,
-    /// Every case, sorted by file path.
-    pub cases: Vec<CaseOutcome>,
-}
-
-/// How long a build took and what it did.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Timing {
-    /// Wall-clock seconds for the whole run.
-    pub seconds: f64,
-    /// Packets rendered.
-    pub rendered: usize,
-    /// Packets skipped because nothing that shapes them changed.
-    pub skipped: usize,
-    /// Seconds spent inside Typst (compiling and exporting), summed over all workers.
-    #[serde(default)]
-    pub typst_seconds: f64,
-    /// Seconds spent evicting Typst's memo cache to keep memory flat, summed over workers.
-    #[serde(default)]
-    pub cache_seconds: f64,
-}
-
-impl Summary {
-    /// Builds the summary of a run from its outcomes, sorting them by file path.
-    pub fn new(today: Date, mut cases: Vec<CaseOutcome>) -> Summary {
-        cases.sort_by(|a, b| a.file.cmp(&b.file));
-        // The example `init` wrote gives way to the first real case.
-        if cases.iter().any(|c| !c.example) {
-            cases.retain(|c| !c.example);
-        }
-        Summary {
-            appealpack: crate::VERSION.to_string(),
-            today,
-            totals: Totals::of(&cases),
-            shard: None,
-            templates: None,
-            timing: None,
-            cases,
-        }
-    }
-
-    /// Returns whether every case is ready.
-    pub(crate) fn all_ready(&self) -> bool {
-        self.totals.ready == self.totals.cases
-    }
-
-    /// Returns whether any case has a finding at least as severe as `severity`.
-    pub(crate) fn any_finding(&self, severity: Severity) -> bool {
-        self.cases
-            .iter()
-            .any(|c| c.findings.iter().any(|f| f.severity >= severity))
-    }
-
-    /// Renders the document as pretty JSON with a final newline.
-    pub fn to_json(&self) -> String {
-        let mut json = serde_json::to_string_pretty(self).expect("summary serializes");
-        json.push('\n');
-        json
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
@@ -717,19 +590,5 @@ mod tests {
         );
         assert_eq!(outcome.care_value, Some(2700.0));
         assert!(!outcome.example);
-    }
-
-    #[test]
-    fn the_example_case_gives_way_to_the_first_real_case() {
-        let mut example = outcome(case("aca-marketplace", "internal-appeal"), 30);
-        example.example = true;
-        example.file = "EXAMPLE-0001/case.yaml".into();
-        let today = Date::parse("2026-11-26").unwrap();
-        let alone = Summary::new(today, vec![example.clone()]);
-        assert_eq!(alone.totals.cases, 1, "alone, the example is shown");
-        let real = outcome(case("aca-marketplace", "internal-appeal"), 30);
-        let both = Summary::new(today, vec![example, real]);
-        assert_eq!(both.totals.cases, 1);
-        assert!(both.cases.iter().all(|c| !c.example));
     }
 }
