@@ -167,3 +167,36 @@ fn rule_ids_are_compared_as_variants_never_as_text() {
         offences.join("\n")
     );
 }
+
+#[test]
+fn templates_choose_by_ids_never_by_display_text() {
+    // Ids are lower case (`antidepressant`, `not-medically-necessary`); a comparison with a
+    // capitalised literal is a comparison with display text, which a rewording breaks.
+    let mut offences = Vec::new();
+    for entry in std::fs::read_dir(common::root().join("templates")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "typ") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let display = ["== \"", "!= \"", "in (\""].iter().any(|op| {
+                line.match_indices(op).any(|(at, _)| {
+                    line[at + op.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase())
+                })
+            });
+            if display {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                offences.push(format!("templates/{name}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "templates compare display text (give PacketData a typed field instead):\n{}",
+        offences.join("\n")
+    );
+}
