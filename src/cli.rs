@@ -353,15 +353,7 @@ pub struct ImportArgs {
     pub template: bool,
 }
 
-/// The text encodings `import` reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Encoding {
-    /// UTF-8 ("CSV UTF-8"), with or without a byte-order mark.
-    Utf8,
-    /// Windows-1252, the encoding of Excel's "CSV (Comma delimited)" on Western systems.
-    #[value(name = "windows-1252")]
-    Windows1252,
-}
+pub use crate::intake::Encoding;
 
 /// The case-file folder and the case an event command edits.
 #[derive(Debug, Args)]

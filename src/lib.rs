@@ -3,7 +3,7 @@
 //! The modules follow the pipeline, and each imports only those listed before it
 //! (ARCHITECTURE.md draws the map): the data model, finding and loading case files,
 //! reading attachments, the checklist, outcomes, packet data, rendering, the build cache,
-//! the reports, and the commands on top.
+//! the reports, the intake spreadsheet, and the commands on top.
 
 pub mod model;
 
@@ -31,6 +31,8 @@ pub(crate) mod cache;
 pub(crate) mod output;
 
 pub mod report;
+
+pub(crate) mod intake;
 
 pub mod cli;
 pub mod cmd;

@@ -108,6 +108,50 @@ pub struct Attachments {
     pub enclosures: Vec<Enclosure>,
     /// Why each other named file cannot be enclosed, naming its field.
     pub problems: Vec<String>,
+    /// The first file that would bring the case over its budget for all its files (bytes,
+    /// pixels, pages), naming its field: such a case is refused whole, not enclosed in part.
+    pub over_budget: Option<String>,
+}
+
+/// Why a file cannot be enclosed: something about the file itself, or the case's budget
+/// over all its files, which refuses the whole case.
+#[derive(Debug)]
+pub(crate) enum Refusal {
+    /// The file cannot be enclosed, whatever else the case holds.
+    File(String),
+    /// The file would bring the case over its budget for all its files.
+    Budget(String),
+}
+
+impl Refusal {
+    /// Returns why, in words, whichever kind of refusal it is.
+    fn into_words(self) -> String {
+        match self {
+            Refusal::File(why) | Refusal::Budget(why) => why,
+        }
+    }
+}
+
+impl From<String> for Refusal {
+    fn from(why: String) -> Refusal {
+        Refusal::File(why)
+    }
+}
+
+impl Attachments {
+    /// Records why the file named by `field` cannot be enclosed, as a problem of that file
+    /// or as the case's first budget overrun.
+    fn refuse(&mut self, field: &str, refusal: Refusal) {
+        match refusal {
+            Refusal::File(why) => self
+                .problems
+                .push(format!("{field} cannot be enclosed: {why}")),
+            Refusal::Budget(why) => {
+                self.over_budget
+                    .get_or_insert_with(|| format!("{field} cannot be enclosed: {why}"));
+            }
+        }
+    }
 }
 
 /// Recognises a PDF or image by its first bytes; a TIFF counts as a PDF, which it is
@@ -312,9 +356,7 @@ pub(crate) fn read_with(case: &Case, case_file: &Path, verdicts: Option<&Verdict
                 let path = |extension: &str| format!("{LETTER_PREFIX}{extension}");
                 match read_enclosure(file, kind, Role::Letter, title, path, left) {
                     Ok(enclosure) => out.enclosures.push(enclosure),
-                    Err(why) => out.problems.push(format!(
-                        "letter_of_medical_necessity.file cannot be enclosed: {why}"
-                    )),
+                    Err(why) => out.refuse("letter_of_medical_necessity.file", why),
                 }
             }
             Err(why) => out
@@ -388,10 +430,17 @@ fn push_attachment(
     let path = |extension: &str| format!("/case/enclosure-{index}.{extension}");
     match read_enclosure(file, kind, Role::Attachment, title, path, left) {
         Ok(enclosure) => out.enclosures.push(enclosure),
-        Err(why) => out
-            .problems
-            .push(format!("{field} cannot be enclosed: {why}")),
+        Err(why) => out.refuse(field, why),
     }
+}
+
+/// Says that a file would bring the case's images over their budget of pixels.
+pub(crate) fn over_pixels() -> Refusal {
+    Refusal::Budget(format!(
+        "it would bring the case's images over {} million pixels in all; scan them again at \
+         300 dpi or less, or enclose fewer",
+        MAX_CASE_PIXELS / 1_000_000
+    ))
 }
 
 /// Reads one resolved file within what is `left` of the case's budget, checks it, counts
@@ -404,7 +453,7 @@ fn read_enclosure(
     title: String,
     path: impl FnOnce(&str) -> String,
     left: &mut Budget,
-) -> Result<Enclosure, String> {
+) -> Result<Enclosure, Refusal> {
     let enclosure = |hash: String, bytes: Vec<u8>, loaded, pages, extension: &str| Enclosure {
         title,
         kind,
@@ -462,10 +511,10 @@ fn read_enclosure(
     }
     let tiff = tiff::sniff(&bytes);
     left.bytes = left.bytes.checked_sub(size).ok_or_else(|| {
-        format!(
+        Refusal::Budget(format!(
             "it would bring the case's files over {} in all; enclose fewer or smaller files",
             crate::fsutil::size(MAX_CASE_BYTES)
-        )
+        ))
     })?;
     if let Some(verdicts) = left.verdicts {
         verdicts.count_decoded();
@@ -479,9 +528,10 @@ fn read_enclosure(
             problem: None,
         }),
         // A TIFF's decoding stops at what is left of the case's pixels, so its problem
-        // may be the case's, not the file's.
+        // may be the case's, not the file's; a budget is never the file's own verdict.
         Err(_) if tiff => None,
-        Err(problem) => Some(Verdict {
+        Err(Refusal::Budget(_)) => None,
+        Err(Refusal::File(problem)) => Some(Verdict {
             pages: 0,
             pixels: 0,
             extension: String::new(),
@@ -502,7 +552,7 @@ fn judge(
     bytes: Vec<u8>,
     kind: FileKind,
     max_pixels: u64,
-) -> Result<(Vec<u8>, usize, u64, &'static str), String> {
+) -> Result<(Vec<u8>, usize, u64, &'static str), Refusal> {
     let (bytes, tiff_pixels) = if tiff::sniff(&bytes) {
         tiff::to_pdf(&bytes, max_pixels)?
     } else if kind == FileKind::Pdf {
@@ -524,20 +574,14 @@ fn judge(
 
 /// Takes a file's pixels and pages from what is left of the case's budget, or says which
 /// the file would overrun.
-fn spend(left: &mut Budget, kind: FileKind, pages: usize, pixels: u64) -> Result<(), String> {
-    left.pixels = left.pixels.checked_sub(pixels).ok_or_else(|| {
-        format!(
-            "it would bring the case's images over {} million pixels in all; scan them again \
-             at 300 dpi or less, or enclose fewer",
-            MAX_CASE_PIXELS / 1_000_000
-        )
-    })?;
+fn spend(left: &mut Budget, kind: FileKind, pages: usize, pixels: u64) -> Result<(), Refusal> {
+    left.pixels = left.pixels.checked_sub(pixels).ok_or_else(over_pixels)?;
     if kind == FileKind::Pdf {
         left.pages = left.pages.checked_sub(pages).ok_or_else(|| {
-            format!(
+            Refusal::Budget(format!(
                 "it would bring the case's PDFs over {MAX_CASE_PAGES} pages in all; enclose \
                  the pages that matter"
-            )
+            ))
         })?;
     }
     Ok(())
@@ -579,7 +623,9 @@ pub(crate) fn load(enclosures: &mut [Enclosure]) -> Result<(), String> {
             );
         }
         let bytes = if tiff::sniff(&bytes) {
-            tiff::to_pdf(&bytes, MAX_CASE_PIXELS)?.0
+            tiff::to_pdf(&bytes, MAX_CASE_PIXELS)
+                .map_err(Refusal::into_words)?
+                .0
         } else if enclosure.kind == FileKind::Pdf {
             pdf::relabel_2_0(bytes)
         } else {

@@ -11,6 +11,7 @@ use ::tiff::ColorType;
 use ::tiff::decoder::{Decoder, DecodingResult, Limits};
 use ::tiff::tags::Tag;
 
+use super::Refusal;
 use super::image::MAX_PIXELS;
 use super::pdf::MAX_PAGES;
 
@@ -35,7 +36,7 @@ struct Page {
 /// Converts a TIFF to a PDF of its pages; returns the PDF and the pages' pixels in all,
 /// or says what is wrong. Decoding stops past `max_pixels`, what is left of the case's
 /// budget.
-pub(crate) fn to_pdf(bytes: &[u8], max_pixels: u64) -> Result<(Vec<u8>, u64), String> {
+pub(crate) fn to_pdf(bytes: &[u8], max_pixels: u64) -> Result<(Vec<u8>, u64), Refusal> {
     let damaged = |e: &dyn std::fmt::Display| format!("cannot be read as a TIFF (damaged?): {e}");
     let mut limits = Limits::default();
     limits.decoding_buffer_size = (MAX_PIXELS * 3) as usize;
@@ -49,16 +50,13 @@ pub(crate) fn to_pdf(bytes: &[u8], max_pixels: u64) -> Result<(Vec<u8>, u64), St
             return Err(format!(
                 "the TIFF has more than {MAX_PAGES} pages; enclose the pages that matter or \
                  split it"
-            ));
+            )
+            .into());
         }
         let (width, height) = decoder.dimensions().map_err(|e| damaged(&e))?;
         pixels += u64::from(width) * u64::from(height);
         if pixels > max_pixels {
-            return Err(format!(
-                "it would bring the case's images over {} million pixels in all; scan them \
-                 again at 300 dpi or less, or enclose fewer",
-                super::MAX_CASE_PIXELS / 1_000_000
-            ));
+            return Err(super::over_pixels());
         }
         pages.push(read_page(&mut decoder)?);
         if !decoder.more_images() {
@@ -321,7 +319,9 @@ mod tests {
         let (pdf, pixels) = to_pdf(&tiff, u64::MAX).unwrap();
         assert_eq!(pixels, 3 * 100 * 50);
         assert_eq!(super::super::pdf::check(std::sync::Arc::new(pdf)), Ok(3));
-        let error = to_pdf(&tiff, 2 * 100 * 50).unwrap_err();
+        let Err(Refusal::Budget(error)) = to_pdf(&tiff, 2 * 100 * 50) else {
+            panic!("a TIFF over what is left of the budget is refused as over the budget");
+        };
         assert!(error.contains("over 170 million pixels in all"), "{error}");
     }
 
@@ -351,14 +351,18 @@ mod tests {
                 .join("tests/fixtures/fax/four-pages-g3-2d.tif"),
         )
         .unwrap();
-        let error = to_pdf(&bytes, u64::MAX).unwrap_err();
+        let Err(Refusal::File(error)) = to_pdf(&bytes, u64::MAX) else {
+            panic!("a two-dimensional Group 3 fax is refused as a file");
+        };
         assert!(error.contains("two-dimensional Group 3"), "{error}");
     }
 
     #[test]
     fn a_damaged_tiff_says_so() {
         let tiff = grey_tiff(1);
-        let error = to_pdf(&tiff[..40], u64::MAX).unwrap_err();
+        let Err(Refusal::File(error)) = to_pdf(&tiff[..40], u64::MAX) else {
+            panic!("a damaged TIFF is refused as a file");
+        };
         assert!(error.contains("cannot be read as a TIFF"), "{error}");
     }
 }

@@ -50,11 +50,111 @@ impl Severity {
     }
 }
 
+/// Declares [`RuleId`]: one line per rule, its variant and the stable id that reports,
+/// JUnit and JSON print, so adding a rule's id is a one-line change.
+macro_rules! rule_ids {
+    ($($(#[doc = $doc:literal])* $variant:ident = $id:literal,)*) => {
+        /// The id of a checklist rule. Code matches on the variant; the kebab-case string
+        /// ([`RuleId::as_str`]) is only for what people and machines read: reports, JUnit,
+        /// `summary.json`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum RuleId {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl RuleId {
+            /// Every rule id, in the checklist's order.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)*];
+
+            /// Returns the id as reports write it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(RuleId::$variant => $id,)*
+                }
+            }
+        }
+    };
+}
+
+rule_ids! {
+    /// The provider's support and identifiers.
+    Provider = "provider",
+    /// The letter of medical necessity.
+    Lmn = "lmn",
+    /// The diagnoses.
+    Diagnosis = "diagnosis",
+    /// The treatments tried before.
+    PriorTreatments = "prior-treatments",
+    /// Esketamine or ECT, where the plan covers them: tried, or why not.
+    CoveredAlternatives = "covered-alternatives",
+    /// The insurer, the plan and its policy.
+    InsurerPolicy = "insurer-policy",
+    /// The denial being appealed.
+    Denial = "denial",
+    /// The appointment of representative.
+    Representative = "representative",
+    /// The organisation's own letterhead and signatory.
+    Organisation = "organisation",
+    /// The treating physician's determination that a denial is urgent.
+    Urgency = "urgency",
+    /// The filing deadline.
+    Deadline = "deadline",
+    /// The decision on a sent level, and the level after it.
+    Decision = "decision",
+    /// The case that files another case's next level.
+    Continuation = "continuation",
+    /// The contact log.
+    Contacts = "contacts",
+    /// The published evidence cited.
+    Evidence = "evidence",
+    /// The safety plan for the infusions.
+    Safety = "safety",
+    /// The treating physician's certification for an external review.
+    Certification = "certification",
+    /// The patient's statement and testimonials.
+    Testimonials = "testimonials",
+    /// Peer review.
+    PeerReview = "peer-review",
+    /// The files enclosed.
+    Attachments = "attachments",
+    /// The length of the Markdown texts.
+    TextLength = "text-length",
+    /// The alternatives if coverage is refused.
+    Alternatives = "alternatives",
+}
+
+impl RuleId {
+    /// Returns the rule with this id as reports write it, if there is one.
+    pub fn from_id(id: &str) -> Option<RuleId> {
+        RuleId::ALL.iter().copied().find(|rule| rule.as_str() == id)
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RuleId, D::Error> {
+        let id = <Cow<'de, str>>::deserialize(deserializer)?;
+        // The message names no value: a damaged summary's text stays out of the error.
+        RuleId::from_id(&id).ok_or_else(|| serde::de::Error::custom("not a checklist rule"))
+    }
+}
+
 /// One thing a case lacks or should know, found by a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The id of the rule that found it.
-    pub rule: Cow<'static, str>,
+    pub rule: RuleId,
     /// How much it weighs.
     pub severity: Severity,
     /// What to add, and where.
@@ -64,7 +164,7 @@ pub struct Finding {
 /// A checklist rule: its id, the article's item it makes checkable, and what it checks.
 pub(crate) struct Rule {
     /// Stable id, used in reports and JUnit files.
-    pub id: &'static str,
+    pub id: RuleId,
     /// The most severe finding the rule can make.
     pub severity: Severity,
     /// The checklist item of the source article.
@@ -97,14 +197,14 @@ pub struct Context<'a> {
 
 /// The findings of one rule, collected as it runs.
 struct Findings<'a> {
-    rule: &'static str,
+    rule: RuleId,
     out: &'a mut Vec<Finding>,
 }
 
 impl Findings<'_> {
     fn add(&mut self, severity: Severity, message: impl Into<String>) {
         self.out.push(Finding {
-            rule: Cow::Borrowed(self.rule),
+            rule: self.rule,
             severity,
             message: message.into(),
         });
@@ -123,154 +223,154 @@ impl Findings<'_> {
 /// The checklist, in the order of the source article.
 pub(crate) static RULES: &[Rule] = &[
     Rule {
-        id: "provider",
+        id: RuleId::Provider,
         severity: Severity::Blocker,
         item: "Consult your healthcare provider",
         checks: "provider named, credentials, NPI valid (10 digits, Luhn check), supports the treatment",
         check: check_provider,
     },
     Rule {
-        id: "lmn",
+        id: RuleId::Lmn,
         severity: Severity::Blocker,
         item: "Letter of medical necessity",
         checks: "a signed letter file or a draft that states diagnosis, severity and why other treatments failed",
         check: check_lmn,
     },
     Rule {
-        id: "diagnosis",
+        id: RuleId::Diagnosis,
         severity: Severity::Blocker,
         item: "The medical reasons for the treatment",
         checks: "at least one diagnosis; ICD-10-CM codes well formed; codes outside depression, bipolar depression, anxiety and PTSD warned",
         check: check_diagnosis,
     },
     Rule {
-        id: "prior-treatments",
+        id: RuleId::PriorTreatments,
         severity: Severity::Blocker,
         item: "Why other treatments were not effective",
         checks: "depression: 2+ antidepressant trials of 6+ weeks with outcomes; PTSD or anxiety: 1+ first-line treatment",
         check: check_prior_treatments,
     },
     Rule {
-        id: "covered-alternatives",
+        id: RuleId::CoveredAlternatives,
         severity: Severity::Warning,
         item: "Why other treatments were not effective",
         checks: "where the plan covers esketamine or ECT (insurer.covers): a trial of it or why it is not appropriate (ruled_out[])",
         check: check_covered_alternatives,
     },
     Rule {
-        id: "insurer-policy",
+        id: RuleId::InsurerPolicy,
         severity: Severity::Blocker,
         item: "Engage with your insurance company and understand their policies",
         checks: "insurer, patient identifiers, member id, plan type, appeals address; the plan's clinical policy reviewed (warning)",
         check: check_insurer_policy,
     },
     Rule {
-        id: "denial",
+        id: RuleId::Denial,
         severity: Severity::Blocker,
         item: "If your claim is denied",
         checks: "from internal-appeal on: the denial's date, reference and reason(s); missing information: every record the notice names answered by an attachment (denial.missing); Original Medicare: the dates of service",
         check: check_denial,
     },
     Rule {
-        id: "representative",
+        id: RuleId::Representative,
         severity: Severity::Blocker,
         item: "If your claim is denied",
         checks: "from internal-appeal on, when the organisation files (filed_by: organisation): a signed appointment of representative enclosed, signed no later than the day the appeal was sent",
         check: check_representative,
     },
     Rule {
-        id: "organisation",
+        id: RuleId::Organisation,
         severity: Severity::Blocker,
         item: "If your claim is denied",
         checks: "appealpack.yaml holds the organisation's own letterhead and signatory, not the example values `appealpack init` wrote",
         check: check_organisation,
     },
     Rule {
-        id: "urgency",
+        id: RuleId::Urgency,
         severity: Severity::Blocker,
         item: "If your claim is denied",
         checks: "an urgent denial (denial.urgent) names the treating physician who determined it urgent, and the day (warning)",
         check: check_urgency,
     },
     Rule {
-        id: "deadline",
+        id: RuleId::Deadline,
         severity: Severity::Blocker,
         item: "The right to appeal, in time",
         checks: "the filing deadline has not passed (blocker), 14 days or fewer left (warning); urgent denials flagged for expedited review; once sent, judged against the day it was sent",
         check: check_deadline,
     },
     Rule {
-        id: "decision",
+        id: RuleId::Decision,
         severity: Severity::Blocker,
         item: "The right to appeal, in time",
         checks: "once sent: the plan's decision date can be worked out, and is not past (the law's remedy named); once decided: the next level and its deadline; lifecycle dates in order (warnings; blockers where a deadline counts from them: sent before the denial, a decision received before its date, dated or received after today)",
         check: check_decision,
     },
     Rule {
-        id: "continuation",
+        id: RuleId::Continuation,
         severity: Severity::Blocker,
         item: "The right to appeal, in time",
         checks: "a case that names another in history[].case files that case's next level for the same patient (same member id), names no case as itself, and is the only one to claim it; a continued case says where its deadline went (info)",
         check: check_continuation,
     },
     Rule {
-        id: "contacts",
+        id: RuleId::Contacts,
         severity: Severity::Warning,
         item: "The right to appeal, in time",
         checks: "the contact log: the next follow-up (a warning once it is past), and each claim-file, records or letter request still waiting for its answer, with the days it has waited",
         check: check_contacts,
     },
     Rule {
-        id: "evidence",
+        id: RuleId::Evidence,
         severity: Severity::Blocker,
         item: "Research supporting the efficacy of ketamine",
         checks: "3+ citations, every key in the evidence library; fewer than 3 blocks an experimental-investigational appeal; a diagnosed condition no cited reference studied is warned (the letter argues it from the clinical record)",
         check: check_evidence,
     },
     Rule {
-        id: "safety",
+        id: RuleId::Safety,
         severity: Severity::Warning,
         item: "Letter of medical necessity",
         checks: "an infusion request has a safety plan: monitoring, screening (psychosis, substance use) and the response criterion for continuing",
         check: check_safety,
     },
     Rule {
-        id: "certification",
+        id: RuleId::Certification,
         severity: Severity::Warning,
         item: "Peer review by an independent medical professional",
         checks: "an external review of an experimental-investigational denial (employer and marketplace plans) has the treating physician's certification (physician_certification)",
         check: check_certification,
     },
     Rule {
-        id: "testimonials",
+        id: RuleId::Testimonials,
         severity: Severity::Warning,
         item: "Testimonials",
         checks: "a patient statement or at least one testimonial",
         check: check_testimonials,
     },
     Rule {
-        id: "peer-review",
+        id: RuleId::PeerReview,
         severity: Severity::Warning,
         item: "Peer review by an independent medical professional",
         checks: "internal and second-level appeals: peer-to-peer or independent review requested (an external review is itself independent)",
         check: check_peer_review,
     },
     Rule {
-        id: "attachments",
+        id: RuleId::Attachments,
         severity: Severity::Blocker,
         item: "Provide all necessary documentation",
         checks: "every named file exists inside the case folder and is a readable PDF or image",
         check: check_attachments,
     },
     Rule {
-        id: "text-length",
+        id: RuleId::TextLength,
         severity: Severity::Blocker,
         item: "Provide all necessary documentation",
         checks: "every Markdown text at most 64 KiB; a longer record belongs in an attached PDF",
         check: check_text_length,
     },
     Rule {
-        id: "alternatives",
+        id: RuleId::Alternatives,
         severity: Severity::Info,
         item: "Alternatives if insurance doesn't cover",
         checks: "at external-review: self-pay quote, installment plan, clinical trials considered",
@@ -297,6 +397,9 @@ pub struct CheckedCase {
     pub continuation: Option<Deadline>,
     /// The files the packet encloses, read once, the signed letter first.
     pub enclosures: Vec<Enclosure>,
+    /// The first file over the case's budget for all its files, naming its field: such a
+    /// case gets no packet and ends as its own `failed` outcome.
+    pub over_budget: Option<String>,
 }
 
 impl CheckedCase {
@@ -342,6 +445,7 @@ pub(crate) fn check_case_with(
         continuation: None,
         deadline_unknown: None,
         enclosures: Vec::new(),
+        over_budget: None,
     };
     if let Ok(case) = &checked.loaded.case {
         let files = attachments::read_with(case, &checked.loaded.path, verdicts);
@@ -362,6 +466,7 @@ pub(crate) fn check_case_with(
         checked.next_level = context.next_level;
         checked.continuation = deadline::continuation_deadline(case, today);
         checked.enclosures = files.enclosures;
+        checked.over_budget = files.over_budget;
     }
     checked
 }
@@ -422,7 +527,10 @@ pub fn check(case: &Case, context: &Context) -> Vec<Finding> {
     if case.submission.is_some() {
         for finding in &mut out {
             if finding.severity == Severity::Blocker
-                && !matches!(&*finding.rule, "deadline" | "decision" | "continuation")
+                && !matches!(
+                    finding.rule,
+                    RuleId::Deadline | RuleId::Decision | RuleId::Continuation
+                )
             {
                 finding.severity = Severity::Warning;
                 finding.message = format!(

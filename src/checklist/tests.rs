@@ -76,7 +76,7 @@ fn run_in(yaml: &str, dir: &Path) -> Vec<Finding> {
 fn of(findings: &[Finding], rule: &str) -> Vec<String> {
     findings
         .iter()
-        .filter(|f| f.rule == rule)
+        .filter(|f| f.rule.as_str() == rule)
         .map(|f| format!("{}: {}", f.severity.as_str(), f.message))
         .collect()
 }
@@ -98,7 +98,7 @@ fn the_good_case_passes_every_rule() {
 
 #[test]
 fn rules_have_unique_ids_in_article_order() {
-    let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    let ids: Vec<&str> = RULES.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(
         ids,
         [
@@ -126,6 +126,26 @@ fn rules_have_unique_ids_in_article_order() {
             "alternatives"
         ]
     );
+}
+
+#[test]
+fn every_rule_id_has_its_rule_in_the_same_order() {
+    let ids: Vec<RuleId> = RULES.iter().map(|r| r.id).collect();
+    assert_eq!(ids, RuleId::ALL);
+}
+
+#[test]
+fn rule_ids_read_back_as_written_and_an_unknown_one_is_refused_unquoted() {
+    for &id in RuleId::ALL {
+        let json = serde_json::to_string(&id).unwrap();
+        assert_eq!(json, format!("\"{}\"", id.as_str()));
+        assert_eq!(serde_json::from_str::<RuleId>(&json).unwrap(), id);
+    }
+    let error = serde_json::from_str::<RuleId>("\"Morgan Ellis\"")
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("not a checklist rule"), "{error}");
+    assert!(!error.contains("Morgan"), "{error}");
 }
 
 #[test]
@@ -1333,7 +1353,7 @@ fn organisation_rule() {
     };
     let found: Vec<String> = check(&case, &context(Some(&example)))
         .into_iter()
-        .filter(|f| f.rule == "organisation")
+        .filter(|f| f.rule == RuleId::Organisation)
         .map(|f| format!("{}: {}", f.severity.as_str(), f.message))
         .collect();
     assert_eq!(found.len(), 6, "{found:?}");
@@ -1354,11 +1374,11 @@ fn organisation_rule() {
     assert!(
         !check(&case, &context(Some(&own)))
             .iter()
-            .any(|f| f.rule == "organisation")
+            .any(|f| f.rule == RuleId::Organisation)
     );
     assert!(
         !check(&case, &context(None))
             .iter()
-            .any(|f| f.rule == "organisation")
+            .any(|f| f.rule == RuleId::Organisation)
     );
 }

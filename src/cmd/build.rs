@@ -125,6 +125,10 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
     let library = load_library(&templates)?;
     let organisation = Organisation::from_file(&args.config)?;
     let renderer = Renderer::from_source(&templates)?;
+    // A templates folder may hold only what it overrides: say which file came from where.
+    for line in templates.origins()? {
+        eprintln!("{line}");
+    }
     let mut warnings = BTreeSet::new();
     if let Some(version) = templates.exported_from().filter(|v| v != crate::VERSION) {
         warnings.insert(format!(

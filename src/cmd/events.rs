@@ -15,22 +15,23 @@ use crate::load;
 use crate::model::case::{Case, MAX_CASE_BYTES};
 use crate::model::edit::Editor;
 use crate::model::fields::Date;
+use crate::model::paths::{self, FieldPath, contact, decided, sent};
 
 /// Runs `sent`: records how and when the packet was sent.
 pub fn sent(args: &SentArgs) -> Result<Exit> {
     let (path, case) = edit_case(&args.case, |editor| {
-        let mut fields: Vec<(&str, Value)> = vec![
-            ("sent_on", args.on.to_string().into()),
-            ("method", args.method.to_lowercase().into()),
+        let mut fields: Vec<(FieldPath, Value)> = vec![
+            (sent::ON, args.on.to_string().into()),
+            (sent::METHOD, args.method.to_lowercase().into()),
         ];
         if let Some(received) = args.received {
-            fields.push(("received", received.to_string().into()));
+            fields.push((sent::RECEIVED, received.to_string().into()));
         }
         if let Some(confirmation) = &args.confirmation {
-            fields.push(("confirmation", confirmation.clone().into()));
+            fields.push((sent::CONFIRMATION, confirmation.clone().into()));
         }
-        for (key, value) in fields {
-            editor.set(&["submission", key], value)?;
+        for (path, value) in fields {
+            editor.set(path, value)?;
         }
         Ok(())
     })?;
@@ -50,18 +51,18 @@ pub fn sent(args: &SentArgs) -> Result<Exit> {
 /// Runs `decided`: records the decision on the level that was sent.
 pub fn decided(args: &DecidedArgs) -> Result<Exit> {
     let (path, case) = edit_case(&args.case, |editor| {
-        let mut fields: Vec<(&str, Value)> = vec![
-            ("date", args.on.to_string().into()),
-            ("outcome", args.outcome.to_lowercase().into()),
+        let mut fields: Vec<(FieldPath, Value)> = vec![
+            (decided::DATE, args.on.to_string().into()),
+            (decided::OUTCOME, args.outcome.to_lowercase().into()),
         ];
         if let Some(received) = args.received {
-            fields.push(("received", received.to_string().into()));
+            fields.push((decided::RECEIVED, received.to_string().into()));
         }
         if let Some(reference) = &args.reference {
-            fields.push(("reference", reference.clone().into()));
+            fields.push((decided::REFERENCE, reference.clone().into()));
         }
-        for (key, value) in fields {
-            editor.set(&["decision", key], value)?;
+        for (path, value) in fields {
+            editor.set(path, value)?;
         }
         Ok(())
     })?;
@@ -90,21 +91,21 @@ pub fn decided(args: &DecidedArgs) -> Result<Exit> {
 pub fn log(args: &LogArgs) -> Result<Exit> {
     let on = args.on.unwrap_or_else(Date::today);
     let mut entry = Mapping::new();
-    entry.insert("date".into(), on.to_string().into());
-    entry.insert("with".into(), args.with.to_lowercase().into());
-    entry.insert("how".into(), args.how.to_lowercase().into());
-    entry.insert("kind".into(), args.kind.to_lowercase().into());
+    entry.insert(contact::DATE.into(), on.to_string().into());
+    entry.insert(contact::WITH.into(), args.with.to_lowercase().into());
+    entry.insert(contact::HOW.into(), args.how.to_lowercase().into());
+    entry.insert(contact::KIND.into(), args.kind.to_lowercase().into());
     if let Some(reference) = &args.reference {
-        entry.insert("reference".into(), reference.clone().into());
+        entry.insert(contact::REFERENCE.into(), reference.clone().into());
     }
     if let Some(note) = &args.note {
-        entry.insert("note".into(), note.clone().into());
+        entry.insert(contact::NOTE.into(), note.clone().into());
     }
     if let Some(follow_up) = args.follow_up {
-        entry.insert("follow_up".into(), follow_up.to_string().into());
+        entry.insert(contact::FOLLOW_UP.into(), follow_up.to_string().into());
     }
     let (path, _) = edit_case(&args.case, |editor| {
-        editor.push(&["contacts"], Value::Mapping(entry))?;
+        editor.push(paths::CONTACTS, Value::Mapping(entry))?;
         Ok(())
     })?;
     let follow = args

@@ -171,55 +171,42 @@ fn next_level_text(
     today: Date,
     modeline: &str,
 ) -> Result<String> {
+    use crate::model::paths::{self, get};
     use serde_yaml::{Mapping, Value};
     let doc: Mapping = serde_yaml::from_str(source)?;
-    let get = |map: &Mapping, key: &str| map.get(key).cloned().unwrap_or(Value::Null);
-    let decision = get(&doc, "decision");
-    let submission = get(&doc, "submission");
     let mut past = Mapping::new();
-    past.insert("stage".into(), get(&doc, "stage"));
-    past.insert("case".into(), get(&doc, "id"));
-    if let Value::Mapping(s) = &submission {
-        past.insert("filed_on".into(), get(s, "sent_on"));
-    }
-    let mut denial: Vec<(&str, Value)> = Vec::new();
-    if let Value::Mapping(d) = &decision {
-        past.insert("decided_on".into(), get(d, "date"));
-        past.insert("outcome".into(), get(d, "outcome"));
-        past.insert("reference".into(), get(d, "reference"));
-        for (to, from) in [
-            ("date", "date"),
-            ("received", "received"),
-            ("reference", "reference"),
-        ] {
-            denial.push((to, get(d, from)));
-        }
+    for (key, from) in paths::HISTORY_ENTRY {
+        past.insert((*key).into(), get(&doc, from));
     }
     past.retain(|_, v| !v.is_null());
-    let old_denial = match get(&doc, "denial") {
+    // The denial appealed next is the decision's, where the decided level has one.
+    let decided = matches!(get(&doc, paths::DECISION), Value::Mapping(_));
+    let old_denial = match get(&doc, paths::DENIAL) {
         Value::Mapping(d) => d,
         _ => Mapping::new(),
     };
+    let has = |path: &[&str]| path.last().is_some_and(|key| old_denial.contains_key(*key));
     let text = super::events::edit_text(Path::new("case.yaml"), source, |editor| {
-        editor.set(&["id"], id.into())?;
-        editor.set(&["stage"], stage.as_str().into())?;
-        editor.set(&["prepared_on"], today.to_string().into())?;
-        for (key, value) in denial {
+        editor.set(paths::ID, id.into())?;
+        editor.set(paths::STAGE, stage.as_str().into())?;
+        editor.set(paths::PREPARED_ON, today.to_string().into())?;
+        for (to, from) in paths::DENIAL_FROM_DECISION.iter().filter(|_| decided) {
+            let value = get(&doc, from);
             // A field the decision does not give is emptied, keeping its line and comment.
-            if value.is_null() && !old_denial.contains_key(key) {
+            if value.is_null() && !has(to) {
                 continue;
             }
-            editor.set(&["denial", key], value)?;
+            editor.set(to, value)?;
         }
         // The old notice, its words and its deadline belong to the old level.
-        for key in ["reason_text", "deadline", "notice"] {
-            if old_denial.contains_key(key) {
-                editor.set(&["denial", key], Value::Null)?;
+        for field in paths::DENIAL_OF_THE_OLD_LEVEL {
+            if has(field) {
+                editor.set(field, Value::Null)?;
             }
         }
-        editor.push(&["history"], Value::Mapping(past))?;
-        editor.remove(&["submission"])?;
-        editor.remove(&["decision"])?;
+        editor.push(paths::HISTORY, Value::Mapping(past))?;
+        editor.remove(paths::SUBMISSION)?;
+        editor.remove(paths::DECISION)?;
         Ok(())
     })?;
     let note = format!(

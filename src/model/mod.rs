@@ -7,5 +7,6 @@ pub mod evidence;
 pub mod fields;
 pub(crate) mod limits;
 pub mod organisation;
+pub(crate) mod paths;
 pub(crate) mod validate;
 pub(crate) mod yaml_error;

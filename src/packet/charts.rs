@@ -124,18 +124,21 @@ pub struct BarData {
     pub start: i64,
     /// The day it ended, or the packet's date while it has no end.
     pub end: i64,
-    /// The outcome as written in case files (`inadequate-response`...), for the fill.
-    pub outcome: &'static str,
+    /// The outcome, serialised as written in case files (`inadequate-response`...), for
+    /// the fill.
+    pub outcome: Outcome,
     /// Whether it has no end date, or is ongoing: the bar has a dashed border.
     pub open: bool,
 }
 
-/// One entry of the timeline's legend.
+/// One entry of the timeline's legend: an outcome's swatch, or the dashed border of a
+/// treatment with no end date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LegendData {
-    /// The outcome as written in case files, or `open` for the dashed border of a
-    /// treatment with no end date.
-    pub key: &'static str,
+    /// The outcome whose fill the swatch shows, or none for the dashed border alone.
+    pub outcome: Option<Outcome>,
+    /// Whether the swatch's border is dashed, as an ongoing treatment's bar is.
+    pub dashed: bool,
     /// What the legend says.
     pub label: &'static str,
 }
@@ -370,25 +373,16 @@ fn month_ticks(start: i64, end: i64) -> Vec<TickData> {
         .collect()
 }
 
-/// The outcomes in the legend's order, with what the legend says.
-const LEGEND: &[(&str, &str)] = &[
-    ("inadequate-response", "Inadequate response"),
-    ("partial-response", "Partial response"),
-    ("side-effects", "Stopped: side effects"),
-    ("contraindicated", "Contraindicated"),
-    ("ongoing", "Ongoing"),
-    ("open", "No end date (drawn to the packet’s date)"),
+/// The outcomes in the legend's order, then the dashed border of a treatment with no
+/// end date (no outcome), with what the legend says.
+const LEGEND: &[(Option<Outcome>, &str)] = &[
+    (Some(Outcome::InadequateResponse), "Inadequate response"),
+    (Some(Outcome::PartialResponse), "Partial response"),
+    (Some(Outcome::SideEffects), "Stopped: side effects"),
+    (Some(Outcome::Contraindicated), "Contraindicated"),
+    (Some(Outcome::Ongoing), "Ongoing"),
+    (None, "No end date (drawn to the packet’s date)"),
 ];
-
-fn outcome_key(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::InadequateResponse => "inadequate-response",
-        Outcome::PartialResponse => "partial-response",
-        Outcome::SideEffects => "side-effects",
-        Outcome::Contraindicated => "contraindicated",
-        Outcome::Ongoing => "ongoing",
-    }
-}
 
 /// Returns the timeline of a case's prior treatments (given oldest first), or `None`
 /// when there are none, or more than [`MAX_TIMELINE_ROWS`]. A treatment with no end is
@@ -424,7 +418,7 @@ pub(crate) fn timeline(treatments: &[&PriorTreatment], today: Date) -> Option<Ti
                         name: plain(&t.name),
                         start,
                         end: t.ended.map_or(today, day_number).max(start),
-                        outcome: outcome_key(t.outcome),
+                        outcome: t.outcome,
                         open: t.ended.is_none() || t.outcome == Outcome::Ongoing,
                     }
                 })
@@ -481,11 +475,15 @@ pub(crate) fn timeline(treatments: &[&PriorTreatment], today: Date) -> Option<Ti
     let bars = || groups.iter().flat_map(|g| &g.bars);
     let legend = LEGEND
         .iter()
-        .filter(|(key, _)| match *key {
-            "open" => bars().any(|b| b.open && b.outcome != "ongoing"),
-            key => bars().any(|b| b.outcome == key),
+        .filter(|(outcome, _)| match outcome {
+            None => bars().any(|b| b.open && b.outcome != Outcome::Ongoing),
+            Some(outcome) => bars().any(|b| b.outcome == *outcome),
         })
-        .map(|&(key, label)| LegendData { key, label })
+        .map(|&(outcome, label)| LegendData {
+            outcome,
+            dashed: outcome == Some(Outcome::Ongoing),
+            label,
+        })
         .collect();
     let count = treatments.len();
     let alt = format!(
@@ -700,16 +698,17 @@ mod tests {
         assert_eq!((labels[0], labels[10]), ("2016", "2026"));
         assert_eq!(timeline.labels[0].day, day("2016-07-01"));
         assert_eq!(timeline.ticks.len(), 12);
-        let legend: Vec<&str> = timeline.legend.iter().map(|l| l.key).collect();
+        let legend: Vec<Option<Outcome>> = timeline.legend.iter().map(|l| l.outcome).collect();
         assert_eq!(
             legend,
             [
-                "inadequate-response",
-                "partial-response",
-                "side-effects",
-                "ongoing"
+                Some(Outcome::InadequateResponse),
+                Some(Outcome::PartialResponse),
+                Some(Outcome::SideEffects),
+                Some(Outcome::Ongoing)
             ]
         );
+        assert!(timeline.legend[3].dashed && !timeline.legend[0].dashed);
         assert_eq!(
             timeline.alt,
             "Timeline of 4 prior treatments from 2016 to 2026, by kind. Psychotherapy: CBT \
@@ -730,8 +729,15 @@ mod tests {
         let labels: Vec<&str> = timeline.labels.iter().map(|l| l.label.as_str()).collect();
         assert_eq!(labels, ["2005", "2010", "2015", "2020", "2025"]);
         assert_eq!(timeline.ticks.len(), 5);
-        let legend: Vec<&str> = timeline.legend.iter().map(|l| l.key).collect();
-        assert_eq!(legend, ["inadequate-response", "partial-response", "open"]);
+        let legend: Vec<Option<Outcome>> = timeline.legend.iter().map(|l| l.outcome).collect();
+        assert_eq!(
+            legend,
+            [
+                Some(Outcome::InadequateResponse),
+                Some(Outcome::PartialResponse),
+                None
+            ]
+        );
         assert_eq!(super::timeline(&[], case.prepared_on), None);
         let many = vec![list[0]; MAX_TIMELINE_ROWS + 1];
         assert_eq!(super::timeline(&many, case.prepared_on), None);

@@ -39,6 +39,10 @@ pub fn prepare(
 ) -> Option<PacketData> {
     let case = checked.case()?;
     injected_panic(&case.id);
+    // A case over its budget for all its files has no packet: it is refused whole.
+    if checked.over_budget.is_some() {
+        return None;
+    }
     Some(PacketData::new(
         case,
         &checked.findings,
@@ -560,8 +564,13 @@ pub struct RequestData {
 pub struct TreatmentData {
     /// Drug or therapy name.
     pub name: String,
-    /// The kind in plain words.
+    /// The kind in plain words, as a table prints it ("Antidepressant", "ECT").
     pub kind: &'static str,
+    /// The kind, serialised as written in case files (`antidepressant`...), for the
+    /// templates to choose by.
+    pub kind_id: TreatmentKind,
+    /// The kind as a word inside a sentence: lower case, acronyms kept ("ECT").
+    pub kind_words: String,
     /// Dose.
     pub dose: Option<String>,
     /// Start date (YYYY-MM-DD), absent where the records give only a duration.
@@ -933,6 +942,8 @@ impl PacketData {
                 .map(|t| TreatmentData {
                     name: plain(&t.name),
                     kind: t.kind.title(),
+                    kind_id: t.kind,
+                    kind_words: kind_words(t.kind),
                     dose: text(t.dose.as_deref()),
                     started: t.started.map(|d| d.to_string()),
                     ended: t.ended.map(|d| d.to_string()),

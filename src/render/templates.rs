@@ -2,7 +2,9 @@
 //! fingerprint hashes, so no template change can leave a stale packet.
 //!
 //! They come from a folder (`--templates DIR`, or `./templates` where it exists) or from
-//! the set built into the binary ([`BUILT_IN`]), so appealpack works in any folder. One
+//! the set built into the binary ([`BUILT_IN`]), so appealpack works in any folder. A
+//! folder may hold only the files it overrides: each built-in file it lacks is served
+//! from the built-in set, and [`Source::origins`] says which came from where. One
 //! walk of a folder decides what is served and hashed, with one rule: hidden files and
 //! folders (a name starting with `.`) are skipped; a symbolic link is followed only to a
 //! file inside the folder; a linked folder, or a link that leaves the folder, is an error.
@@ -91,30 +93,80 @@ impl Source {
         }
     }
 
-    /// Reads every template file, sorted by virtual path.
+    /// Reads every template file, sorted by virtual path: a folder's own files, and the
+    /// built-in file of each name it lacks.
     pub(crate) fn read(&self) -> Result<Vec<TemplateFile>> {
-        match self {
-            Source::Folder(dir) => read_folder(dir),
-            Source::BuiltIn => Ok(BUILT_IN
-                .iter()
-                .map(|(name, bytes)| TemplateFile {
-                    vpath: format!("/{name}"),
-                    path: PathBuf::from(format!("<built-in>/{name}")),
-                    bytes: bytes.to_vec(),
-                })
-                .collect()),
-        }
+        let mut files = match self {
+            Source::Folder(dir) => read_folder(dir)?,
+            Source::BuiltIn => Vec::new(),
+        };
+        let missing: Vec<TemplateFile> = BUILT_IN
+            .iter()
+            .filter(|(name, _)| !files.iter().any(|f| f.vpath == format!("/{name}")))
+            .map(|(name, bytes)| TemplateFile {
+                vpath: format!("/{name}"),
+                path: PathBuf::from(format!("<built-in>/{name}")),
+                bytes: bytes.to_vec(),
+            })
+            .collect();
+        files.extend(missing);
+        files.sort_by(|a, b| a.vpath.cmp(&b.vpath));
+        Ok(files)
     }
 
-    /// Reads one file of the templates, such as `evidence.yaml`, as UTF-8 text.
+    /// Says where the templates come from, for standard error: a line for each file of a
+    /// folder that is not a byte-for-byte copy of the built-in file of its name, and a line
+    /// for the built-in files the folder lacks. Nothing for the built-in set, or for a
+    /// folder that is a copy of it.
+    pub(crate) fn origins(&self) -> Result<Vec<String>> {
+        let Source::Folder(dir) = self else {
+            return Ok(Vec::new());
+        };
+        let files = read_folder(dir)?;
+        let built_in = |vpath: &str| {
+            BUILT_IN
+                .iter()
+                .find(|(name, _)| vpath.strip_prefix('/') == Some(*name))
+                .map(|(_, bytes)| *bytes)
+        };
+        let mut lines: Vec<String> = files
+            .iter()
+            .filter(|f| built_in(&f.vpath) != Some(f.bytes.as_slice()))
+            .map(|f| {
+                format!(
+                    "templates: {} from {}",
+                    f.vpath.trim_start_matches('/'),
+                    f.path.display()
+                )
+            })
+            .collect();
+        let lacked = BUILT_IN
+            .iter()
+            .filter(|(name, _)| !files.iter().any(|f| f.vpath == format!("/{name}")))
+            .count();
+        if lacked > 0 {
+            lines.push(format!(
+                "templates: the other {lacked} file{} from the built-in set",
+                if lacked == 1 { "" } else { "s" }
+            ));
+        }
+        Ok(lines)
+    }
+
+    /// Reads one file of the templates, such as `evidence.yaml`, as UTF-8 text: from the
+    /// folder where it holds the file, else from the built-in set.
     pub(crate) fn read_text(&self, name: &str, what: &str) -> Result<(PathBuf, String)> {
         match self {
-            Source::Folder(dir) => {
+            // A missing folder is an error, named by the read; a folder without the file
+            // leaves it to the built-in set.
+            Source::Folder(dir)
+                if !dir.is_dir() || std::fs::symlink_metadata(dir.join(name)).is_ok() =>
+            {
                 let path = dir.join(name);
                 let text = crate::fsutil::read_text(&path, MAX_FILE_BYTES, what)?;
                 Ok((path, text))
             }
-            Source::BuiltIn => {
+            Source::Folder(_) | Source::BuiltIn => {
                 let (_, bytes) = BUILT_IN
                     .iter()
                     .find(|(n, _)| *n == name)
@@ -280,6 +332,39 @@ mod tests {
                 .zip(&on_disk)
                 .all(|(a, b)| a.bytes == b.bytes)
         );
+    }
+
+    #[test]
+    fn a_folder_overrides_only_the_files_it_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("letter.typ"), "own letter").unwrap();
+        let (_, common) = BUILT_IN.iter().find(|(n, _)| *n == "common.typ").unwrap();
+        std::fs::write(dir.path().join("common.typ"), common).unwrap();
+        let source = Source::Folder(dir.path().to_path_buf());
+        let files = source.read().unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f.vpath.as_str()).collect();
+        let built_in: Vec<String> = BUILT_IN.iter().map(|(n, _)| format!("/{n}")).collect();
+        assert_eq!(names, built_in, "every template is served, once");
+        let letter = files.iter().find(|f| f.vpath == "/letter.typ").unwrap();
+        assert_eq!(letter.bytes, b"own letter");
+        let packet = files.iter().find(|f| f.vpath == "/packet.typ").unwrap();
+        assert!(packet.path.starts_with("<built-in>"));
+        let (path, evidence) = source.read_text("evidence.yaml", "the library").unwrap();
+        assert!(path.starts_with("<built-in>") && !evidence.is_empty());
+        // The copy of a built-in file overrides nothing, so only the letter is named.
+        let origins = source.origins().unwrap();
+        let others = BUILT_IN.len() - 2;
+        assert_eq!(
+            origins,
+            [
+                format!(
+                    "templates: letter.typ from {}",
+                    dir.path().join("letter.typ").display()
+                ),
+                format!("templates: the other {others} files from the built-in set"),
+            ]
+        );
+        assert!(Source::BuiltIn.origins().unwrap().is_empty());
     }
 
     #[cfg(unix)]

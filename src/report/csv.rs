@@ -73,7 +73,11 @@ fn row(case: &CaseOutcome) -> [String; 14] {
         text(case.next_step.as_deref()),
         date(case.decision_due.as_ref().map(|d| d.date)),
         case.decision.map_or("", |d| d.outcome.as_str()).to_owned(),
-        case.blocker_rules().join(";"),
+        case.blocker_rules()
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(";"),
     ]
     .map(|cell| inert(&cell))
 }
@@ -93,16 +97,16 @@ fn inert(cell: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checklist::{DecisionDue, Finding};
+    use crate::checklist::{DecisionDue, Finding, RuleId};
     use crate::model::case::{Phase, PlanType, Stage};
 
     fn date(text: &str) -> Date {
         Date::parse(text).unwrap()
     }
 
-    fn finding(rule: &str, severity: Severity) -> Finding {
+    fn finding(rule: RuleId, severity: Severity) -> Finding {
         Finding {
-            rule: rule.to_owned().into(),
+            rule,
             severity,
             message: "Ann Example, said \"no\"\nthen left".to_owned(),
         }
@@ -126,10 +130,10 @@ mod tests {
             basis: "x, y".into(),
         });
         preparing.findings = vec![
-            finding("deadline", Severity::Blocker),
-            finding("denial", Severity::Blocker),
-            finding("deadline", Severity::Blocker),
-            finding("testimonials", Severity::Warning),
+            finding(RuleId::Deadline, Severity::Blocker),
+            finding(RuleId::Denial, Severity::Blocker),
+            finding(RuleId::Deadline, Severity::Blocker),
+            finding(RuleId::Testimonials, Severity::Warning),
         ];
 
         let mut awaiting = preparing.clone();

@@ -476,7 +476,7 @@ fn html_findings_cell(case: &CaseOutcome) -> String {
     for finding in &case.findings {
         out.push_str(&format!(
             "<li><span class=\"sev {sev}\">{sev}</span><code>{}</code> {}</li>\n",
-            xml_escape(&finding.rule),
+            xml_escape(finding.rule.as_str()),
             xml_escape(&finding.message),
             sev = finding.severity.as_str()
         ));

@@ -85,6 +85,7 @@ fn junit_failure(case: &CaseOutcome) -> String {
     let message = if rules.is_empty() {
         "needs work".to_string()
     } else {
+        let rules: Vec<&str> = rules.iter().map(|r| r.as_str()).collect();
         format!("blockers: {}", rules.join(", "))
     };
     let text: Vec<String> = case

@@ -130,7 +130,7 @@ fn md_row(case: &CaseOutcome, names: Option<&Names>, owners: bool) -> Vec<String
     } else {
         rules
             .iter()
-            .map(|r| md_code(r))
+            .map(|r| md_code(r.as_str()))
             .collect::<Vec<_>>()
             .join(", ")
     });
@@ -237,7 +237,7 @@ fn md_case(case: &CaseOutcome, names: Option<&Names>) -> String {
         out.push_str(&format!(
             "- **{}** {}: {}\n",
             finding.severity.as_str(),
-            md_code(&finding.rule),
+            md_code(finding.rule.as_str()),
             md_escape(&finding.message)
         ));
     }

@@ -22,6 +22,7 @@ const LAYERS: &[&str] = &[
     "cache",
     "output",
     "report",
+    "intake",
     "cli",
     "cmd",
 ];
@@ -117,4 +118,85 @@ fn the_map_names_every_source_file() {
             "ARCHITECTURE.md does not name {needle}"
         );
     }
+}
+
+#[test]
+fn rule_ids_are_compared_as_variants_never_as_text() {
+    let src = common::root().join("src");
+    let mut offences = Vec::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            // A comparison of a rule field with a literal, or a literal rule id among the
+            // alternatives of a pattern on a line about rules.
+            let mut bad = line.contains("rule == \"") || line.contains("rule != \"");
+            if line.contains("rule") {
+                for id in appealpack::checklist::RuleId::ALL
+                    .iter()
+                    .map(|r| r.as_str())
+                {
+                    bad |= [
+                        format!("== \"{id}\""),
+                        format!("!= \"{id}\""),
+                        format!("\"{id}\" |"),
+                        format!("| \"{id}\""),
+                        format!("\"{id}\" =>"),
+                    ]
+                    .iter()
+                    .any(|pattern| line.contains(pattern.as_str()));
+                }
+            }
+            if bad {
+                let relative = entry.path().strip_prefix(&src).unwrap();
+                offences.push(format!(
+                    "src/{}:{}: {}",
+                    relative.display(),
+                    n + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "rule ids compared as text (match on checklist::RuleId instead):\n{}",
+        offences.join("\n")
+    );
+}
+
+#[test]
+fn templates_choose_by_ids_never_by_display_text() {
+    // Ids are lower case (`antidepressant`, `not-medically-necessary`); a comparison with a
+    // capitalised literal is a comparison with display text, which a rewording breaks.
+    let mut offences = Vec::new();
+    for entry in std::fs::read_dir(common::root().join("templates")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "typ") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let display = ["== \"", "!= \"", "in (\""].iter().any(|op| {
+                line.match_indices(op).any(|(at, _)| {
+                    line[at + op.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase())
+                })
+            });
+            if display {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                offences.push(format!("templates/{name}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "templates compare display text (give PacketData a typed field instead):\n{}",
+        offences.join("\n")
+    );
 }

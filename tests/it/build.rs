@@ -976,3 +976,52 @@ fn the_owner_is_shown_and_filterable_but_only_as_initials() {
         "{summary:#}"
     );
 }
+
+#[test]
+fn a_templates_folder_may_hold_only_the_files_it_changes() {
+    let s = Scratch::new();
+    let templates = s.path("own-templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let letter = std::fs::read_to_string(common::root().join("templates/letter.typ")).unwrap();
+    let changed = letter.replace(
+        "subhead[Treatments tried]",
+        "subhead[Treatments tried, restyled]",
+    );
+    assert!(
+        changed != letter,
+        "the letter has the heading this test changes"
+    );
+    std::fs::write(templates.join("letter.typ"), changed).unwrap();
+    let run = s.build("out", &["--templates", templates.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // Standard error says which file came from the folder, and that the rest is built in.
+    let from_folder = format!(
+        "templates: letter.typ from {}",
+        templates.join("letter.typ").display()
+    );
+    assert!(
+        run.stderr.lines().any(|l| l == from_folder),
+        "{}",
+        run.stderr
+    );
+    let built_in = std::fs::read_dir(common::root().join("templates"))
+        .unwrap()
+        .filter(|e| {
+            !e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with('.')
+        })
+        .count();
+    let rest = format!(
+        "templates: the other {} files from the built-in set",
+        built_in - 1
+    );
+    assert!(run.stderr.lines().any(|l| l == rest), "{}", run.stderr);
+    assert_eq!(case(&s.summary("out"), "KET-2026-0101")["status"], "ready");
+    let text = common::pdf_text(&s.path("out/KET-2026-0101/packet.pdf"));
+    assert!(text.contains("Treatments tried, restyled"), "{text}");
+    // The rest is the built-in set's: the packet's parts are all there.
+    assert!(text.contains("Treatment history"), "{text}");
+}

@@ -301,21 +301,11 @@ fn new_writes_a_skeleton_that_loads_and_fails_only_on_blanks() {
 fn rules_command_lists_every_rule() {
     let out = appealpack(&["rules"]);
     let text = out.stdout;
-    for id in [
-        "provider",
-        "lmn",
-        "diagnosis",
-        "prior-treatments",
-        "insurer-policy",
-        "denial",
-        "deadline",
-        "evidence",
-        "testimonials",
-        "peer-review",
-        "attachments",
-        "text-length",
-        "alternatives",
-    ] {
+    // Every rule of the checklist, from the one list of rule ids.
+    for id in appealpack::checklist::RuleId::ALL
+        .iter()
+        .map(|r| r.as_str())
+    {
         assert!(text.contains(&format!("| {id} |")), "{id} missing");
     }
 }

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use appealpack::model::case::Phase;
 use appealpack::outcome::{Status, Summary};
 use appealpack::report::{self as formats, Names};
 
@@ -117,6 +118,19 @@ fn the_fixture_holds_every_status() {
         days.iter().any(|d| (0..=14).contains(d)),
         "a case due within 14 days"
     );
+    // Every column of the reports is filled somewhere, so the snapshots check them all.
+    for case in &summary.cases {
+        assert!(case.next_step.is_some(), "{:?} has no next step", case.file);
+        assert_eq!(case.phase.is_some(), case.id.is_some(), "{:?}", case.file);
+    }
+    for phase in [Phase::Preparing, Phase::AwaitingDecision] {
+        assert!(
+            summary.cases.iter().any(|c| c.phase == Some(phase)),
+            "{phase:?}"
+        );
+    }
+    assert!(summary.cases.iter().any(|c| c.owner.is_some()));
+    assert!(summary.cases.iter().any(|c| c.decision_due.is_some()));
 }
 
 #[test]
@@ -169,19 +183,32 @@ fn markdown_lists_cases_needing_attention_by_days_left_with_no_deadline_last() {
 #[test]
 fn markdown_table_rows_keep_their_columns_whatever_the_text() {
     let mut summary = summary();
-    summary.cases[1].findings[0].rule = "odd|rule`x".to_string().into();
     summary.cases[1].id = Some("id|with*stars_and<html>".to_string());
     summary.cases[1].next_step = Some("ask | then\nwait".to_string());
     summary.cases[1].owner = Some("JD".to_string());
     let md = formats::markdown(&summary, None);
-    let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| ")).collect();
-    assert!(rows.len() > 2);
-    for row in rows {
-        let cells = row.replace("\\|", "").matches('|').count() - 1;
-        assert_eq!(cells, 10, "{row}");
+    // Every row of a table has as many cells as its header, the case table ten.
+    let cells = |row: &str| row.replace("\\|", "").matches('|').count() - 1;
+    let mut tables: Vec<Vec<&str>> = Vec::new();
+    let mut in_table = false;
+    for line in md.lines() {
+        match (line.starts_with("| "), in_table) {
+            (true, true) => tables.last_mut().unwrap().push(line),
+            (true, false) => tables.push(vec![line]),
+            (false, _) => {}
+        }
+        in_table = line.starts_with("| ");
+    }
+    assert!(
+        tables.iter().any(|t| cells(t[0]) == 10 && t.len() > 2),
+        "{md}"
+    );
+    for table in &tables {
+        for row in table {
+            assert_eq!(cells(row), cells(table[0]), "{row}");
+        }
     }
     assert!(md.contains("id\\|with\\*stars\\_and\\<html\\>"), "{md}");
-    assert!(md.contains("odd\\|rule\\`x"), "{md}");
     assert!(!md.contains("<html>"));
 }
 
@@ -204,7 +231,18 @@ fn html_links_every_case_and_its_packet() {
         hrefs.len(),
         summary.cases.iter().filter(|c| c.packet.is_some()).count()
     );
-    assert_eq!(html.matches("<tr class=").count(), summary.cases.len());
+    // A row per case in the case table, and one per awaited decision in its own table.
+    assert_eq!(
+        html.matches("<tr class=\"").count() - html.matches("data-status=").count(),
+        {
+            summary
+                .cases
+                .iter()
+                .filter(|c| c.phase == Some(Phase::AwaitingDecision))
+                .count()
+        }
+    );
+    assert_eq!(html.matches("data-status=").count(), summary.cases.len());
 }
 
 #[test]
@@ -465,12 +503,14 @@ fn the_calendar_holds_the_deadlines_of_cases_that_loaded() {
             .expect("a UID")
     };
     let uids: Vec<String> = calendar.events.iter().map(uid).collect();
-    // The failed case's deadline and the invalid case give no event; the rest by date.
+    // The failed case's deadline and the invalid case give no event; the rest by date,
+    // the awaited decision's due day among them.
     assert_eq!(
         uids,
         [
             "KET-2026-0003.filing.internal-appeal@appealpack",
             "KET-2026-0011.filing.second-level-appeal@appealpack",
+            "KET-2026-0030.decision.prior-authorization@appealpack",
             "KET-2026-0019.filing.external-review@appealpack",
         ]
     );
@@ -482,10 +522,18 @@ fn the_calendar_holds_the_deadlines_of_cases_that_loaded() {
     }
     let named = formats::ics(&summary, Some(&names()));
     assert!(
-        named.contains("SUMMARY:KET-2026-0003 Dana Whitfield: filing deadline (internal appeal)"),
+        // The line is folded at 75 octets, as RFC 5545 has it.
+        named.contains(
+            "SUMMARY:KET-2026-0003 Dana Whitfield (JA): filing deadline (internal appeal\r\n )"
+        ),
         "{named}"
     );
-    assert_eq!(ics, formats::ics(&summary, None), "deterministic output");
+    // The same summary, read again, gives the same bytes.
+    assert_eq!(
+        ics,
+        formats::ics(&self::summary(), None),
+        "deterministic output"
+    );
 }
 
 #[test]

@@ -269,18 +269,6 @@ fn case_in<'a>(summary: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no case {id} in {summary}"))
 }
 
-/// The blockers' messages of a case outcome, joined.
-fn blockers(case: &Value) -> String {
-    case["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] == "blocker")
-        .map(|f| f["message"].as_str().unwrap().to_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn a_case_over_its_budget_costs_only_that_case_in_check_and_build() {
     let dir = tempfile::tempdir().unwrap();
@@ -297,7 +285,8 @@ fn a_case_over_its_budget_costs_only_that_case_in_check_and_build() {
     for i in 0..6 {
         std::fs::write(folder.join(format!("scan-{i}.png")), &scan).unwrap();
     }
-    // PDFs of 500 pages each: three are over the case's budget of pages.
+    // PDFs of 500 pages each: with the denial notice enclosed first, the second is over the
+    // case's budget of pages.
     let big = pdf(&[
         CATALOG.to_owned(),
         format!(
@@ -364,18 +353,24 @@ fn a_case_over_its_budget_costs_only_that_case_in_check_and_build() {
     let built = summary_of(&output);
     for summary in [&checked, &built] {
         assert_eq!(case_in(summary, "KET-2026-0101")["status"], "ready");
-        let pixels = case_in(summary, "PIXELS");
-        assert_eq!(pixels["status"], "needs-work");
-        assert_has_line(
-            &blockers(pixels),
-            "attachments[4].file cannot be enclosed: it would bring the case's images over 170 million pixels in all",
-        );
-        let pages = case_in(summary, "PAGES");
-        assert_eq!(pages["status"], "needs-work");
-        assert_has_line(
-            &blockers(pages),
-            "attachments[2].file cannot be enclosed: it would bring the case's PDFs over 1000 pages in all",
-        );
+        // A case over its budget for all its files is its own `failed` outcome, with no
+        // packet, its error naming the first file over the budget by its field.
+        for (id, message) in [
+            (
+                "PIXELS",
+                "attachments[4].file cannot be enclosed: it would bring the case's images over 170 million pixels in all",
+            ),
+            (
+                "PAGES",
+                "attachments[1].file cannot be enclosed: it would bring the case's PDFs over 1000 pages in all",
+            ),
+        ] {
+            let case = case_in(summary, id);
+            assert_eq!(case["status"], "failed", "{case}");
+            assert!(case["packet"].is_null(), "{case}");
+            let error = case["error"].as_str().unwrap();
+            assert!(error.contains(message), "{error}");
+        }
         for (folder, message) in [
             (
                 "ZALGO",
@@ -402,17 +397,11 @@ fn a_case_over_its_budget_costs_only_that_case_in_check_and_build() {
             .contains('\u{301}')
     );
     assert!(output.join("KET-2026-0101/packet.pdf").is_file());
+    assert!(!output.join("PIXELS/packet.pdf").exists());
+    assert!(!output.join("PAGES/packet.pdf").exists());
     for report in ["summary.md", "index.html"] {
         assert!(output.join(report).is_file(), "{report} was not written");
     }
-}
-
-/// Asserts that some line of `text` starts with `start`.
-fn assert_has_line(text: &str, start: &str) {
-    assert!(
-        text.lines().any(|l| l.starts_with(start)),
-        "no line starts with {start:?} in:\n{text}"
-    );
 }
 
 #[cfg(unix)]

@@ -187,7 +187,37 @@ proptest! {
         )
     ) {
         let document = markdown(&text.concat());
-        prop_assert!(serde_json::to_string(&document).is_ok());
+        // Every node is of a type the template draws, so nothing the user wrote is dropped.
+        let drawn = drawn_types();
+        prop_assert!(undrawn(&serde_json::to_value(&document).unwrap(), &drawn).is_none());
+    }
+}
+
+/// Returns the node types `templates/markdown.typ` draws (`n.t == "text"`...).
+fn drawn_types() -> Vec<String> {
+    let template =
+        std::fs::read_to_string(crate::common::root().join("templates/markdown.typ")).unwrap();
+    template
+        .split(".t == \"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Returns the type of the first node of a document's JSON tree the template does not draw.
+fn undrawn(value: &serde_json::Value, drawn: &[String]) -> Option<String> {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(t) = map.get("t").and_then(|t| t.as_str())
+                && !drawn.iter().any(|d| d == t)
+            {
+                return Some(t.to_owned());
+            }
+            map.values().find_map(|v| undrawn(v, drawn))
+        }
+        serde_json::Value::Array(items) => items.iter().find_map(|v| undrawn(v, drawn)),
+        _ => None,
     }
 }
 

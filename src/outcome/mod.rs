@@ -1,15 +1,16 @@
-//! What became of each case, and the summary document of a run (`summary.json`): the
-//! single source of every report format.
+//! What became of each case: its status, its phase and its next step in words. The run's
+//! summary document, made of these outcomes, is in `summary.rs`.
 
-use std::fmt;
+mod summary;
+
+pub use summary::{Compiles, Summary, Timing, Totals};
 
 use serde::{Deserialize, Serialize};
 
-use crate::checklist::{CheckedCase, Deadline, DecisionDue, Finding, NextLevel, Severity};
+use crate::checklist::{CheckedCase, Deadline, DecisionDue, Finding, NextLevel, RuleId, Severity};
 use crate::law::Program;
 use crate::model::case::{Case, DecisionOutcome, DenialReason, Phase, PlanType, Stage};
 use crate::model::fields::Date;
-use crate::shard::Shard;
 
 /// What became of one case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -183,6 +184,24 @@ impl CaseOutcome {
                 return outcome;
             }
         };
+        if let Some(why) = &checked.over_budget {
+            return CaseOutcome {
+                status: Status::Failed,
+                error: Some(format!("{}: {why}", loaded.file)),
+                next_step: Some(
+                    "enclose fewer or smaller files (the error names the first over the case's \
+                     budget), then check again"
+                        .to_owned(),
+                ),
+                ..CaseOutcome::checked_within_budget(checked, case)
+            };
+        }
+        CaseOutcome::checked_within_budget(checked, case)
+    }
+
+    /// Returns the outcome of a checked case whose files are within its budget.
+    fn checked_within_budget(checked: &CheckedCase, case: &Case) -> CaseOutcome {
+        let loaded = &checked.loaded;
         let status = if checked.has_blockers() {
             Status::NeedsWork
         } else {
@@ -269,11 +288,11 @@ impl CaseOutcome {
     }
 
     /// Returns the ids of the rules that found blockers, without repeats.
-    pub(crate) fn blocker_rules(&self) -> Vec<&str> {
-        let mut rules: Vec<&str> = Vec::new();
+    pub(crate) fn blocker_rules(&self) -> Vec<RuleId> {
+        let mut rules: Vec<RuleId> = Vec::new();
         for finding in &self.findings {
-            if finding.severity == Severity::Blocker && !rules.contains(&finding.rule.as_ref()) {
-                rules.push(&finding.rule);
+            if finding.severity == Severity::Blocker && !rules.contains(&finding.rule) {
+                rules.push(finding.rule);
             }
         }
         rules
@@ -308,7 +327,7 @@ fn next_step(case: &Case, status: Status, checked: &CheckedCase) -> String {
             .findings
             .iter()
             .filter(|f| f.severity == Severity::Blocker)
-            .find(|f| f.rule == "deadline")
+            .find(|f| f.rule == RuleId::Deadline)
             .map_or_else(
                 || format!("the deadline passed on {}", d.date),
                 |f| f.message.clone(),
@@ -349,7 +368,7 @@ fn most_urgent_blocker(case: &Case, checked: &CheckedCase) -> String {
         .iter()
         .filter(|f| f.severity == Severity::Blocker);
     // A signature is asked for only once the provider supports the treatment.
-    if let Some(f) = blockers.clone().find(|f| f.rule == "provider") {
+    if let Some(f) = blockers.clone().find(|f| f.rule == RuleId::Provider) {
         return f.message.clone();
     }
     let letter = case.letter_of_medical_necessity.as_ref();
@@ -369,7 +388,7 @@ fn awaiting_step(case: &Case, checked: &CheckedCase) -> String {
     let sent_late = checked
         .findings
         .iter()
-        .find(|f| f.rule == "deadline" && f.severity == Severity::Blocker);
+        .find(|f| f.rule == RuleId::Deadline && f.severity == Severity::Blocker);
     if let Some(finding) = sent_late {
         return finding.message.clone();
     }
@@ -384,7 +403,7 @@ fn awaiting_step(case: &Case, checked: &CheckedCase) -> String {
         None => checked
             .findings
             .iter()
-            .find(|f| f.rule == "decision" && f.severity == Severity::Warning)
+            .find(|f| f.rule == RuleId::Decision && f.severity == Severity::Warning)
             .map_or_else(
                 || format!("wait for the decision on the {}", case.stage.as_str()),
                 |f| f.message.clone(),
@@ -430,159 +449,6 @@ fn decided_step(case: &Case, checked: &CheckedCase) -> String {
     }
 }
 
-/// Case counts by status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Totals {
-    /// All cases.
-    pub cases: usize,
-    /// Cases ready to send.
-    pub ready: usize,
-    /// Cases with blockers.
-    pub needs_work: usize,
-    /// Case files that did not load.
-    pub invalid: usize,
-    /// Cases whose packet could not be made.
-    pub failed: usize,
-}
-
-impl Totals {
-    /// Counts the outcomes by status.
-    pub fn of(cases: &[CaseOutcome]) -> Totals {
-        let mut totals = Totals {
-            cases: cases.len(),
-            ..Totals::default()
-        };
-        for case in cases {
-            match case.status {
-                Status::Ready => totals.ready += 1,
-                Status::NeedsWork => totals.needs_work += 1,
-                Status::Invalid => totals.invalid += 1,
-                Status::Failed => totals.failed += 1,
-            }
-        }
-        totals
-    }
-}
-
-impl fmt::Display for Totals {
-    /// Writes the counts as every command and report shows them:
-    /// "5 cases, 1 ready, 2 need work, 1 invalid, 1 failed".
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let noun = if self.cases == 1 { "case" } else { "cases" };
-        write!(
-            f,
-            "{} {noun}, {} ready, {} need work, {} invalid, {} failed",
-            self.cases, self.ready, self.needs_work, self.invalid, self.failed
-        )
-    }
-}
-
-/// The summary document of a run (`summary.json`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Summary {
-    /// The appealpack version that made it.
-    pub appealpack: String,
-    /// The day deadlines were counted from.
-    pub today: Date,
-    /// Counts by status.
-    pub totals: Totals,
-    /// The shard this run built, for `--shard` builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shard: Option<Shard>,
-    /// The templates the packets were made from: a folder, or `built-in` (`build` only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub templates: Option<String>,
-    /// How long the run took and how many packets it rendered or skipped (`build` only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timing: Option<Timing>,
-    /// Every case, sorted by file path.
-    pub cases: Vec<CaseOutcome>,
-}
-
-/// How long a build took and what it did.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Timing {
-    /// Wall-clock seconds for the whole run.
-    pub seconds: f64,
-    /// Packets rendered.
-    pub rendered: usize,
-    /// Packets skipped because nothing that shapes them changed.
-    pub skipped: usize,
-    /// Seconds spent inside Typst (compiling and exporting), summed over all workers.
-    #[serde(default)]
-    pub typst_seconds: f64,
-    /// Seconds spent evicting Typst's memo cache to keep memory flat, summed over workers.
-    #[serde(default)]
-    pub cache_seconds: f64,
-    /// Enclosed files decoded in full; a file judged by an earlier build is not.
-    #[serde(default)]
-    pub attachments_decoded: usize,
-    /// Packets written to the output folder.
-    #[serde(default)]
-    pub packets_written: usize,
-    /// The Typst compiles of packets, timed inside the render workers.
-    #[serde(default)]
-    pub packet_compiles: Compiles,
-    /// The Typst compiles of letters for signature.
-    #[serde(default)]
-    pub letter_compiles: Compiles,
-    /// The Typst compiles of appointments of representative for signature.
-    #[serde(default)]
-    pub authorization_compiles: Compiles,
-}
-
-/// How many Typst compiles of one kind a build made and how long they took.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Compiles {
-    /// Compiles made (each with its PDF export).
-    pub count: usize,
-    /// Seconds they took inside the render workers, summed.
-    pub seconds: f64,
-}
-
-impl Summary {
-    /// Builds the summary of a run from its outcomes, sorting them by file path.
-    pub fn new(today: Date, mut cases: Vec<CaseOutcome>) -> Summary {
-        cases.sort_by(|a, b| a.file.cmp(&b.file));
-        // The example `init` wrote gives way to the first real case.
-        if cases.iter().any(|c| !c.example) {
-            cases.retain(|c| !c.example);
-        }
-        Summary {
-            appealpack: crate::VERSION.to_string(),
-            today,
-            totals: Totals::of(&cases),
-            shard: None,
-            templates: None,
-            timing: None,
-            cases,
-        }
-    }
-
-    /// Returns whether every case is ready.
-    pub(crate) fn all_ready(&self) -> bool {
-        self.totals.ready == self.totals.cases
-    }
-
-    /// Returns whether any case has a finding at least as severe as `severity`.
-    pub(crate) fn any_finding(&self, severity: Severity) -> bool {
-        self.cases
-            .iter()
-            .any(|c| c.findings.iter().any(|f| f.severity >= severity))
-    }
-
-    /// Renders the document as pretty JSON with a final newline.
-    pub fn to_json(&self) -> String {
-        let mut json = serde_json::to_string_pretty(self).expect("summary serializes");
-        json.push('\n');
-        json
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
@@ -603,9 +469,9 @@ mod tests {
         Case::parse(std::path::Path::new("t.yaml"), &yaml).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn blocker(rule: &'static str, message: &str) -> Finding {
+    fn blocker(rule: RuleId, message: &str) -> Finding {
         Finding {
-            rule: rule.into(),
+            rule,
             severity: Severity::Blocker,
             message: message.to_owned(),
         }
@@ -622,8 +488,11 @@ mod tests {
                 links: Default::default(),
             },
             findings: vec![
-                blocker("clinical", "add the infusion records to attachments"),
-                blocker("scores", "add a baseline PHQ-9"),
+                blocker(
+                    RuleId::Attachments,
+                    "add the infusion records to attachments",
+                ),
+                blocker(RuleId::Lmn, "add a baseline PHQ-9"),
             ],
             deadline: Some(Deadline {
                 date: Date::parse("2026-11-27").unwrap(),
@@ -635,6 +504,7 @@ mod tests {
             deadline_unknown: None,
             continuation: None,
             enclosures: Vec::new(),
+            over_budget: None,
         };
         CaseOutcome::checked(&checked)
     }
@@ -698,6 +568,7 @@ mod tests {
                 deadline_unknown: None,
                 continuation: None,
                 enclosures: Vec::new(),
+                over_budget: None,
             };
             checked.next_level = Some(NextLevel {
                 stage: Some(Stage::SecondLevelAppeal),
@@ -733,19 +604,5 @@ mod tests {
         );
         assert_eq!(outcome.care_value, Some(2700.0));
         assert!(!outcome.example);
-    }
-
-    #[test]
-    fn the_example_case_gives_way_to_the_first_real_case() {
-        let mut example = outcome(case("aca-marketplace", "internal-appeal"), 30);
-        example.example = true;
-        example.file = "EXAMPLE-0001/case.yaml".into();
-        let today = Date::parse("2026-11-26").unwrap();
-        let alone = Summary::new(today, vec![example.clone()]);
-        assert_eq!(alone.totals.cases, 1, "alone, the example is shown");
-        let real = outcome(case("aca-marketplace", "internal-appeal"), 30);
-        let both = Summary::new(today, vec![example, real]);
-        assert_eq!(both.totals.cases, 1);
-        assert!(both.cases.iter().all(|c| !c.example));
     }
 }
