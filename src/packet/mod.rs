@@ -1121,8 +1121,14 @@ fn strongest(case: &Case, library: &EvidenceLibrary) -> Vec<EvidenceData> {
         .iter()
         .filter_map(|k| library.get(k))
         .collect();
-    // A stable sort keeps the case's order among equals.
-    cited.sort_by_key(|r| r.strength());
+    // A reference that studied none of the case's conditions (a mood-disorder consensus
+    // for PTSD) comes after those that did, however strong. A stable sort keeps the
+    // case's order among equals.
+    let fit = checklist::evidence_fit(case, library);
+    cited.sort_by_key(|r| {
+        let off_condition = !r.conditions.iter().any(|s| fit.supported.contains(s));
+        (off_condition, r.strength())
+    });
     let mut out: Vec<EvidenceData> = cited.into_iter().map(evidence_data).collect();
     out.extend(case.extra_evidence.iter().map(extra_evidence_data));
     out.truncate(3);

@@ -808,3 +808,41 @@ fn external_review_letters_are_written_for_an_independent_reviewer() {
         "{prose}"
     );
 }
+
+#[test]
+fn the_strongest_evidence_named_first_studied_the_condition_the_letter_argues() {
+    let mut read = 0;
+    for (id, _) in case_files() {
+        if !built().join(&id).join("packet.pdf").is_file() {
+            continue;
+        }
+        let text = packet(&id);
+        let prose = letter_prose(&text);
+        let Some(at) = prose.find("The strongest, by design and size, in brief:") else {
+            continue;
+        };
+        let claimed = claimed_conditions(prose);
+        let Some((surname, year)) = citations(&prose[at..]).into_iter().next() else {
+            continue;
+        };
+        // A mood-disorder consensus, however strong, is not the first word on PTSD.
+        let key = format!("{}-{year}", surname.to_lowercase());
+        let studied = studied_words(&key);
+        assert!(
+            claimed.iter().any(|c| studied.contains(&c.as_str())),
+            "{id}: the strongest reference named first ({key}, {studied:?}) studied none of \
+             {claimed:?}"
+        );
+        read += 1;
+    }
+    assert!(read >= 3, "only {read} letters read");
+    let ptsd = packet("KET-2026-0106");
+    let prose = letter_prose(&ptsd);
+    let feder = prose
+        .find("(Feder et al., 2014)")
+        .expect("Feder 2014 is cited");
+    let sanacora = prose
+        .find("(Sanacora et al., 2017)")
+        .expect("Sanacora 2017 is cited");
+    assert!(feder < sanacora, "{prose}");
+}
