@@ -846,3 +846,78 @@ fn the_strongest_evidence_named_first_studied_the_condition_the_letter_argues() 
         .expect("Sanacora 2017 is cited");
     assert!(feder < sanacora, "{prose}");
 }
+
+/// The places a text writes a doctor's title twice: "Dr. Paul Engstrom, MD".
+fn doctor_titled_twice(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices("Dr. ") {
+        let rest = &text[at..];
+        // The name runs to its comma; a name is a few words, not a sentence.
+        let Some(comma) = rest.find(", ").filter(|c| *c < 40) else {
+            continue;
+        };
+        let after = &rest[comma + 2..];
+        if ["MD", "M.D.", "DO", "D.O."].iter().any(|t| {
+            after.starts_with(t) && !after[t.len()..].starts_with(|c: char| c.is_alphanumeric())
+        }) {
+            found.push(rest[..comma + 4].to_owned());
+        }
+    }
+    found
+}
+
+#[test]
+fn no_packet_writes_a_doctors_title_twice() {
+    assert_eq!(
+        doctor_titled_twice("by Dr. Paul Engstrom, MD (psychiatry); Dr. Lindahl, the MD"),
+        ["Dr. Paul Engstrom, MD"]
+    );
+    assert!(doctor_titled_twice("Paul Engstrom, MD; Dr. Okonjo, a psychiatrist, DOes").is_empty());
+    for (id, _) in case_files() {
+        if !built().join(&id).join("packet.pdf").is_file() {
+            continue;
+        }
+        let found = doctor_titled_twice(&packet(&id));
+        assert!(found.is_empty(), "{id}: {found:?}");
+    }
+}
+
+/// Reads a count as a response criterion writes it: "six", "the four", "12".
+fn count_word(word: &str) -> Option<u64> {
+    const WORDS: [&str; 12] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve",
+    ];
+    word.parse()
+        .ok()
+        .or_else(|| WORDS.iter().position(|w| *w == word).map(|i| i as u64 + 1))
+}
+
+#[test]
+fn a_response_criterion_counts_no_more_infusions_than_are_requested() {
+    let mut read = 0;
+    for (id, case) in case_files() {
+        let (Some(criterion), Some(sessions)) = (
+            case["safety"]["response_criterion"].as_str(),
+            case["request"]["sessions"].as_u64(),
+        ) else {
+            continue;
+        };
+        // "Continue past six infusions": the count is the word before "infusions".
+        let words: Vec<&str> = criterion.split_whitespace().collect();
+        let Some(count) = words
+            .windows(2)
+            .find(|w| w[1] == "infusions")
+            .and_then(|w| count_word(w[0]))
+        else {
+            continue;
+        };
+        read += 1;
+        assert!(
+            count <= sessions,
+            "{id}: the response criterion counts {count} infusions of {sessions} requested: \
+             {criterion}"
+        );
+    }
+    assert!(read >= 5, "only {read} criteria read");
+}
