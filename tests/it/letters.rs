@@ -921,3 +921,36 @@ fn a_response_criterion_counts_no_more_infusions_than_are_requested() {
     }
     assert!(read >= 5, "only {read} criteria read");
 }
+
+#[test]
+fn a_trial_stopped_for_side_effects_is_not_passed_off_as_adequate() {
+    let mut read = 0;
+    for (id, case) in case_files() {
+        if !built().join(&id).join("packet.pdf").is_file() {
+            continue;
+        }
+        let text = packet(&id);
+        let prose = letter_prose(&text);
+        let Some(at) = prose.find("adequate dose and duration. In the current episode, ") else {
+            continue;
+        };
+        let sentence = &prose[at..];
+        let sentence = &sentence[..sentence[45..].find('.').map_or(sentence.len(), |e| e + 45)];
+        let intolerant = case["prior_treatments"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+            .any(|t| {
+                t["kind"] == "antidepressant"
+                    && t["outcome"] == "side-effects"
+                    && t["current_episode"].as_bool() != Some(false)
+            });
+        read += 1;
+        assert_eq!(
+            sentence.contains("stopped for side effects"),
+            intolerant,
+            "{id}: {sentence}"
+        );
+    }
+    assert!(read >= 5, "only {read} definitions read");
+}
