@@ -1230,7 +1230,21 @@ fn answer(
             )
         }
         DenialReason::MissingInformation => {
-            "What the plan said was missing is enclosed now; the letter lists it.".to_owned()
+            // A record not yet in hand is said to follow, as the letter says it.
+            let open = case.denial.as_ref().map_or(0, |d| {
+                d.missing.iter().filter(|m| m.answered_by.is_none()).count()
+            });
+            match open {
+                0 => "What the plan said was missing is enclosed now; the letter lists it."
+                    .to_owned(),
+                1 => "The letter lists what the plan said was missing; one record is not yet \
+                      enclosed and will follow."
+                    .to_owned(),
+                n => format!(
+                    "The letter lists what the plan said was missing; {n} records are not yet \
+                     enclosed and will follow."
+                ),
+            }
         }
         DenialReason::StepTherapy => format!(
             "{failed} adequate {trials} of the treatments the plan asks for first failed; the \

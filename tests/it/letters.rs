@@ -954,3 +954,25 @@ fn a_trial_stopped_for_side_effects_is_not_passed_off_as_adequate() {
     }
     assert!(read >= 5, "only {read} definitions read");
 }
+
+#[test]
+fn the_summary_never_calls_enclosed_a_record_the_letter_says_will_follow() {
+    let mut read = 0;
+    for (id, _) in case_files() {
+        if !built().join(&id).join("packet.pdf").is_file() {
+            continue;
+        }
+        let text = packet(&id);
+        if !letter_prose(&text).contains("not yet enclosed; it will follow") {
+            continue;
+        }
+        read += 1;
+        let summary = reviewer_summary(&id);
+        assert!(!summary.contains("is enclosed now"), "{id}: {summary}");
+        assert!(
+            summary.contains("not yet enclosed and will follow"),
+            "{id}: {summary}"
+        );
+    }
+    assert!(read >= 1, "no letter with a record to follow");
+}
