@@ -798,6 +798,8 @@ fn external_review_letters_are_written_for_an_independent_reviewer() {
         // An independent review organization holds no peer-to-peer conversation.
         assert!(!prose.contains("peer-to-peer"), "{id}:\n{prose}");
         assert!(prose.contains("independent reviewer in psychiatry"), "{id}");
+        // Nor does it hold the claim file, which is the plan's to give.
+        assert!(!prose.contains("the claim file"), "{id}:\n{prose}");
     }
     // A contract-exclusion denial argues why it is eligible for external review.
     let exclusion = packet("KET-2026-0103");
