@@ -31,6 +31,9 @@ pub(crate) enum Kind {
     YesNo,
     /// A list, its items separated by `;`.
     List,
+    /// Several of the values the field's items allow, separated by `;` or `,` (a notice
+    /// gives its reasons in one cell), each matched as a [`Kind::Choice`] is.
+    Choices,
     /// Diagnoses separated by `;`, each a code, a space and its description.
     Diagnoses,
 }
@@ -65,6 +68,10 @@ impl Kind {
             Kind::Whole => "a whole number",
             Kind::YesNo => "`yes` or `no` (or `y`, `n`, `true`, `false`)",
             Kind::List => "a list, items separated by `;`",
+            Kind::Choices => {
+                "values as written in case files, separated by `;` or `,`, each in any case, \
+                 spaces for hyphens: `not medically necessary; experimental investigational`"
+            }
             Kind::Diagnoses => {
                 "diagnoses separated by `;`, each an ICD-10-CM code, a space and its \
                  description: `F33.2 Major depressive disorder; F41.1 Generalized anxiety \
@@ -130,6 +137,7 @@ pub(crate) const COLUMNS: &[Column] = &[
         Kind::Identifier,
     ),
     column("denial_reason", "denial.reason", Kind::Choice),
+    column("denial_reasons", "denial.reasons", Kind::Choices),
     column("urgent", "denial.urgent", Kind::YesNo),
     column("denial_deadline", "denial.deadline", Kind::Date),
     column("evidence", "evidence", Kind::List),
@@ -195,6 +203,9 @@ pub(crate) const ALIASES: &[(&str, &str)] = &[
     ("denied_on", "denial_date"),
     ("date_of_denial", "denial_date"),
     ("denial_reason_category", "denial_reason"),
+    ("reasons", "denial_reasons"),
+    ("denial_reasons_given", "denial_reasons"),
+    ("reasons_for_denial", "denial_reasons"),
     ("claim", "denial_claim_number"),
     ("claim_no", "denial_claim_number"),
     ("claim_number", "denial_claim_number"),

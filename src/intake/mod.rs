@@ -555,6 +555,13 @@ fn value(column: &Column, cell: &str) -> Result<Option<Value>, CellError> {
             _ => return Err(other("expected yes or no")),
         },
         Kind::List => Value::Sequence(items(cell).map(Value::from).collect()),
+        Kind::Choices => Value::Sequence(
+            cell.split([';', ','])
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| choice(column.field, item).map(Value::from))
+                .collect::<Result<_, _>>()?,
+        ),
         Kind::Diagnoses => Value::Sequence(
             items(cell)
                 .map(|item| {
@@ -1053,6 +1060,7 @@ KET-1,internal-appeal,employer-self-funded,Ann Example,1986-02-03,Example Health
                 ("stage", _) => "internal-appeal",
                 ("plan_type", _) => "medicare",
                 ("denial_reason", _) => "other",
+                ("denial_reasons", _) => "step therapy; other",
                 ("filed_by", _) => "patient",
                 ("sent_method", _) => "fax",
                 ("decision_outcome", _) => "denied",

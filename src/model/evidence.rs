@@ -28,16 +28,21 @@ pub struct Reference {
     pub journal: String,
     /// Year of publication.
     pub year: u16,
-    /// Volume.
-    pub volume: String,
+    /// Volume, left out where it could not be confirmed against the journal or PubMed.
+    #[serde(default)]
+    pub volume: Option<String>,
     /// Issue.
     #[serde(default)]
     pub issue: Option<String>,
-    /// Page range.
-    pub pages: String,
+    /// Page range, left out with the volume where it could not be confirmed.
+    #[serde(default)]
+    pub pages: Option<String>,
     /// DOI, without the `doi:` prefix.
     #[serde(default)]
     pub doi: Option<String>,
+    /// PubMed identifier, which identifies a reference whose DOI could not be confirmed.
+    #[serde(default)]
+    pub pmid: Option<String>,
     /// The finding, in one line.
     pub finding: String,
     /// The kind of study, which ranks the references a reviewer sees first.
@@ -115,9 +120,19 @@ impl Reference {
             .as_deref()
             .map(|d| format!(" doi:{d}"))
             .unwrap_or_default();
+        let pmid = self
+            .pmid
+            .as_deref()
+            .map(|p| format!(" PMID:{p}"))
+            .unwrap_or_default();
+        // A volume or page range that could not be confirmed is left out rather than guessed.
+        let place = match (&self.volume, &self.pages) {
+            (Some(volume), Some(pages)) => format!(";{volume}{issue}:{pages}"),
+            _ => String::new(),
+        };
         format!(
-            "{} {}. {}. {};{}{}:{}.{}",
-            self.authors, self.title, self.journal, self.year, self.volume, issue, self.pages, doi
+            "{} {}. {}. {}{}.{}{}",
+            self.authors, self.title, self.journal, self.year, place, doi, pmid
         )
     }
 
@@ -290,6 +305,21 @@ mod tests {
         assert!(
             murrough.contains("Am J Psychiatry. 2013;170(10):1134-1142."),
             "{murrough}"
+        );
+        // A reference stays only with an identifier a reviewer can look up.
+        for r in library.references() {
+            assert!(
+                r.doi.is_some() || r.pmid.is_some(),
+                "{} has no DOI or PMID",
+                r.key
+            );
+        }
+        // A volume and pages that could not be confirmed are left out, not guessed.
+        assert_eq!(
+            library.get("zarate-2012").unwrap().citation(),
+            "Zarate CA Jr, Brutsche NE, Ibrahim L, et al. Replication of ketamine's \
+             antidepressant efficacy in bipolar depression: a randomized controlled add-on \
+             trial. Biol Psychiatry. 2012. PMID:22297150"
         );
     }
 

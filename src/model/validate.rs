@@ -97,6 +97,13 @@ pub(crate) fn allowed_values(path: &str) -> Vec<String> {
             .filter_map(|n| n.get("properties").and_then(|p| p.get(key)))
             .collect();
     }
+    // A list of choices (`denial.reasons`) allows what its items allow.
+    let items: Vec<&'static Value> = nodes
+        .iter()
+        .flat_map(|n| branches(n, &resolve))
+        .filter_map(|n| n.get("items"))
+        .collect();
+    nodes.extend(items);
     let mut values = Vec::new();
     for node in nodes.into_iter().flat_map(|n| branches(n, &resolve)) {
         if let Some(text) = node.get("const").and_then(Value::as_str) {

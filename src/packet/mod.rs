@@ -1121,8 +1121,14 @@ fn strongest(case: &Case, library: &EvidenceLibrary) -> Vec<EvidenceData> {
         .iter()
         .filter_map(|k| library.get(k))
         .collect();
-    // A stable sort keeps the case's order among equals.
-    cited.sort_by_key(|r| r.strength());
+    // A reference that studied none of the case's conditions (a mood-disorder consensus
+    // for PTSD) comes after those that did, however strong. A stable sort keeps the
+    // case's order among equals.
+    let fit = checklist::evidence_fit(case, library);
+    cited.sort_by_key(|r| {
+        let off_condition = !r.conditions.iter().any(|s| fit.supported.contains(s));
+        (off_condition, r.strength())
+    });
     let mut out: Vec<EvidenceData> = cited.into_iter().map(evidence_data).collect();
     out.extend(case.extra_evidence.iter().map(extra_evidence_data));
     out.truncate(3);
@@ -1224,7 +1230,21 @@ fn answer(
             )
         }
         DenialReason::MissingInformation => {
-            "What the plan said was missing is enclosed now; the letter lists it.".to_owned()
+            // A record not yet in hand is said to follow, as the letter says it.
+            let open = case.denial.as_ref().map_or(0, |d| {
+                d.missing.iter().filter(|m| m.answered_by.is_none()).count()
+            });
+            match open {
+                0 => "What the plan said was missing is enclosed now; the letter lists it."
+                    .to_owned(),
+                1 => "The letter lists what the plan said was missing; one record is not yet \
+                      enclosed and will follow."
+                    .to_owned(),
+                n => format!(
+                    "The letter lists what the plan said was missing; {n} records are not yet \
+                     enclosed and will follow."
+                ),
+            }
         }
         DenialReason::StepTherapy => format!(
             "{failed} adequate {trials} of the treatments the plan asks for first failed; the \

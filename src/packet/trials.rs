@@ -99,7 +99,17 @@ pub(crate) fn trials(case: &Case, unipolar: bool, cites: impl Fn(&str) -> bool) 
             let contraindicated = treatments
                 .iter()
                 .any(|t| t.kind == TreatmentKind::Antidepressant && t.contraindicated());
-            definition(antidepressants, contraindicated, &cites)
+            // A trial stopped for side effects counts as failed at any length; the letter
+            // says so rather than let "adequate dose and duration" claim it.
+            let intolerant = treatments
+                .iter()
+                .filter(|t| {
+                    t.kind == TreatmentKind::Antidepressant
+                        && t.current_episode
+                        && t.outcome == Outcome::SideEffects
+                })
+                .count();
+            definition(antidepressants, contraindicated, intolerant, &cites)
         }),
     }
 }
@@ -111,8 +121,15 @@ pub(crate) fn trials(case: &Case, unipolar: bool, cites: impl Fn(&str) -> bool) 
 fn definition(
     antidepressants: usize,
     contraindicated: bool,
+    intolerant: usize,
     cites: &dyn Fn(&str) -> bool,
 ) -> String {
+    let intolerance = match intolerant {
+        0 => String::new(),
+        1 if antidepressants == 1 => ", stopped for side effects".to_owned(),
+        1 => ", one of them stopped for side effects".to_owned(),
+        n => format!(", {} of them stopped for side effects", count_words(n)),
+    };
     let experts = if cites("mcintyre-2021") {
         " International mood-disorder experts likewise describe patients with two prior \
          treatment failures as having treatment-resistant depression (McIntyre et al., 2021)."
@@ -122,7 +139,7 @@ fn definition(
     format!(
         "This meets the definition of treatment-resistant depression that payer policies for \
          esketamine commonly apply: failure of two or more antidepressants of adequate dose and \
-         duration. In the current episode, {} antidepressant {} {}.{experts}",
+         duration. In the current episode, {} antidepressant {} {}{intolerance}.{experts}",
         count_words(antidepressants),
         if antidepressants == 1 {
             "trial has"

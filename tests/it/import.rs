@@ -245,3 +245,45 @@ fn file_errors_exit_2_and_name_the_path() {
     common::assert_has(&run.stderr, "latin1.csv: the file is not UTF-8 text");
     assert!(!dir.path().join("cases").exists());
 }
+
+#[test]
+fn a_cell_of_several_denial_reasons_is_written_as_the_list_of_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = good_cells("employer-self-funded");
+    // The sheet's own header for the column; one cell separates by `,`, one by `;`.
+    let csv = format!(
+        "id,stage,{INTAKE},Reasons for denial\n\
+         IMP-TWO,internal-appeal,{good},\"Not Medically Necessary, experimental_investigational\"\n\
+         IMP-STEP,internal-appeal,{good},step therapy; Missing Information\n\
+         IMP-BAD,internal-appeal,{good},not medically necessary; {MARKER}\n"
+    );
+    std::fs::write(dir.path().join("intake.csv"), &csv).unwrap();
+    let run = common::run_in(dir.path(), &["import", "intake.csv"], &[]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+
+    let two = std::fs::read_to_string(dir.path().join("cases/IMP-TWO/case.yaml")).unwrap();
+    common::assert_has(
+        &two,
+        "  reasons:\n  - not-medically-necessary\n  - experimental-investigational\n",
+    );
+    let step = std::fs::read_to_string(dir.path().join("cases/IMP-STEP/case.yaml")).unwrap();
+    common::assert_has(
+        &step,
+        "  reasons:\n  - step-therapy\n  - missing-information\n",
+    );
+    // The written case files load: `check` lists both, neither invalid.
+    let loaded = checked(&dir.path().join("cases"));
+    assert_eq!(loaded.len(), 2, "{loaded:?}");
+    assert!(
+        loaded.iter().all(|(_, status)| status != "invalid"),
+        "{loaded:?}"
+    );
+    // A reason that is no reason is the row's problem, named by column, never quoted.
+    common::assert_has(
+        &run.stderr,
+        "intake.csv: row 4 (IMP-BAD) not imported:\n  column O denial_reasons \
+         (field denial.reasons): not one of the allowed values",
+    );
+    assert!(!run.stderr.contains(MARKER), "{}", run.stderr);
+    assert!(!dir.path().join("cases/IMP-BAD").exists());
+}

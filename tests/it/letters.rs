@@ -798,6 +798,8 @@ fn external_review_letters_are_written_for_an_independent_reviewer() {
         // An independent review organization holds no peer-to-peer conversation.
         assert!(!prose.contains("peer-to-peer"), "{id}:\n{prose}");
         assert!(prose.contains("independent reviewer in psychiatry"), "{id}");
+        // Nor does it hold the claim file, which is the plan's to give.
+        assert!(!prose.contains("the claim file"), "{id}:\n{prose}");
     }
     // A contract-exclusion denial argues why it is eligible for external review.
     let exclusion = packet("KET-2026-0103");
@@ -807,4 +809,172 @@ fn external_review_letters_are_written_for_an_independent_reviewer() {
             && prose.contains("(45 CFR 147.136(d)(1); 29 CFR 2590.715-2719(d)(1))"),
         "{prose}"
     );
+}
+
+#[test]
+fn the_strongest_evidence_named_first_studied_the_condition_the_letter_argues() {
+    let mut read = 0;
+    for (id, _) in case_files() {
+        if !built().join(&id).join("packet.pdf").is_file() {
+            continue;
+        }
+        let text = packet(&id);
+        let prose = letter_prose(&text);
+        let Some(at) = prose.find("The strongest, by design and size, in brief:") else {
+            continue;
+        };
+        let claimed = claimed_conditions(prose);
+        let Some((surname, year)) = citations(&prose[at..]).into_iter().next() else {
+            continue;
+        };
+        // A mood-disorder consensus, however strong, is not the first word on PTSD.
+        let key = format!("{}-{year}", surname.to_lowercase());
+        let studied = studied_words(&key);
+        assert!(
+            claimed.iter().any(|c| studied.contains(&c.as_str())),
+            "{id}: the strongest reference named first ({key}, {studied:?}) studied none of \
+             {claimed:?}"
+        );
+        read += 1;
+    }
+    assert!(read >= 3, "only {read} letters read");
+    let ptsd = packet("KET-2026-0106");
+    let prose = letter_prose(&ptsd);
+    let feder = prose
+        .find("(Feder et al., 2014)")
+        .expect("Feder 2014 is cited");
+    let sanacora = prose
+        .find("(Sanacora et al., 2017)")
+        .expect("Sanacora 2017 is cited");
+    assert!(feder < sanacora, "{prose}");
+}
+
+/// The places a text writes a doctor's title twice: "Dr. Paul Engstrom, MD".
+fn doctor_titled_twice(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices("Dr. ") {
+        let rest = &text[at..];
+        // The name runs to its comma; a name is a few words, not a sentence.
+        let Some(comma) = rest.find(", ").filter(|c| *c < 40) else {
+            continue;
+        };
+        let after = &rest[comma + 2..];
+        if ["MD", "M.D.", "DO", "D.O."].iter().any(|t| {
+            after.starts_with(t) && !after[t.len()..].starts_with(|c: char| c.is_alphanumeric())
+        }) {
+            found.push(rest[..comma + 4].to_owned());
+        }
+    }
+    found
+}
+
+#[test]
+fn no_packet_writes_a_doctors_title_twice() {
+    assert_eq!(
+        doctor_titled_twice("by Dr. Paul Engstrom, MD (psychiatry); Dr. Lindahl, the MD"),
+        ["Dr. Paul Engstrom, MD"]
+    );
+    assert!(doctor_titled_twice("Paul Engstrom, MD; Dr. Okonjo, a psychiatrist, DOes").is_empty());
+    for (id, _) in case_files() {
+        if !built().join(&id).join("packet.pdf").is_file() {
+            continue;
+        }
+        let found = doctor_titled_twice(&packet(&id));
+        assert!(found.is_empty(), "{id}: {found:?}");
+    }
+}
+
+/// Reads a count as a response criterion writes it: "six", "the four", "12".
+fn count_word(word: &str) -> Option<u64> {
+    const WORDS: [&str; 12] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve",
+    ];
+    word.parse()
+        .ok()
+        .or_else(|| WORDS.iter().position(|w| *w == word).map(|i| i as u64 + 1))
+}
+
+#[test]
+fn a_response_criterion_counts_no_more_infusions_than_are_requested() {
+    let mut read = 0;
+    for (id, case) in case_files() {
+        let (Some(criterion), Some(sessions)) = (
+            case["safety"]["response_criterion"].as_str(),
+            case["request"]["sessions"].as_u64(),
+        ) else {
+            continue;
+        };
+        // "Continue past six infusions": the count is the word before "infusions".
+        let words: Vec<&str> = criterion.split_whitespace().collect();
+        let Some(count) = words
+            .windows(2)
+            .find(|w| w[1] == "infusions")
+            .and_then(|w| count_word(w[0]))
+        else {
+            continue;
+        };
+        read += 1;
+        assert!(
+            count <= sessions,
+            "{id}: the response criterion counts {count} infusions of {sessions} requested: \
+             {criterion}"
+        );
+    }
+    assert!(read >= 5, "only {read} criteria read");
+}
+
+#[test]
+fn a_trial_stopped_for_side_effects_is_not_passed_off_as_adequate() {
+    let mut read = 0;
+    for (id, case) in case_files() {
+        if !built().join(&id).join("packet.pdf").is_file() {
+            continue;
+        }
+        let text = packet(&id);
+        let prose = letter_prose(&text);
+        let Some(at) = prose.find("adequate dose and duration. In the current episode, ") else {
+            continue;
+        };
+        let sentence = &prose[at..];
+        let sentence = &sentence[..sentence[45..].find('.').map_or(sentence.len(), |e| e + 45)];
+        let intolerant = case["prior_treatments"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+            .any(|t| {
+                t["kind"] == "antidepressant"
+                    && t["outcome"] == "side-effects"
+                    && t["current_episode"].as_bool() != Some(false)
+            });
+        read += 1;
+        assert_eq!(
+            sentence.contains("stopped for side effects"),
+            intolerant,
+            "{id}: {sentence}"
+        );
+    }
+    assert!(read >= 5, "only {read} definitions read");
+}
+
+#[test]
+fn the_summary_never_calls_enclosed_a_record_the_letter_says_will_follow() {
+    let mut read = 0;
+    for (id, _) in case_files() {
+        if !built().join(&id).join("packet.pdf").is_file() {
+            continue;
+        }
+        let text = packet(&id);
+        if !letter_prose(&text).contains("not yet enclosed; it will follow") {
+            continue;
+        }
+        read += 1;
+        let summary = reviewer_summary(&id);
+        assert!(!summary.contains("is enclosed now"), "{id}: {summary}");
+        assert!(
+            summary.contains("not yet enclosed and will follow"),
+            "{id}: {summary}"
+        );
+    }
+    assert!(read >= 1, "no letter with a record to follow");
 }
