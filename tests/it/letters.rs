@@ -753,6 +753,13 @@ fn no_name_is_repeated_in_full_after_its_first_use() {
         let uses =
             prose.matches(name).count() - prose.matches(&format!("{name} · Member ID")).count();
         assert!(uses <= 1, "{id}: {name} {uses} times in:\n{prose}");
+        // After it, the patient is called as the case asks ("Ms. Dorsey").
+        if let Some(salutation) = case["patient"]["salutation"].as_str() {
+            assert!(
+                prose.contains(&format!("{salutation} has tried")),
+                "{id}: not called {salutation}:\n{prose}"
+            );
+        }
         // Titles are written once: never "Dr. ... MD".
         let provider = case["provider"]["name"].as_str().unwrap();
         assert!(
