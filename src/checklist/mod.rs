@@ -22,8 +22,8 @@ use crate::model::organisation::Organisation;
 pub(crate) use crate::law::deadline::{self, CLOSE_DAYS, Deadline, Unknown};
 pub(crate) use crate::law::decision::{self, DecisionDue, NextLevel, NoClock};
 pub(crate) use codes::{Condition, EvidenceFit, condition, evidence_fit};
-pub(crate) use rules::missing_appeal_levels;
 pub(crate) use rules::needs_authorization;
+pub(crate) use rules::{appeal_levels_advice, missing_appeal_levels};
 
 use rules::*;
 

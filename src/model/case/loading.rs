@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::*;
+use crate::model::validate::{Problem, ProblemKind};
 
 /// The longest Markdown field a packet prints in full: a reviewer reads minutes, not
 /// hours, and a longer record belongs in an attached PDF. It also bounds the time and
@@ -14,42 +15,54 @@ pub(crate) const MAX_MARKDOWN_BYTES: usize = 64 * 1024;
 /// The largest case file appealpack reads; a real case is a few KiB.
 pub(crate) const MAX_CASE_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Why a case file could not be loaded, with its place in the file where known.
+/// Why a case file could not be loaded: every problem of the file at once, each with its
+/// kind, its field and its place where known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError {
     /// The case file's path.
     pub file: PathBuf,
-    /// 1-based line and column of the problem.
-    pub location: Option<(usize, usize)>,
-    /// What is wrong, with the field path where known.
-    pub message: String,
-    /// The file's other problems, each with its place: every problem is reported at once.
-    pub more: Vec<(Option<(usize, usize)>, String)>,
+    /// The file's problems, the first leading; never empty.
+    problems: Vec<Problem>,
 }
 
 impl LoadError {
+    /// Makes the error of a problem with the file as a whole.
     fn new(file: &Path, message: impl Into<String>) -> LoadError {
+        LoadError::of_problem(
+            file,
+            Problem::within(ProblemKind::Unreadable, "", None, message.into()),
+        )
+    }
+
+    /// Makes the error of one problem.
+    fn of_problem(file: &Path, problem: Problem) -> LoadError {
         LoadError {
             file: file.to_path_buf(),
-            location: None,
-            message: message.into(),
-            more: Vec::new(),
+            problems: vec![problem],
         }
     }
 
     /// Makes one error of a file's problems, the first leading.
-    fn of_problems(
-        file: &Path,
-        problems: Vec<crate::model::validate::Problem>,
-    ) -> Option<LoadError> {
-        let mut problems = problems.into_iter();
-        let first = problems.next()?;
-        Some(LoadError {
+    fn of_problems(file: &Path, problems: Vec<Problem>) -> Option<LoadError> {
+        (!problems.is_empty()).then(|| LoadError {
             file: file.to_path_buf(),
-            location: first.location,
-            message: first.message,
-            more: problems.map(|p| (p.location, p.message)).collect(),
+            problems,
         })
+    }
+
+    /// Returns the 1-based line and column of the first problem, where known.
+    pub fn location(&self) -> Option<(usize, usize)> {
+        self.problems.first().and_then(|p| p.location)
+    }
+
+    /// Returns what is wrong first, with the field path where known.
+    pub fn message(&self) -> &str {
+        self.problems.first().map_or("", |p| p.message.as_str())
+    }
+
+    /// Returns every problem of the file, each with its kind and field path.
+    pub(crate) fn problems(&self) -> &[Problem] {
+        &self.problems
     }
 
     /// Makes the error of a failed typed load, after finding its real cause.
@@ -112,28 +125,25 @@ impl LoadError {
             message =
                 "too many alias expansions (YAML repetition limit exceeded; an alias bomb?)".into();
         }
-        LoadError {
-            file: file.to_path_buf(),
-            location,
-            message,
-            more: Vec::new(),
-        }
+        // A typed load's message begins with the field path where serde_yaml knows one.
+        LoadError::of_problem(
+            file,
+            Problem::of_message(ProblemKind::Invalid, location, message),
+        )
     }
 }
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
-        if let Some((line, column)) = self.location {
-            write!(f, ":{line}:{column}")?;
-        }
-        write!(f, ": {}", self.message)?;
-        for (location, message) in &self.more {
-            write!(f, "\n{}", self.file.display())?;
-            if let Some((line, column)) = location {
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}", self.file.display())?;
+            if let Some((line, column)) = problem.location {
                 write!(f, ":{line}:{column}")?;
             }
-            write!(f, ": {message}")?;
+            write!(f, ": {}", problem.message)?;
         }
         Ok(())
     }
@@ -159,30 +169,29 @@ impl Case {
             },
         };
         if let Err(message) = validate_id(&case.id) {
-            let mut error = LoadError::new(file, format!("id: {message}"));
-            error.location = locate_key(text, "id");
-            return Err(error);
+            return Err(LoadError::of_problem(
+                file,
+                Problem::at(ProblemKind::BadId, "id", locate_key(text, "id"), message),
+            ));
         }
         if case
             .request
             .sessions
             .is_some_and(|n| !(1..=MAX_SESSIONS).contains(&n))
         {
-            let mut error = LoadError::new(
+            return Err(LoadError::of_problem(
                 file,
-                format!(
-                    "request.sessions: must be 1 to {MAX_SESSIONS}, the sessions this request \
-                     asks for"
+                Problem::at(
+                    ProblemKind::OutOfRange,
+                    "request.sessions",
+                    locate_key(text, "request"),
+                    format!("must be 1 to {MAX_SESSIONS}, the sessions this request asks for"),
                 ),
-            );
-            error.location = locate_key(text, "request");
-            return Err(error);
+            ));
         }
         let json = serde_json::to_value(&case).expect("a case serialises to JSON");
         let problems = crate::model::limits::check(&json, &case.markdown_fields());
-        if let Some((first, rest)) = problems.split_first() {
-            let mut error = LoadError::new(file, first.clone());
-            error.more = rest.iter().map(|p| (None, p.clone())).collect();
+        if let Some(error) = LoadError::of_problems(file, problems) {
             return Err(error);
         }
         Ok(case)

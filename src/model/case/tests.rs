@@ -24,7 +24,7 @@ fn sessions_are_one_to_a_hundred() {
             parse(&MINIMAL.replace("sessions: 6", &format!("sessions: {bad}"))).unwrap_err();
         assert!(
             error
-                .message
+                .message()
                 .starts_with("request.sessions: must be 1 to 100"),
             "{error}"
         );
@@ -42,7 +42,9 @@ fn owners_are_initials_only() {
     assert_eq!(owned.owner.as_deref(), Some("JA"));
     let error = parse(&format!("{MINIMAL}owner: Ann Example\n")).unwrap_err();
     assert!(
-        error.message.starts_with("owner: expected staff initials"),
+        error
+            .message()
+            .starts_with("owner: expected staff initials"),
         "{error}"
     );
 }
@@ -80,12 +82,17 @@ fn invalid_date_names_file_line_column_and_field() {
 fn unknown_keys_are_errors() {
     let text = format!("{MINIMAL}colour: blue\n");
     let error = parse(&text).unwrap_err();
-    assert_eq!(error.location.unwrap().0, 8);
-    assert!(error.message.contains("unknown field `colour`"), "{error}");
+    assert_eq!(error.location().unwrap().0, 8);
+    assert!(
+        error.message().contains("unknown field `colour`"),
+        "{error}"
+    );
     let text = MINIMAL.replace("member_id: ABC123", "member_id: ABC123, membr: 1");
     let error = parse(&text).unwrap_err();
     assert!(
-        error.message.starts_with("patient: unknown field `membr`"),
+        error
+            .message()
+            .starts_with("patient: unknown field `membr`"),
         "{error}"
     );
 }
@@ -95,14 +102,14 @@ fn wrong_types_name_the_field() {
     let text = MINIMAL.replace("sessions: 6", "sessions: six");
     let error = parse(&text).unwrap_err();
     assert!(
-        error.message == "request.sessions: expected a whole number, found text",
+        error.message() == "request.sessions: expected a whole number, found text",
         "{error}"
     );
     let text = MINIMAL.replace("prior-authorization", "pre-auth");
     let error = parse(&text).unwrap_err();
     assert!(
         error
-            .message
+            .message()
             .starts_with("stage: not one of the allowed values: `prior-authorization`"),
         "{error}"
     );
@@ -118,11 +125,11 @@ fn costs_must_be_real_amounts() {
         let error = parse(&text).unwrap_err();
         assert!(
             error
-                .message
+                .message()
                 .starts_with("request.cost_per_session: expected an amount in US dollars"),
             "{bad}: {error}"
         );
-        assert!(error.location.is_some(), "{bad}: {error}");
+        assert!(error.location().is_some(), "{bad}: {error}");
     }
     let text = MINIMAL.replace("sessions: 6", "sessions: 6, cost_per_session: 650.5");
     assert_eq!(parse(&text).unwrap().request.cost_per_session, Some(650.5));
@@ -158,7 +165,7 @@ fn a_tab_is_named() {
     let error = parse(&text).unwrap_err();
     assert!(
         error
-            .message
+            .message()
             .contains("has a tab: YAML indents with spaces"),
         "{error}"
     );
@@ -167,22 +174,22 @@ fn a_tab_is_named() {
 #[test]
 fn malformed_yaml_is_reported_with_its_place() {
     let error = parse("id: [unclosed\nstage: x\n").unwrap_err();
-    assert!(error.location.is_some(), "{error}");
+    assert!(error.location().is_some(), "{error}");
 }
 
 #[test]
 fn refuses_empty_files() {
-    assert_eq!(parse("  \n").unwrap_err().message, "empty case file");
-    assert_eq!(parse("\u{feff}").unwrap_err().message, "empty case file");
+    assert_eq!(parse("  \n").unwrap_err().message(), "empty case file");
+    assert_eq!(parse("\u{feff}").unwrap_err().message(), "empty case file");
 }
 
 #[test]
 fn refuses_duplicate_keys() {
     let text = format!("{MINIMAL}id: KET-2\n");
     let error = parse(&text).unwrap_err();
-    assert_eq!(error.location, Some((8, 1)), "{error}");
+    assert_eq!(error.location(), Some((8, 1)), "{error}");
     assert!(
-        error.message.contains("a second `id:` in the file"),
+        error.message().contains("a second `id:` in the file"),
         "{error}"
     );
 }
@@ -199,14 +206,14 @@ fn refuses_alias_bombs() {
     }
     bomb.push_str("id: *j\n");
     let error = parse(&bomb).unwrap_err();
-    assert!(error.message.contains("repetition limit"), "{error}");
+    assert!(error.message().contains("repetition limit"), "{error}");
 }
 
 #[test]
 fn refuses_deep_nesting() {
     let deep = format!("notes: {}{}\n", "[".repeat(200), "]".repeat(200));
     let error = parse(&format!("{MINIMAL}{deep}")).unwrap_err();
-    assert!(error.message.contains("recursion limit"), "{error}");
+    assert!(error.message().contains("recursion limit"), "{error}");
 }
 
 #[test]
@@ -241,8 +248,11 @@ fn ids_must_name_a_folder() {
     assert!(validate_id("KET-9 ").unwrap_err().contains("' '"));
     assert_eq!(id_key("KET-9"), id_key("ket-9"));
     let error = parse(&MINIMAL.replace("id: KET-1", "id: ../etc")).unwrap_err();
-    assert_eq!(error.location, Some((1, 1)));
-    assert!(error.message.starts_with("id: it contains '/'"), "{error}");
+    assert_eq!(error.location(), Some((1, 1)));
+    assert!(
+        error.message().starts_with("id: it contains '/'"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -251,13 +261,13 @@ fn refuses_big_and_non_utf8_files() {
     let big = dir.path().join("big.yaml");
     std::fs::write(&big, vec![b'#'; MAX_CASE_BYTES as usize + 1]).unwrap();
     let error = Case::from_file(&big).unwrap_err();
-    assert!(error.message.contains("larger than 4 MiB"), "{error}");
+    assert!(error.message().contains("larger than 4 MiB"), "{error}");
     let latin1 = dir.path().join("latin1.yaml");
     std::fs::write(&latin1, b"id: caf\xe9\n").unwrap();
     let error = Case::from_file(&latin1).unwrap_err();
-    assert!(error.message.contains("not UTF-8"), "{error}");
+    assert!(error.message().contains("not UTF-8"), "{error}");
     let binary = dir.path().join("binary.yaml");
     std::fs::write(&binary, b"\x00\x01\xff\xfe").unwrap();
     let error = Case::from_file(&binary).unwrap_err();
-    assert!(error.message.contains("binary data"), "{error}");
+    assert!(error.message().contains("binary data"), "{error}");
 }
