@@ -125,7 +125,7 @@ rule_ids! {
 
 impl RuleId {
     /// Returns the rule with this id as reports write it, if there is one.
-    pub fn from_id(id: &str) -> Option<RuleId> {
+    pub(crate) fn from_id(id: &str) -> Option<RuleId> {
         RuleId::ALL.iter().copied().find(|rule| rule.as_str() == id)
     }
 }

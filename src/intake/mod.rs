@@ -23,7 +23,7 @@ mod columns;
 mod csv;
 
 pub(crate) use columns::*;
-pub use csv::Encoding;
+pub(crate) use csv::Encoding;
 pub(crate) use csv::*;
 
 use std::collections::{BTreeMap, HashMap};

@@ -318,7 +318,7 @@ pub enum SubmissionMethod {
 
 impl SubmissionMethod {
     /// Returns whether a packet sent this way arrives the day it is sent.
-    pub fn same_day(self) -> bool {
+    pub(crate) fn same_day(self) -> bool {
         !matches!(self, SubmissionMethod::Mail)
     }
 }
@@ -501,7 +501,7 @@ impl ContactKind {
     }
 
     /// Returns the kind that answers a request, for the requests that wait for one.
-    pub fn answered_by(self) -> Option<ContactKind> {
+    pub(crate) fn answered_by(self) -> Option<ContactKind> {
         match self {
             ContactKind::ClaimFileRequest => Some(ContactKind::ClaimFileReceived),
             ContactKind::RecordsRequest => Some(ContactKind::RecordsReceived),

@@ -18,7 +18,7 @@ impl PriorTreatment {
     /// intolerance", whatever the length of a trial stopped for side effects).
     /// A trial of an earlier episode is history and never counts; a TMS course counts by
     /// its sessions too.
-    pub fn failed_adequate_trial(&self) -> bool {
+    pub(crate) fn failed_adequate_trial(&self) -> bool {
         if !self.current_episode {
             return false;
         }
@@ -70,7 +70,7 @@ impl Case {
 
     /// Returns the scores of each instrument, oldest first, the instruments in the order
     /// the case first lists them.
-    pub fn scores_by_instrument(&self) -> Vec<(Instrument, Vec<&Score>)> {
+    pub(crate) fn scores_by_instrument(&self) -> Vec<(Instrument, Vec<&Score>)> {
         let mut series: Vec<(Instrument, Vec<&Score>)> = Vec::new();
         for score in &self.scores {
             match series.iter_mut().find(|(i, _)| *i == score.instrument) {
@@ -87,7 +87,7 @@ impl Case {
 
 /// A request of the contact log still waiting for its answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Waiting {
+pub(crate) struct Waiting {
     /// What was requested.
     pub kind: ContactKind,
     /// The day it was requested.
@@ -108,7 +108,7 @@ impl Case {
 
     /// Returns the requests of the contact log not answered by a later (or same-day)
     /// entry of the matching kind, oldest first.
-    pub fn waiting_requests(&self) -> Vec<Waiting> {
+    pub(crate) fn waiting_requests(&self) -> Vec<Waiting> {
         let mut waiting: Vec<Waiting> = self
             .contacts
             .iter()

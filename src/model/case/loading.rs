@@ -311,7 +311,7 @@ pub(crate) fn read_case_text(file: &Path) -> Result<String, LoadError> {
 }
 
 /// Returns the JSON Schema (draft-07) of the case file, pretty-printed with a final newline.
-pub fn schema_json() -> String {
+pub(crate) fn schema_json() -> String {
     let generator = schemars::generate::SchemaSettings::draft07().into_generator();
     let schema = generator.into_root_schema_for::<Case>();
     let mut json = serde_json::to_string_pretty(&schema).expect("schema serializes");

@@ -14,7 +14,6 @@ mod types;
 mod values;
 
 pub use choices::*;
-pub use counting::*;
 pub(crate) use id::*;
 pub use loading::*;
 pub use types::*;

@@ -416,7 +416,7 @@ pub struct Denial {
 impl Denial {
     /// Returns every reason the notice gives, `reason` first, then `reasons`, each once:
     /// a case that gives both has all of them answered rather than one silently chosen.
-    pub fn all_reasons(&self) -> Vec<DenialReason> {
+    pub(crate) fn all_reasons(&self) -> Vec<DenialReason> {
         let mut out: Vec<DenialReason> = Vec::new();
         for reason in self.reason.iter().chain(&self.reasons) {
             if !out.contains(reason) {
@@ -519,7 +519,7 @@ pub struct LetterOfMedicalNecessity {
 
 impl LetterOfMedicalNecessity {
     /// Returns whether only a draft is given, so the letter awaits the provider's signature.
-    pub fn awaits_signature(&self) -> bool {
+    pub(crate) fn awaits_signature(&self) -> bool {
         let given = |text: &Option<String>| text.as_deref().is_some_and(|t| !t.trim().is_empty());
         given(&self.draft) && !given(&self.file)
     }
