@@ -25,7 +25,7 @@ const MAX_BYTES: u64 = 64 << 20;
 /// One packet appealpack wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// The case id.
     pub id: String,
     /// The hash of everything the packet was made from.
@@ -70,7 +70,7 @@ pub(crate) struct Manifest {
 
 impl Manifest {
     /// Parses a manifest, refusing one written by another appealpack version.
-    pub fn parse(text: &str) -> Result<Manifest, String> {
+    pub(crate) fn parse(text: &str) -> Result<Manifest, String> {
         let manifest: Manifest =
             serde_json::from_str(text).map_err(|e| format!("not an appealpack manifest ({e})"))?;
         if manifest.appealpack != crate::VERSION {
@@ -85,7 +85,7 @@ impl Manifest {
 
     /// Reads the manifest of an output folder: empty if there is none, an error message if
     /// it is corrupt or foreign (the caller reports it and rebuilds everything).
-    pub fn load(output: &Path) -> Result<Manifest, String> {
+    pub(crate) fn load(output: &Path) -> Result<Manifest, String> {
         use crate::fsutil::{ReadError, read_own};
         let path = output.join(FILE_NAME);
         match read_own(&path, MAX_BYTES) {
@@ -101,7 +101,7 @@ impl Manifest {
     }
 
     /// Looks up the entry of a case id.
-    pub fn get(&self, id: &str) -> Option<&Entry> {
+    pub(crate) fn get(&self, id: &str) -> Option<&Entry> {
         self.packets
             .binary_search_by(|e| e.id.as_str().cmp(id))
             .ok()
@@ -109,7 +109,7 @@ impl Manifest {
     }
 
     /// Returns a manifest of the given entries, sorted by case id, and files.
-    pub fn new(mut packets: Vec<Entry>, files: Vec<Known>) -> Manifest {
+    pub(crate) fn new(mut packets: Vec<Entry>, files: Vec<Known>) -> Manifest {
         packets.sort_by(|a, b| a.id.cmp(&b.id));
         Manifest {
             appealpack: crate::VERSION.to_string(),
@@ -120,7 +120,7 @@ impl Manifest {
     }
 
     /// Serialises the manifest as JSON.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("manifest serialises")
     }
 }

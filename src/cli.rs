@@ -353,7 +353,7 @@ pub struct ImportArgs {
     pub template: bool,
 }
 
-pub use crate::intake::Encoding;
+pub(crate) use crate::intake::Encoding;
 
 /// The case-file folder and the case an event command edits.
 #[derive(Debug, Args)]

@@ -208,7 +208,7 @@ fn write_all_new(root: &Path, files: &[(PathBuf, Vec<u8>)], made: &mut Made) -> 
 }
 
 /// Creates a folder and its parents.
-pub fn create_dir_all(path: &Path) -> Result<()> {
+pub(crate) fn create_dir_all(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path)
         .with_context(|| format!("cannot create the folder {}", path.display()))
 }
@@ -317,7 +317,7 @@ fn folder_of(path: &Path) -> &Path {
 }
 
 /// Removes a file; a file that is already gone is not an error.
-pub fn remove_file(path: &Path) -> Result<()> {
+pub(crate) fn remove_file(path: &Path) -> Result<()> {
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
             Err(e).with_context(|| format!("cannot remove {}", path.display()))

@@ -28,7 +28,7 @@ pub(crate) struct Progress {
 
 impl Progress {
     /// Starts showing progress over `total` cases.
-    pub fn new(total: usize, quiet: bool) -> Progress {
+    pub(crate) fn new(total: usize, quiet: bool) -> Progress {
         let display = if quiet || total == 0 {
             Display::Quiet
         } else if std::io::stderr().is_terminal() {

@@ -16,7 +16,7 @@ use serde::Serialize;
 mod image;
 mod pdf;
 mod tiff;
-pub mod verdicts;
+pub(crate) mod verdicts;
 
 use crate::load::discover::{is_case_file, is_hidden};
 use crate::model::case::{Case, Stage};

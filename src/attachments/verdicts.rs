@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 /// it cannot be enclosed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Verdict {
+pub(crate) struct Verdict {
     /// The number of pages (1 for an image).
     pub pages: usize,
     /// The image pixels it decodes to.
@@ -34,7 +34,7 @@ pub struct Verdict {
 /// One file as an earlier build found it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Known {
+pub(crate) struct Known {
     /// The BLAKE3 hash of the file's path, never the path: a file's name may hold a
     /// patient's name, and the manifest may not.
     pub path: String,
@@ -79,7 +79,7 @@ pub(crate) fn path_key(path: &Path) -> String {
 
 /// The verdicts of the last build, and those of this one as they are made.
 #[derive(Debug, Default)]
-pub struct Verdicts {
+pub(crate) struct Verdicts {
     by_path: HashMap<String, Known>,
     by_hash: HashMap<String, Verdict>,
     seen: Mutex<HashMap<String, Known>>,
@@ -88,7 +88,7 @@ pub struct Verdicts {
 
 impl Verdicts {
     /// Starts from the files an earlier build recorded.
-    pub fn new(known: Vec<Known>) -> Verdicts {
+    pub(crate) fn new(known: Vec<Known>) -> Verdicts {
         let by_hash = known
             .iter()
             .map(|k| (k.hash.clone(), k.verdict.clone()))
@@ -127,14 +127,14 @@ impl Verdicts {
     }
 
     /// Returns how many files this build decoded in full.
-    pub fn decoded(&self) -> usize {
+    pub(crate) fn decoded(&self) -> usize {
         self.decoded.load(Ordering::Relaxed)
     }
 
     /// Returns the files this build read, and with `keep_others` the earlier build's
     /// other files too (a shard's build leaves the other shards' files recorded), sorted by
     /// path hash.
-    pub fn into_known(self, keep_others: bool) -> Vec<Known> {
+    pub(crate) fn into_known(self, keep_others: bool) -> Vec<Known> {
         let mut seen = self
             .seen
             .into_inner()

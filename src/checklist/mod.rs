@@ -22,8 +22,8 @@ use crate::model::organisation::Organisation;
 pub(crate) use crate::law::deadline::{self, CLOSE_DAYS, Deadline, Unknown};
 pub(crate) use crate::law::decision::{self, DecisionDue, NextLevel, NoClock};
 pub(crate) use codes::{Condition, EvidenceFit, condition, evidence_fit};
-pub(crate) use rules::missing_appeal_levels;
 pub(crate) use rules::needs_authorization;
+pub(crate) use rules::{appeal_levels_advice, missing_appeal_levels};
 
 use rules::*;
 
@@ -125,7 +125,7 @@ rule_ids! {
 
 impl RuleId {
     /// Returns the rule with this id as reports write it, if there is one.
-    pub fn from_id(id: &str) -> Option<RuleId> {
+    pub(crate) fn from_id(id: &str) -> Option<RuleId> {
         RuleId::ALL.iter().copied().find(|rule| rule.as_str() == id)
     }
 }

@@ -291,18 +291,23 @@ pub(super) fn check_insurer_policy(case: &Case, context: &Context, f: &mut Findi
 /// Says that an employer plan's number of internal appeal levels is missing: the plan's
 /// time to decide (29 CFR 2560.503-1(i)(2)) and the level after a denial depend on it.
 pub(crate) fn missing_appeal_levels(case: &Case) -> Option<String> {
+    appeal_levels_advice(case).map(|advice| format!("insurer.appeal_levels is empty: {advice}"))
+}
+
+/// Returns what to do where an employer plan's number of internal appeal levels is
+/// missing, without the field's name, for a caller that names the field its own way
+/// (`import`, at its column).
+pub(crate) fn appeal_levels_advice(case: &Case) -> Option<&'static str> {
     let employer = matches!(
         case.insurer.plan_type,
         Some(PlanType::EmployerFullyInsured | PlanType::EmployerSelfFunded)
     );
     // A second level implies two; an external review no longer depends on them.
     let asked = case.stage <= Stage::InternalAppeal;
-    (employer && asked && case.insurer.appeal_levels.is_none()).then(|| {
-        "insurer.appeal_levels is empty: find out from the plan document whether the plan has \
-         1 or 2 levels of internal appeal (the plan's time to decide and the level after a \
-         denial depend on it)"
-            .to_owned()
-    })
+    (employer && asked && case.insurer.appeal_levels.is_none()).then_some(
+        "find out from the plan document whether the plan has 1 or 2 levels of internal \
+         appeal (the plan's time to decide and the level after a denial depend on it)",
+    )
 }
 
 /// Follows the contact log: follow-ups due, and requests still waiting for an answer.

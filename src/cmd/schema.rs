@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-pub use crate::model::case::schema_json;
+pub(crate) use crate::model::case::schema_json;
 
 /// Returns the case file's field reference in Markdown: one row per field, with its kind,
 /// whether it is required and what it holds, then the values of every list of choices.
-pub fn field_reference() -> String {
+pub(crate) fn field_reference() -> String {
     let schema: Value = serde_json::from_str(&schema_json()).expect("the schema is JSON");
     let mut reference = Reference {
         definitions: &schema["definitions"],

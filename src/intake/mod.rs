@@ -23,7 +23,7 @@ mod columns;
 mod csv;
 
 pub(crate) use columns::*;
-pub use csv::Encoding;
+pub(crate) use csv::Encoding;
 pub(crate) use csv::*;
 
 use std::collections::{BTreeMap, HashMap};
@@ -33,7 +33,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::model::case::{Case, id_key};
 use crate::model::fields::Date;
-use crate::model::validate::{allowed_values, closest};
+use crate::model::validate::{Problem, ProblemKind, allowed_values, closest};
 
 /// The largest spreadsheet `import` reads: ten thousand rows of a few hundred bytes each
 /// fit many times over.
@@ -471,9 +471,8 @@ fn read_row(cells: &Cells, today: Date) -> RowRead {
     if let Err(error) = Case::parse(Path::new("case.yaml"), &yaml) {
         // A cell already reported was left out, and its field is not reported again.
         let reported: Vec<String> = problems.iter().filter_map(|p| p.field.clone()).collect();
-        let messages = std::iter::once(error.message).chain(error.more.into_iter().map(|m| m.1));
-        for message in messages {
-            let problem = place(&message);
+        for problem in error.problems() {
+            let problem = place(problem);
             let again = problem
                 .field
                 .as_deref()
@@ -484,14 +483,9 @@ fn read_row(cells: &Cells, today: Date) -> RowRead {
         }
     }
     if let Ok(case) = Case::parse(Path::new("case.yaml"), &yaml)
-        && let Some(words) = crate::checklist::missing_appeal_levels(&case)
+        && let Some(advice) = crate::checklist::appeal_levels_advice(&case)
     {
-        warnings.push(RowProblem::new(
-            column_named("appeal_levels"),
-            words
-                .split_once(": ")
-                .map_or(words.clone(), |(_, rest)| rest.to_owned()),
-        ));
+        warnings.push(RowProblem::new(column_named("appeal_levels"), advice));
     }
     if !problems.is_empty() {
         return (Err(problems), warnings, dates);
@@ -660,26 +654,13 @@ fn insert(mapping: &mut Mapping, path: &str, value: Value) {
     }
 }
 
-/// Places a message of the case validation (`insurer.plan_type: not one of ...`,
-/// `patient: missing `name``) at its field and the column that fed it.
-fn place(message: &str) -> RowProblem {
-    let (path, rest) = match message.split_once(": ") {
-        Some((path, rest)) if is_field_path(path) => (Some(path), rest),
-        _ => (None, message),
-    };
-    let missing = rest
-        .strip_prefix("missing `")
-        .and_then(|after| after.split_once('`'));
-    let (field, message) = match (missing, path) {
-        (Some((name, _)), Some(path)) => (
-            Some(format!("{path}.{name}")),
-            "missing: the case file requires it".to_owned(),
-        ),
-        (Some((name, _)), None) => (
-            Some(name.to_owned()),
-            "missing: the case file requires it".to_owned(),
-        ),
-        (None, path) => (path.map(str::to_owned), rest.to_owned()),
+/// Places a problem of the case validation at its field and the column that fed it, by
+/// the problem's kind and field path.
+fn place(problem: &Problem) -> RowProblem {
+    let field = (!problem.path.is_empty()).then(|| problem.path.clone());
+    let message = match problem.kind {
+        ProblemKind::Missing => "missing: the case file requires it".to_owned(),
+        _ => problem.detail.clone(),
     };
     let column = field.as_deref().and_then(|field| {
         COLUMNS
@@ -703,14 +684,6 @@ fn within(field: &str, outer: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
 }
 
-/// Returns whether text is a field path as validation messages begin with one.
-fn is_field_path(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))
-}
-
 /// Returns an existing case file's text with the fields a row gives set, every other line
 /// kept; the problems name the row's columns.
 pub(crate) fn updated_text(
@@ -730,8 +703,7 @@ pub(crate) fn updated_text(
         .finish()
         .map_err(|e| vec![RowProblem::whole_row(format!("the case file: {e}"))])?;
     if let Err(error) = Case::parse(path, &edited) {
-        let messages = std::iter::once(error.message).chain(error.more.into_iter().map(|m| m.1));
-        return Err(messages.map(|m| place(&m)).collect());
+        return Err(error.problems().iter().map(place).collect());
     }
     Ok(edited)
 }
@@ -1020,7 +992,34 @@ KET-1,internal-appeal,employer-self-funded,Ann Example,1986-02-03,Example Health
         let sheet = sheet("id,plan_type\nKET-1,employer-fully-insured\nKET-2,medicare\n");
         assert_eq!(sheet.rows[0].warnings.len(), 1);
         assert_eq!(sheet.rows[0].warnings[0].column, Some("appeal_levels"));
+        assert!(
+            sheet.rows[0].warnings[0]
+                .message
+                .starts_with("find out from the plan document"),
+            "{:?}",
+            sheet.rows[0].warnings
+        );
         assert!(sheet.rows[1].warnings.is_empty());
+    }
+
+    #[test]
+    fn validation_problems_are_placed_by_their_kind_and_field_path() {
+        let found = crate::model::validate::problems(
+            "id: KET-1\npatient: { member_id: X }\ninsurer: { name: B, plan_type: aca }\n",
+        );
+        let placed: Vec<RowProblem> = found.iter().map(place).collect();
+        let name = placed
+            .iter()
+            .find(|p| p.field.as_deref() == Some("patient.name"))
+            .unwrap_or_else(|| panic!("{placed:?}"));
+        assert_eq!(name.column, Some("patient_name"));
+        assert_eq!(name.message, "missing: the case file requires it");
+        let plan = placed
+            .iter()
+            .find(|p| p.field.as_deref() == Some("insurer.plan_type"))
+            .unwrap_or_else(|| panic!("{placed:?}"));
+        assert_eq!(plan.column, Some("plan_type"));
+        assert!(plan.message.starts_with("not one of the allowed values"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::model::case::{Case, Denial, PlanType, Stage};
 use crate::model::fields::Date;
 
 /// How many days left make a deadline close: a warning in the checklist, orange in reports.
-pub const CLOSE_DAYS: i64 = 14;
+pub(crate) const CLOSE_DAYS: i64 = 14;
 
 /// A case's filing deadline, with the days left and how it was worked out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,7 +15,7 @@ use crate::model::case::{Case, PlanType, ReviewProcess, Stage};
 
 /// A program as the law sees it: which rules govern its appeals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Program {
+pub(crate) enum Program {
     /// A group health plan of a private employer, fully insured or self-funded (ERISA, PHSA).
     Employer {
         /// Whether the plan is self-funded (ERISA only) rather than insured (also PHSA).
@@ -67,7 +67,7 @@ pub enum Length {
 
 /// The day a window counts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum From {
+pub(crate) enum From {
     /// The day the notice was received (the notice date when no receipt date is given,
     /// never overstating the time left).
     Receipt,
@@ -80,7 +80,7 @@ pub enum From {
 
 /// The window to file a level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Window {
+pub(crate) enum Window {
     /// A window the regulation sets.
     Fixed {
         /// How long it is.
@@ -100,7 +100,7 @@ pub enum Window {
 
 /// A decision clock: how long the plan or reviewer has to decide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Clock {
+pub(crate) struct Clock {
     /// The time in words, e.g. "72 hours".
     pub time: &'static str,
     /// The regulation.
@@ -109,7 +109,7 @@ pub struct Clock {
 
 /// The body a level is filed with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FilingBody {
+pub(crate) enum FilingBody {
     /// The plan, at its appeals address.
     Plan,
     /// Another body, at the address its notice gives (`insurer.filing_address`): its name
@@ -121,7 +121,7 @@ pub enum FilingBody {
 
 /// One level of a program's appeals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Level {
+pub(crate) struct Level {
     /// The level's name in the program's own words, e.g. "redetermination".
     pub name: &'static str,
     /// The letter's subject line.
@@ -144,7 +144,7 @@ pub struct Level {
 impl Level {
     /// Returns the expedited clock for an urgent request, where this level has one for it:
     /// some tracks are for care not yet given only.
-    pub fn expedited_for(&self, post_service: bool) -> Option<Clock> {
+    pub(crate) fn expedited_for(&self, post_service: bool) -> Option<Clock> {
         self.expedited
             .filter(|_| !(post_service && self.expedited_pre_service_only))
     }
@@ -152,7 +152,7 @@ impl Level {
 
 /// Returns a case's program and the level its stage files, where it has a plan type and
 /// is past prior authorization; or the step to take instead of a level it lacks.
-pub fn level_of(case: &Case) -> Result<Option<(Program, Level)>, NoSuchLevel> {
+pub(crate) fn level_of(case: &Case) -> Result<Option<(Program, Level)>, NoSuchLevel> {
     let Some(plan) = case.insurer.plan_type else {
         return Ok(None);
     };
@@ -172,7 +172,7 @@ pub fn level_of(case: &Case) -> Result<Option<(Program, Level)>, NoSuchLevel> {
 
 /// Why a program has no level for a stage: the step to take instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NoSuchLevel(pub &'static str);
+pub(crate) struct NoSuchLevel(pub &'static str);
 
 /// Where a case's level is filed, in words, and whether that is the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,7 +239,7 @@ pub fn filing(case: &Case) -> Option<Filing> {
 
 /// Continuation of benefits while an appeal is pending (Medicaid's aid paid pending).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Continuation {
+pub(crate) struct Continuation {
     /// The letter's request, with its regulation.
     pub asks: &'static str,
     /// The regulation that lets the cost be recovered if the appeal is lost.
@@ -351,7 +351,7 @@ const FAIR_HEARING: Level = Level {
 
 impl Program {
     /// Returns the program a plan type belongs to.
-    pub fn of(plan: PlanType) -> Program {
+    pub(crate) fn of(plan: PlanType) -> Program {
         match plan {
             PlanType::EmployerFullyInsured => Program::Employer { self_funded: false },
             PlanType::EmployerSelfFunded => Program::Employer { self_funded: true },
@@ -370,7 +370,7 @@ impl Program {
     }
 
     /// Returns the program's name in words.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Program::Employer { self_funded: true } => "a self-funded employer plan (ERISA)",
             Program::Employer { self_funded: false } => "a fully insured employer plan",
@@ -390,7 +390,7 @@ impl Program {
 
     /// Returns whether the program is a group or individual plan under the claims rule
     /// of 29 CFR 2560.503-1 and 45 CFR 147.136 (employer, governmental, marketplace).
-    pub fn group_or_individual(self) -> bool {
+    pub(crate) fn group_or_individual(self) -> bool {
         matches!(
             self,
             Program::Employer { .. } | Program::GovernmentPlan | Program::Marketplace
@@ -399,7 +399,7 @@ impl Program {
 
     /// Returns the level a stage files in this program, or the step to take instead.
     /// A prior authorization is a request, not an appeal: it has no level.
-    pub fn level(self, stage: Stage) -> Result<Option<Level>, NoSuchLevel> {
+    pub(crate) fn level(self, stage: Stage) -> Result<Option<Level>, NoSuchLevel> {
         use Stage::*;
         let level = match (self, stage) {
             (_, PriorAuthorization) => return Ok(None),
@@ -733,7 +733,7 @@ impl Program {
     }
 
     /// Returns the statute or rule under which mental-health parity applies, if it does.
-    pub fn parity(self) -> Option<&'static str> {
+    pub(crate) fn parity(self) -> Option<&'static str> {
         match self {
             Program::Employer { self_funded: true } => Some("29 U.S.C. 1185a"),
             Program::Employer { self_funded: false } => {
@@ -746,7 +746,7 @@ impl Program {
     }
 
     /// Returns the rule that grants the claim file, and whether it is free of charge.
-    pub fn claim_file(self) -> Option<(&'static str, bool)> {
+    pub(crate) fn claim_file(self) -> Option<(&'static str, bool)> {
         match self {
             _ if self.group_or_individual() => {
                 Some(("29 CFR 2560.503-1(h)(2)(iii) and (m)(8)", true))
@@ -758,7 +758,7 @@ impl Program {
 
     /// Returns the rule on who decides an appeal (not the first decider, with clinical
     /// expertise), as the sentence the letter states, where one applies.
-    pub fn reviewer_rule(self) -> Option<&'static str> {
+    pub(crate) fn reviewer_rule(self) -> Option<&'static str> {
         match self {
             _ if self.group_or_individual() => Some(
                 "Under 29 CFR 2560.503-1(h)(3)(ii), (iii) and (v), an appeal must be decided by \
@@ -784,7 +784,7 @@ impl Program {
 
     /// Returns whether an expedited external review can run at the same time as an urgent
     /// internal appeal, and the rule that allows it.
-    pub fn concurrent_external_review(self) -> Option<&'static str> {
+    pub(crate) fn concurrent_external_review(self) -> Option<&'static str> {
         match self {
             _ if self.group_or_individual() => Some("45 CFR 147.136(d)(3)(i)"),
             _ => None,
@@ -794,7 +794,7 @@ impl Program {
     /// Returns the rule that makes the treating physician's urgency determination bind or
     /// oblige the plan, cited, with what it does, as a letter states it after "under the
     /// rule, that determination", where the program has one.
-    pub fn urgency_rule(self) -> Option<(&'static str, &'static str)> {
+    pub(crate) fn urgency_rule(self) -> Option<(&'static str, &'static str)> {
         match self {
             // 2560.503-1(m)(1)(ii): a claim a physician with knowledge of the claimant's
             // condition determines is urgent shall be treated as urgent; 45 CFR 147.136(b)
@@ -825,7 +825,7 @@ impl Program {
     /// process reaches it: that process covers any adverse benefit determination that
     /// involves medical judgment, as the external reviewer determines (45 CFR
     /// 147.136(d)(1); 29 CFR 2590.715-2719(d)(1)).
-    pub fn exclusion_eligibility(self) -> Option<&'static str> {
+    pub(crate) fn exclusion_eligibility(self) -> Option<&'static str> {
         match self {
             _ if self.group_or_individual() => Some(
                 "This denial is eligible for external review. Whether IV ketamine is excluded \
@@ -844,7 +844,7 @@ impl Program {
     /// (section 10), as state laws built on it do (e.g. Iowa Code 514J.109, Utah Admin.
     /// Code R590-261-12): standard treatments have not been effective or are not
     /// medically appropriate, or no covered standard treatment is more beneficial.
-    pub fn investigational_certification(self) -> Option<&'static str> {
+    pub(crate) fn investigational_certification(self) -> Option<&'static str> {
         match self {
             _ if self.group_or_individual() => Some(
                 "the treating physician's certification that standard treatments have not \
@@ -858,7 +858,7 @@ impl Program {
 
     /// Returns what a plan without external review leaves the patient after its internal
     /// appeals, for the letter to state; `None` where an external review follows.
-    pub fn no_external_review(self) -> Option<&'static str> {
+    pub(crate) fn no_external_review(self) -> Option<&'static str> {
         match self.level(Stage::ExternalReview) {
             Err(NoSuchLevel(routes)) if self == Program::Grandfathered => Some(routes),
             _ => None,
@@ -867,7 +867,7 @@ impl Program {
 
     /// Returns the rule that continues benefits while an appeal is pending, where the
     /// program has one: the words a letter asks with, and what the patient risks.
-    pub fn continuation(self, stage: Stage) -> Option<Continuation> {
+    pub(crate) fn continuation(self, stage: Stage) -> Option<Continuation> {
         let recovery = "if the final decision upholds the denial, the cost of the care given \
                         while the appeal was pending may be recovered from the patient";
         match (self, stage) {
@@ -900,7 +900,7 @@ impl Program {
     }
 
     /// Returns what the decision a stage appeals is called, in the program's own term.
-    pub fn decision_term(self, stage: Stage) -> &'static str {
+    pub(crate) fn decision_term(self, stage: Stage) -> &'static str {
         match (self, stage) {
             (Program::MedicaidManagedCare, _) => "adverse benefit determination",
             (_, _) if self.group_or_individual() => "adverse benefit determination",
@@ -916,7 +916,7 @@ impl Program {
 
     /// Returns the rule that lets a late request be accepted for good cause at a stage,
     /// where the program has one; elsewhere a passed window is not reopened by asking.
-    pub fn good_cause(self, stage: Stage) -> Option<&'static str> {
+    pub(crate) fn good_cause(self, stage: Stage) -> Option<&'static str> {
         match (self, stage) {
             (Program::OriginalMedicare, Stage::SecondLevelAppeal) => Some("42 CFR 405.962(b)"),
             (Program::OriginalMedicare, _) => Some("42 CFR 405.942(b)"),
@@ -934,7 +934,7 @@ impl Program {
     /// 147.136(b) applies to insured group and individual plans); a Medicare Advantage plan
     /// must give a reasonable opportunity to present evidence (42 CFR 422.586). Other
     /// programs get none until their rule is verified.
-    pub fn supplement_rule(self) -> Option<&'static str> {
+    pub(crate) fn supplement_rule(self) -> Option<&'static str> {
         match self {
             Program::Employer { .. } | Program::Marketplace => {
                 Some("29 CFR 2560.503-1(h)(2)(ii) and (iv)")
@@ -945,7 +945,7 @@ impl Program {
     }
 
     /// Returns the rule on appointing a representative, and the form where there is one.
-    pub fn representative_rule(self) -> &'static str {
+    pub(crate) fn representative_rule(self) -> &'static str {
         match self {
             _ if self.group_or_individual() => {
                 "an authorized representative under the plan's procedures (29 CFR \
@@ -1002,7 +1002,7 @@ const MEDICARE_ELEMENTS: &[&str] = &[
 impl Program {
     /// Returns the written appointment this program accepts when an organisation files
     /// for the patient.
-    pub fn appointment(self) -> Appointment {
+    pub(crate) fn appointment(self) -> Appointment {
         match self {
             Program::OriginalMedicare | Program::MedicareAdvantage | Program::MedicarePartD => {
                 Appointment {

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::model::case::{Case, id_key};
 
-pub use continuation::Links;
+pub(crate) use continuation::Links;
 pub(crate) use discover::{Discovered, discover, slash_path};
 
 /// A case file of the run: the case, or why it did not load.
@@ -80,7 +80,7 @@ pub fn load_all(root: &Path) -> anyhow::Result<Vec<Loaded>> {
 
 /// Loads the cases of a `check` or `build` run: as [`load_all`], and a folder without a
 /// single case file is an error of the run (most often the wrong folder was named).
-pub fn load_run(root: &Path) -> anyhow::Result<Vec<Loaded>> {
+pub(crate) fn load_run(root: &Path) -> anyhow::Result<Vec<Loaded>> {
     let loaded = load_all(root)?;
     if loaded.is_empty() {
         anyhow::bail!(

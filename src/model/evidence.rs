@@ -105,7 +105,7 @@ pub enum Design {
 
 /// The fewest participants that make a randomized trial rank with expert consensus rather
 /// than below it: a reviewer weighs a trial of hundreds above a pilot of seven.
-pub const LARGE_TRIAL: u32 = 50;
+pub(crate) const LARGE_TRIAL: u32 = 50;
 
 impl Reference {
     /// Formats the reference in Vancouver style.
@@ -139,7 +139,7 @@ impl Reference {
     /// Returns the reference's strength for ranking, strongest first: large randomized
     /// trials, then consensus statements, then smaller trials, then reviews; within a rank,
     /// the larger and then the newer first.
-    pub fn strength(&self) -> (u8, std::cmp::Reverse<u32>, std::cmp::Reverse<u16>) {
+    pub(crate) fn strength(&self) -> (u8, std::cmp::Reverse<u32>, std::cmp::Reverse<u16>) {
         let n = self.n.unwrap_or(0);
         let rank = match self.design {
             Some(Design::RandomizedTrial) if n >= LARGE_TRIAL => 0,

@@ -10,6 +10,8 @@
 use serde_json::Value;
 use unicode_normalization::char::is_combining_mark;
 
+use super::validate::{Problem, ProblemKind};
+
 /// The longest name, id or title, in characters.
 pub(crate) const MAX_SHORT_CHARS: usize = 200;
 /// The longest other plain (not Markdown) text, such as an address or a denial's reason,
@@ -45,8 +47,8 @@ const SHORT_KEYS: &[&str] = &[
 ];
 
 /// Checks every text of a case, serialised as JSON, against the limits; `markdown` lists
-/// the field paths holding Markdown, with their texts. Returns one message per problem.
-pub(crate) fn check(case: &Value, markdown: &[(String, &str)]) -> Vec<String> {
+/// the field paths holding Markdown, with their texts. Returns every problem at its field.
+pub(crate) fn check(case: &Value, markdown: &[(String, &str)]) -> Vec<Problem> {
     let mut problems = Vec::new();
     walk(case, &mut String::new(), None, markdown, &mut problems);
     // A text over its own limit is left out of the packet, so it takes nothing from this.
@@ -56,11 +58,16 @@ pub(crate) fn check(case: &Value, markdown: &[(String, &str)]) -> Vec<String> {
         .filter(|&len| len <= super::case::MAX_MARKDOWN_BYTES)
         .sum();
     if total > MAX_CASE_MARKDOWN_BYTES {
-        problems.push(format!(
-            "the case's Markdown texts are {} KiB in all, more than {} KiB; shorten them and \
-             enclose the full records as attached PDFs",
-            total.div_ceil(1024),
-            MAX_CASE_MARKDOWN_BYTES / 1024
+        problems.push(Problem::within(
+            ProblemKind::TooLong,
+            "",
+            None,
+            format!(
+                "the case's Markdown texts are {} KiB in all, more than {} KiB; shorten them \
+                 and enclose the full records as attached PDFs",
+                total.div_ceil(1024),
+                MAX_CASE_MARKDOWN_BYTES / 1024
+            ),
         ));
     }
     problems
@@ -72,13 +79,13 @@ fn walk(
     path: &mut String,
     key: Option<&str>,
     markdown: &[(String, &str)],
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
 ) {
     match value {
         Value::String(text) => {
             let is_markdown = markdown.iter().any(|(p, _)| p == path);
             if let Some(problem) = check_text(text, key, is_markdown) {
-                problems.push(format!("{path}: {problem}"));
+                problems.push(Problem::at(ProblemKind::TooLong, path, None, problem));
             }
         }
         Value::Array(items) => {
@@ -154,12 +161,29 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Returns the messages of the problems `check` finds.
+    fn messages(case: &Value, markdown: &[(String, &str)]) -> Vec<String> {
+        check(case, markdown)
+            .into_iter()
+            .map(|p| p.message)
+            .collect()
+    }
+
+    #[test]
+    fn problems_name_their_field_as_a_path() {
+        let case = json!({"testimonials": [{"author": "x".repeat(201)}]});
+        let problems = check(&case, &[]);
+        assert_eq!(problems[0].kind, ProblemKind::TooLong);
+        assert_eq!(problems[0].path, "testimonials[0].author");
+        assert!(problems[0].detail.starts_with("longer than 200 characters"));
+    }
+
     #[test]
     fn real_names_pass() {
         // Vietnamese (two marks, decomposed), Hindi (vowel signs and virama), Zalgo-free.
         for name in ["Nguye\u{302}\u{303}n", "अर्जुन", "José Müller-Łukasz"] {
             let case = json!({"patient": {"name": name}});
-            assert_eq!(check(&case, &[]), Vec::<String>::new(), "{name}");
+            assert_eq!(messages(&case, &[]), Vec::<String>::new(), "{name}");
         }
     }
 
@@ -168,7 +192,7 @@ mod tests {
         let zalgo = format!("a{}", "\u{301}".repeat(20_000));
         let case =
             json!({"patient": {"name": zalgo}, "testimonials": [{"author": "x".repeat(201)}]});
-        let problems = check(&case, &[]);
+        let problems = messages(&case, &[]);
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(
             problems[0].starts_with("patient.name: 20000 combining marks in a row, more than 4"),
@@ -190,11 +214,11 @@ mod tests {
         let text = format!("e{}", "\u{301}".repeat(MAX_MARKS));
         let case = json!({"clinical_summary": text});
         let markdown = [("clinical_summary".to_owned(), text.as_str())];
-        assert!(check(&case, &markdown).is_empty());
+        assert!(messages(&case, &markdown).is_empty());
         let text = format!("e{}", "\u{301}".repeat(MAX_MARKS + 1));
         let case = json!({"clinical_summary": text});
         let markdown = [("clinical_summary".to_owned(), text.as_str())];
-        let problems = check(&case, &markdown);
+        let problems = messages(&case, &markdown);
         assert!(problems[0].starts_with("clinical_summary: 31 combining marks"));
     }
 
@@ -204,7 +228,7 @@ mod tests {
         let markdown: Vec<(String, &str)> = (0..5)
             .map(|i| (format!("testimonials[{i}].text"), text.as_str()))
             .collect();
-        let problems = check(&json!({}), &markdown);
+        let problems = messages(&json!({}), &markdown);
         assert_eq!(problems.len(), 1);
         assert!(
             problems[0].contains("300 KiB in all, more than 256 KiB"),

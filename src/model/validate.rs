@@ -19,13 +19,114 @@ use yaml_rust2::scanner::Marker;
 
 use super::case::schema_json;
 
-/// One problem of a case file.
+/// What kind of problem a case file has, so that callers (`import`) choose by it, never
+/// by a message's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProblemKind {
+    /// A value of the wrong type.
+    WrongType,
+    /// A required field is absent; the problem's path names the absent field.
+    Missing,
+    /// A key the schema does not know; the path names the mapping that holds it.
+    UnknownField,
+    /// A value that is none of a choice field's allowed values.
+    NotAllowed,
+    /// A text that is not a date.
+    NotADate,
+    /// A number outside its range.
+    OutOfRange,
+    /// A key written twice in one mapping.
+    DuplicateKey,
+    /// A value a comma inside `{ }` cut short.
+    CommaInFlow,
+    /// A text over its limit, or the case's Markdown over its budget.
+    TooLong,
+    /// An id that cannot name an output folder.
+    BadId,
+    /// Any other value the schema or the typed load refuses at a field.
+    Invalid,
+    /// A file that is not case YAML at all: unreadable, empty, or not YAML.
+    Unreadable,
+}
+
+/// One problem of a case file, as a value: its kind, the field it is about and its place,
+/// with the message built from them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Problem {
+    /// What kind of problem it is.
+    pub kind: ProblemKind,
+    /// The field the problem is about (`insurer.plan_type`, `diagnoses[0].code`; for a
+    /// missing field the field itself), or empty for the file as a whole.
+    pub path: String,
     /// 1-based line and column, where known.
     pub location: Option<(usize, usize)>,
-    /// What is wrong, with the field path.
+    /// What is wrong, in the words after the field path.
+    pub detail: String,
+    /// The whole message as printed, with the field path.
     pub message: String,
+}
+
+impl Problem {
+    /// Makes a problem whose message is the path, then what is wrong.
+    pub(crate) fn at(
+        kind: ProblemKind,
+        path: &str,
+        location: Option<(usize, usize)>,
+        detail: String,
+    ) -> Problem {
+        Problem {
+            kind,
+            path: path.to_owned(),
+            location,
+            message: format!("{path}: {detail}"),
+            detail,
+        }
+    }
+
+    /// Makes a problem within a mapping, or of the whole file where the path is empty:
+    /// its message starts with the path only where there is one.
+    pub(crate) fn within(
+        kind: ProblemKind,
+        path: &str,
+        location: Option<(usize, usize)>,
+        detail: String,
+    ) -> Problem {
+        let message = if path.is_empty() {
+            detail.clone()
+        } else {
+            format!("{path}: {detail}")
+        };
+        Problem {
+            kind,
+            path: path.to_owned(),
+            location,
+            detail,
+            message,
+        }
+    }
+
+    /// Makes the problem of a message that begins with a field path where it has one
+    /// (`prior_treatments[0].started: ...`, as serde_yaml words a typed load's error).
+    pub(crate) fn of_message(
+        kind: ProblemKind,
+        location: Option<(usize, usize)>,
+        message: String,
+    ) -> Problem {
+        match message.split_once(": ") {
+            Some((path, detail)) if is_field_path(path) => {
+                Problem::at(kind, path, location, detail.to_owned())
+            }
+            _ => Problem::within(ProblemKind::Unreadable, "", location, message),
+        }
+    }
+}
+
+/// Returns whether text is a field path as messages begin with one (`diagnoses[0].code`).
+fn is_field_path(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))
 }
 
 /// The case schema, compiled once.
@@ -134,17 +235,16 @@ pub(crate) fn problems(text: &str) -> Vec<Problem> {
         describe(&error, &positions, &mut problems);
     }
     for problem in &mut problems {
-        if problem.message.contains("unknown field") && after_flow_comma(text, problem.location) {
+        if problem.kind == ProblemKind::UnknownField && after_flow_comma(text, problem.location) {
             // The "field" is the rest of a value that a comma cut short: its name is case
             // text, so it is not quoted.
-            let owner = problem
-                .message
-                .split("unknown field")
-                .next()
-                .unwrap_or_default();
-            problem.message = format!(
-                "{owner}a comma inside `{{ }}` ended the field before it; put text that holds a \
+            *problem = Problem::within(
+                ProblemKind::CommaInFlow,
+                &problem.path,
+                problem.location,
+                "a comma inside `{ }` ended the field before it; put text that holds a \
                  comma in quotes, or write the fields on lines of their own"
+                    .to_owned(),
             );
         }
     }
@@ -169,21 +269,23 @@ pub(crate) fn duplicate_key(text: &str) -> Option<Problem> {
         .rsplit_once('/')
         .filter(|(_, index)| !index.is_empty() && index.chars().all(|c| c.is_ascii_digit()))
         .map(|(list, _)| field_path(list));
-    let message = match list {
+    let detail = match list {
         Some(list) => format!(
-            "{path}: a second {named} in the same item: did you start a new {} without `- `? \
+            "a second {named} in the same item: did you start a new {} without `- `? \
              Put `- ` before the first field of each item of `{list}`",
             item_noun(&list)
         ),
         None if path.is_empty() => {
             format!("a second {named} in the file: each field may appear once; remove one")
         }
-        None => format!("{path}: a second {named} here: each field may appear once; remove one"),
+        None => format!("a second {named} here: each field may appear once; remove one"),
     };
-    Some(Problem {
-        location: Some(place),
-        message,
-    })
+    Some(Problem::within(
+        ProblemKind::DuplicateKey,
+        &path,
+        Some(place),
+        detail,
+    ))
 }
 
 /// Names one item of a list field the way an advocate says it.
@@ -355,7 +457,7 @@ fn describe(error: &ValidationError, positions: &Positions, out: &mut Vec<Proble
     let pointer = error.instance_path().to_string();
     let path = field_path(&pointer);
     let at = |pointer: &str| positions.value.get(pointer).copied();
-    let message = match error.kind() {
+    let (kind, detail) = match error.kind() {
         ValidationErrorKind::Type { kind } => {
             let expected = expected_words(kind);
             let found = found_words(error.instance());
@@ -365,16 +467,27 @@ fn describe(error: &ValidationError, positions: &Positions, out: &mut Vec<Proble
                 }
                 _ => "",
             };
-            format!("{path}: expected {expected}, found {found}{hint}")
+            (
+                ProblemKind::WrongType,
+                format!("expected {expected}, found {found}{hint}"),
+            )
         }
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or("a field");
-            let owner = if path.is_empty() {
-                String::new()
+            let mut problem = Problem::within(
+                ProblemKind::Missing,
+                &path,
+                at(&pointer),
+                format!("missing `{name}`"),
+            );
+            // The path of a missing field is the field's own.
+            problem.path = if path.is_empty() {
+                name.to_owned()
             } else {
-                format!("{path}: ")
+                format!("{path}.{name}")
             };
-            format!("{owner}missing `{name}`")
+            out.push(problem);
+            return;
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             for key in unexpected {
@@ -384,18 +497,15 @@ fn describe(error: &ValidationError, positions: &Positions, out: &mut Vec<Proble
                 } else {
                     "(a key that is not a field name)".to_owned()
                 };
-                let owner = if path.is_empty() {
-                    String::new()
-                } else {
-                    format!("{path}: ")
-                };
                 let suggestion = suggest(key)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
-                out.push(Problem {
-                    location: positions.key.get(&key_pointer).copied(),
-                    message: format!("{owner}unknown field {named}{suggestion}"),
-                });
+                out.push(Problem::within(
+                    ProblemKind::UnknownField,
+                    &path,
+                    positions.key.get(&key_pointer).copied(),
+                    format!("unknown field {named}{suggestion}"),
+                ));
             }
             return;
         }
@@ -420,9 +530,12 @@ fn describe(error: &ValidationError, positions: &Positions, out: &mut Vec<Proble
                     })
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
-                format!(
-                    "{path}: not one of the allowed values: {}{suggestion}",
-                    options.join(", ")
+                (
+                    ProblemKind::NotAllowed,
+                    format!(
+                        "not one of the allowed values: {}{suggestion}",
+                        options.join(", ")
+                    ),
                 )
             } else {
                 // An optional field (`anyOf: [type, null]`): the errors of the branch that
@@ -444,20 +557,20 @@ fn describe(error: &ValidationError, positions: &Positions, out: &mut Vec<Proble
                         }
                         return;
                     }
-                    None => format!("{path}: not valid here"),
+                    None => (ProblemKind::Invalid, "not valid here".to_owned()),
                 }
             }
         }
-        ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => {
-            format!("{path}: not a valid date (YYYY-MM-DD, e.g. 2026-11-20)")
+        ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => (
+            ProblemKind::NotADate,
+            "not a valid date (YYYY-MM-DD, e.g. 2026-11-20)".to_owned(),
+        ),
+        ValidationErrorKind::Minimum { limit } => {
+            (ProblemKind::OutOfRange, format!("must be at least {limit}"))
         }
-        ValidationErrorKind::Minimum { limit } => format!("{path}: must be at least {limit}"),
-        _ => format!("{path}: not valid here"),
+        _ => (ProblemKind::Invalid, "not valid here".to_owned()),
     };
-    out.push(Problem {
-        location: at(&pointer),
-        message,
-    });
+    out.push(Problem::at(kind, &path, at(&pointer), detail));
 }
 
 /// Writes a JSON pointer (`/diagnoses/0/code`) as a field path (`diagnoses[0].code`).
@@ -677,6 +790,26 @@ letter_of_medical_necessity:
   draft:
     Dear reviewer: Ann has depression
 ";
+
+    #[test]
+    fn problems_carry_their_kind_and_field_path() {
+        let text = "id: KET-1\npatient: { date_of_birth: 1986-02-03 }\ninsurer: { name: B, plan_type: aca }\n";
+        let found = problems(text);
+        let missing = found
+            .iter()
+            .find(|p| p.kind == ProblemKind::Missing && p.path == "patient.name")
+            .unwrap_or_else(|| panic!("{found:?}"));
+        assert_eq!(missing.message, "patient: missing `name`");
+        let choice = found
+            .iter()
+            .find(|p| p.kind == ProblemKind::NotAllowed)
+            .unwrap_or_else(|| panic!("{found:?}"));
+        assert_eq!(choice.path, "insurer.plan_type");
+        assert_eq!(
+            choice.message,
+            format!("insurer.plan_type: {}", choice.detail)
+        );
+    }
 
     fn messages(text: &str) -> Vec<String> {
         problems(text)

@@ -3,7 +3,8 @@
 
 mod summary;
 
-pub use summary::{Compiles, Summary, Timing, Totals};
+pub(crate) use summary::Timing;
+pub use summary::{Compiles, Summary, Totals};
 
 use serde::{Deserialize, Serialize};
 
@@ -358,7 +359,7 @@ fn next_step(case: &Case, status: Status, checked: &CheckedCase) -> String {
 /// The days before a filing deadline from which a case with blockers is told to file a
 /// short appeal now and supplement it later, where its program allows that: one week,
 /// the dashboard's "due this week".
-pub const FILE_NOW_DAYS: i64 = 7;
+pub(crate) const FILE_NOW_DAYS: i64 = 7;
 
 /// Returns the most urgent blocker of a case in words: the provider's support, then their
 /// signature if the letter is a draft, else the first blocker's own instruction.

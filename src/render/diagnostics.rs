@@ -6,7 +6,7 @@ use typst_kit::diagnostics::termcolor::NoColor;
 use typst_kit::diagnostics::{DiagnosticFormat, DiagnosticWorld, emit};
 
 /// Formats each diagnostic on its own, without colour.
-pub fn format(world: &dyn DiagnosticWorld, diagnostics: &[SourceDiagnostic]) -> Vec<String> {
+pub(super) fn format(world: &dyn DiagnosticWorld, diagnostics: &[SourceDiagnostic]) -> Vec<String> {
     diagnostics
         .iter()
         .map(|diagnostic| {
@@ -24,7 +24,7 @@ pub fn format(world: &dyn DiagnosticWorld, diagnostics: &[SourceDiagnostic]) -> 
 /// Returns the place a formatted diagnostic points at (`templates/packet.typ:12:3`), from
 /// the `┌─` line typst-kit prints above the source line: a path and numbers, never the
 /// message or the source text.
-pub fn location(formatted: &str) -> Option<&str> {
+pub(super) fn location(formatted: &str) -> Option<&str> {
     formatted
         .lines()
         .find_map(|line| line.trim_start().strip_prefix("┌─ "))

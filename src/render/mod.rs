@@ -35,13 +35,13 @@ use world::{CaseWorld, Shared};
 pub const MAIN: &str = "packet.typ";
 
 /// The template of the letter of medical necessity alone, for the provider's signature.
-pub const SIGNATURE: &str = "letter-for-signature.typ";
+pub(crate) const SIGNATURE: &str = "letter-for-signature.typ";
 
 /// The main file of the appointment of representative, for the patient and the
 /// representative to sign.
-pub const AUTHORIZATION: &str = "authorization-for-signature.typ";
+pub(crate) const AUTHORIZATION: &str = "authorization-for-signature.typ";
 /// The main file of the outcomes report of a period (`appealpack report`).
-pub const REPORT: &str = "report.typ";
+pub(crate) const REPORT: &str = "report.typ";
 
 /// The most pages a packet may have: the enclosures' budget
 /// ([`crate::attachments::MAX_CASE_PAGES`]) and room for every text within the case's
@@ -127,7 +127,7 @@ impl RenderError {
     /// Returns the error as machine reports carry it: what failed and where in the
     /// templates, without Typst's own message, which may quote the case's data (a
     /// template's `panic(data.patient.name)`); the full message goes to standard error.
-    pub fn public(&self) -> String {
+    pub(crate) fn public(&self) -> String {
         let at = |errors: &[String]| {
             let places: Vec<&str> = errors
                 .iter()
@@ -186,7 +186,7 @@ impl Renderer {
     ///
     /// Fonts are typst-assets' embedded fonts plus any `.otf`, `.ttf`, `.otc` or `.ttc`
     /// file among the templates; system fonts are never used.
-    pub fn from_source(source: &templates::Source) -> Result<Renderer> {
+    pub(crate) fn from_source(source: &templates::Source) -> Result<Renderer> {
         let mut fonts: Vec<Font> = typst_assets::fonts()
             .flat_map(|data| Font::iter(Bytes::new(data)))
             .collect();
@@ -293,7 +293,7 @@ impl Renderer {
     /// Renders a form for signature ([`SIGNATURE`], the letter of medical necessity alone,
     /// or [`AUTHORIZATION`]) from the packet's JSON data; `None` where the templates have
     /// no such file.
-    pub fn render_for_signature(
+    pub(crate) fn render_for_signature(
         &self,
         form: &str,
         data: &[u8],
@@ -308,7 +308,7 @@ impl Renderer {
 
     /// Renders the outcomes report of a period from its JSON data; `None` where the
     /// templates have no [`REPORT`] file (a folder exported before it existed).
-    pub fn render_report(
+    pub(crate) fn render_report(
         &self,
         data: &[u8],
         made_on: Date,

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 /// The templates and evidence library built into the binary, by file name.
-pub const BUILT_IN: &[(&str, &[u8])] = &[
+pub(crate) const BUILT_IN: &[(&str, &[u8])] = &[
     (
         "authorization-for-signature.typ",
         include_bytes!("../../templates/authorization-for-signature.typ"),
@@ -63,11 +63,11 @@ pub const BUILT_IN: &[(&str, &[u8])] = &[
 ];
 
 /// The hidden file an exported templates folder records its appealpack version in.
-pub const VERSION_FILE: &str = ".appealpack-templates";
+pub(crate) const VERSION_FILE: &str = ".appealpack-templates";
 
 /// Where the templates come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     /// A folder of templates.
     Folder(PathBuf),
     /// The set built into the binary.
@@ -77,7 +77,7 @@ pub enum Source {
 impl Source {
     /// Chooses the templates: `--templates DIR` if given, else `./templates` where it
     /// exists, else the built-in set.
-    pub fn choose(given: Option<&Path>) -> Source {
+    pub(crate) fn choose(given: Option<&Path>) -> Source {
         match given {
             Some(dir) => Source::Folder(dir.to_path_buf()),
             None if Path::new("templates").is_dir() => Source::Folder("templates".into()),
@@ -86,7 +86,7 @@ impl Source {
     }
 
     /// Describes the source for people and the summary: the folder, or "built-in".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Source::Folder(dir) => dir.display().to_string(),
             Source::BuiltIn => "built-in".to_owned(),

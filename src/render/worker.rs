@@ -25,13 +25,13 @@ use crate::attachments::{Enclosure, FileKind, LETTER_PREFIX, Role};
 use crate::model::fields::Date;
 
 /// The hidden command that starts a worker.
-pub const COMMAND: &str = "render-worker";
+pub(crate) const COMMAND: &str = "render-worker";
 
 /// The default time budget of one packet, in seconds.
-pub const DEFAULT_SECONDS: u64 = 60;
+pub(crate) const DEFAULT_SECONDS: u64 = 60;
 
 /// The default memory budget of one worker, in MiB.
-pub const DEFAULT_MIB: u64 = 2048;
+pub(crate) const DEFAULT_MIB: u64 = 2048;
 
 /// How many packets a worker renders between evictions of Typst's memo cache (see
 /// [`super::evict_cache`]).
@@ -46,7 +46,7 @@ const MAX_MESSAGE: u64 = 1 << 30;
 
 /// What one packet's render may spend.
 #[derive(Debug, Clone, Copy)]
-pub struct Budget {
+pub(crate) struct Budget {
     /// The longest a packet (and its letter for signature) may take.
     pub time: Duration,
     /// The most address space a worker may take beyond what it holds at its start, in MiB.
@@ -243,7 +243,7 @@ impl Pool {
 
 /// Runs a worker: limits its address space, builds the renderer and answers jobs from
 /// standard input until it closes.
-pub fn serve(templates: Option<&Path>, memory_mib: u64) -> Result<()> {
+pub(crate) fn serve(templates: Option<&Path>, memory_mib: u64) -> Result<()> {
     let source = match templates {
         Some(dir) => templates::Source::Folder(dir.to_path_buf()),
         None => templates::Source::BuiltIn,

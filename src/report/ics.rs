@@ -67,7 +67,7 @@ pub fn ics(summary: &Summary, names: Option<&Names>) -> String {
 }
 
 /// Renders the calendar of one owner's cases (`deadlines-JA.ics`).
-pub fn owner_ics(summary: &Summary, names: Option<&Names>, owner: &str) -> String {
+pub(crate) fn owner_ics(summary: &Summary, names: Option<&Names>, owner: &str) -> String {
     calendar(summary, names, Some(owner))
 }
 

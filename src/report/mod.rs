@@ -27,10 +27,11 @@ use outcomes::{Outcomes, outcomes};
 
 pub use self::csv::{CSV_HEADER, cases_csv};
 pub use html::html;
-pub use ics::{ics, owner_ics};
+pub use ics::ics;
+pub(crate) use ics::owner_ics;
 pub use junit::junit;
 pub use markdown::markdown;
-pub use period::{Period, PeriodReport};
+pub(crate) use period::{Period, PeriodReport};
 
 /// Patient names by case id, shown in Markdown, HTML and the calendar only when given.
 pub type Names = BTreeMap<String, String>;

@@ -21,12 +21,12 @@ pub(crate) struct Tally {
 
 impl Tally {
     /// Returns how many appeals of the group were decided.
-    pub fn decided(&self) -> usize {
+    pub(super) fn decided(&self) -> usize {
         self.approved + self.partially + self.denied
     }
 
     /// Returns the share approved in full.
-    pub fn in_full(&self) -> Rate {
+    pub(super) fn in_full(&self) -> Rate {
         Rate {
             count: self.approved,
             of: self.decided(),
@@ -34,7 +34,7 @@ impl Tally {
     }
 
     /// Returns the share approved in full or in part.
-    pub fn at_least_in_part(&self) -> Rate {
+    pub(super) fn at_least_in_part(&self) -> Rate {
         Rate {
             count: self.approved + self.partially,
             of: self.decided(),
@@ -43,7 +43,7 @@ impl Tally {
 
     /// Describes the tally in one sentence: "3 appeals decided: 1 approved in full, 1 in
     /// part, 1 denied; approved in full or in part: 2 of 3: too few to state a rate ...".
-    pub fn sentence(&self) -> String {
+    pub(super) fn sentence(&self) -> String {
         format!(
             "{} decided: {} approved in full, {} approved in part, {} denied; approved in full \
              or in part: {}.",
@@ -77,7 +77,7 @@ pub(crate) struct Outcomes<'a> {
 
 impl Outcomes<'_> {
     /// Returns whether any appeal was sent.
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.total.decided() == 0 && self.awaiting.is_empty()
     }
 }

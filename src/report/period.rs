@@ -18,7 +18,7 @@ use crate::model::fields::Date;
 const BENCHMARKS: &str = include_str!("benchmarks.yaml");
 
 /// What the report says of the benchmarks, every time it shows them.
-pub const NOT_LIKE_FOR_LIKE: &str = "These public figures are not like-for-like comparisons: \
+pub(super) const NOT_LIKE_FOR_LIKE: &str = "These public figures are not like-for-like comparisons: \
     they count every kind of service and claim across whole programs, some count claims \
     rather than appeals, and none is limited to ketamine appeals prepared with an advocate's \
     help. They show the landscape, not a target.";
@@ -26,7 +26,7 @@ pub const NOT_LIKE_FOR_LIKE: &str = "These public figures are not like-for-like 
 /// A public figure to set the organisation's results beside.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Benchmark {
+pub(crate) struct Benchmark {
     /// What the figure measures.
     pub measures: String,
     /// The figure, as its source states it.
@@ -38,13 +38,13 @@ pub struct Benchmark {
 }
 
 /// Returns the public benchmarks of the data file.
-pub fn benchmarks() -> Vec<Benchmark> {
+pub(super) fn benchmarks() -> Vec<Benchmark> {
     serde_yaml::from_str(BENCHMARKS).expect("benchmarks.yaml is valid (a test reads it)")
 }
 
 /// The days decisions are counted in: from `from` (when given) to `to`, both included.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Period {
+pub(crate) struct Period {
     /// The first day, or none for every decision up to `to`.
     pub from: Option<Date>,
     /// The last day.
@@ -55,14 +55,14 @@ pub struct Period {
 
 impl Period {
     /// Returns whether a day falls in the period.
-    pub fn contains(&self, day: Date) -> bool {
+    pub(crate) fn contains(&self, day: Date) -> bool {
         self.from.is_none_or(|from| day >= from) && day <= self.to
     }
 }
 
 /// A rate as the report shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RateView {
+pub(crate) struct RateView {
     /// How many had the property.
     pub count: usize,
     /// How many were counted.
@@ -83,7 +83,7 @@ impl From<Rate> for RateView {
 
 /// One group of a breakdown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Row {
+pub(crate) struct Row {
     /// The group, in words.
     pub label: String,
     /// Appeals decided.
@@ -100,7 +100,7 @@ pub struct Row {
 
 /// A breakdown of the decided appeals.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Breakdown {
+pub(crate) struct Breakdown {
     /// What the groups are (plan type, insurer, denial reason, level).
     pub heading: String,
     /// The groups.
@@ -109,7 +109,7 @@ pub struct Breakdown {
 
 /// A decided case, by id.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DecidedCase {
+pub(crate) struct DecidedCase {
     /// The case id.
     pub id: String,
     /// The level decided.
@@ -126,7 +126,7 @@ pub struct DecidedCase {
 
 /// The outcomes of a period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PeriodReport {
+pub(crate) struct PeriodReport {
     /// The organisation, as on its packets.
     pub organisation: String,
     /// The period's name.
@@ -171,7 +171,7 @@ pub struct PeriodReport {
 
 impl PeriodReport {
     /// Counts the outcomes of the appeals decided in a period.
-    pub fn new(summary: &Summary, period: &Period, organisation: &str) -> PeriodReport {
+    pub(crate) fn new(summary: &Summary, period: &Period, organisation: &str) -> PeriodReport {
         let in_period = |c: &CaseOutcome| c.decision.is_some_and(|d| period.contains(d.date));
         let counted = outcomes_of(summary, in_period);
         let total = &counted.total;
@@ -249,12 +249,12 @@ impl PeriodReport {
     }
 
     /// Renders the data the PDF template reads.
-    pub fn to_json(&self) -> Vec<u8> {
+    pub(crate) fn to_json(&self) -> Vec<u8> {
         serde_json::to_vec(self).expect("the report serializes")
     }
 
     /// Renders the report as Markdown.
-    pub fn markdown(&self) -> String {
+    pub(crate) fn markdown(&self) -> String {
         let mut out = format!(
             "# Appeal outcomes: {}\n\n{} · made {} by appealpack\n\n",
             md_text(&self.period),

@@ -7,14 +7,14 @@
 
 /// The fewest decided appeals a rate is stated for: below it the count is given and the
 /// words "too few to state a rate".
-pub const MIN_COUNT: usize = 10;
+pub(super) const MIN_COUNT: usize = 10;
 
 /// The normal quantile of a two-sided 95% interval.
 const Z95: f64 = 1.959_964;
 
 /// A share: `count` of `of`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rate {
+pub(crate) struct Rate {
     /// How many had the property.
     pub count: usize,
     /// How many were counted.
@@ -23,18 +23,18 @@ pub struct Rate {
 
 impl Rate {
     /// Returns the share as a fraction, or `None` when nothing was counted.
-    pub fn share(self) -> Option<f64> {
+    pub(crate) fn share(self) -> Option<f64> {
         (self.of > 0).then(|| self.count as f64 / self.of as f64)
     }
 
     /// Returns whether enough were counted to state the rate.
-    pub fn stated(self) -> bool {
+    pub(crate) fn stated(self) -> bool {
         self.of >= MIN_COUNT
     }
 
     /// Returns the 95% Wilson score interval as (low, high) fractions, or `None` when
     /// nothing was counted.
-    pub fn wilson(self) -> Option<(f64, f64)> {
+    pub(crate) fn wilson(self) -> Option<(f64, f64)> {
         let p = self.share()?;
         let n = self.of as f64;
         let z2 = Z95 * Z95;
@@ -46,7 +46,7 @@ impl Rate {
 
     /// Describes the rate in words: "67% (8 of 12; 95% interval 39-86%)", or below the
     /// minimum "2 of 3: too few to state a rate".
-    pub fn describe(self) -> String {
+    pub(crate) fn describe(self) -> String {
         match (self.stated(), self.share(), self.wilson()) {
             (true, Some(p), Some((low, high))) => format!(
                 "{}% ({} of {}; 95% interval {}-{}%)",
@@ -64,7 +64,7 @@ impl Rate {
     }
 
     /// Describes the rate for a table cell: "67% (39-86%)", or "too few" below the minimum.
-    pub fn cell(self) -> String {
+    pub(crate) fn cell(self) -> String {
         match (self.stated(), self.share(), self.wilson()) {
             (true, Some(p), Some((low, high))) => {
                 format!("{}% ({}-{}%)", percent(p), percent(low), percent(high))

@@ -200,3 +200,47 @@ fn templates_choose_by_ids_never_by_display_text() {
         offences.join("\n")
     );
 }
+
+#[test]
+fn commands_and_intake_read_problems_as_values_never_their_messages() {
+    // `import` once split validation messages at `: ` to find a field; a rewording then
+    // misplaced problems without a compile error. It reads `validate::Problem`'s kind and
+    // path instead, and no command parses a message back.
+    let mut offences = Vec::new();
+    for folder in ["intake", "cmd"] {
+        for entry in walkdir::WalkDir::new(common::root().join("src").join(folder)) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            // Unit tests may read a message: that is what the user sees.
+            let code = text.split("#[cfg(test)]").next().unwrap();
+            for (n, line) in code.lines().enumerate() {
+                let parses = line.contains("split_once(\": \")")
+                    || [
+                        ".contains(",
+                        ".starts_with(",
+                        ".ends_with(",
+                        ".split_once(",
+                        ".strip_prefix(",
+                        ".find(",
+                    ]
+                    .iter()
+                    .any(|call| {
+                        line.contains(&format!("message{call}"))
+                            || line.contains(&format!("message(){call}"))
+                    });
+                if parses {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    offences.push(format!("src/{folder}/{name}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "a message parsed back (read validate::Problem's kind and path instead):\n{}",
+        offences.join("\n")
+    );
+}
