@@ -352,7 +352,7 @@ pub(crate) static RULES: &[Rule] = &[
         id: RuleId::PeerReview,
         severity: Severity::Warning,
         item: "Peer review by an independent medical professional",
-        checks: "internal and second-level appeals: peer-to-peer or independent review requested (an external review is itself independent)",
+        checks: "internal and second-level appeals: peer-to-peer or independent review requested (not for an external review, which is itself independent, nor for a denial only for the network or missing records)",
         check: check_peer_review,
     },
     Rule {

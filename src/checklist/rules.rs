@@ -929,7 +929,14 @@ pub(super) fn check_peer_review(case: &Case, _: &Context, f: &mut Findings) {
     // reviewer often settles a case before the appeal is decided.
     // An external review is itself the independent review, and its reviewer holds no
     // peer-to-peer conversation.
-    if case.stage < Stage::InternalAppeal || case.stage == Stage::ExternalReview {
+    // A network or missing-records denial turns on no medical judgment to talk over.
+    if case.stage < Stage::InternalAppeal
+        || case.stage == Stage::ExternalReview
+        || case
+            .denial
+            .as_ref()
+            .is_some_and(|d| !d.turns_on_medical_judgment())
+    {
         return;
     }
     if !case.peer_review.as_ref().is_some_and(|p| p.requested) {

@@ -839,6 +839,18 @@ fn peer_review_rule() {
     assert_eq!(of(&run(&internal), "peer-review").len(), 1);
     let request = bad.replace("stage: second-level-appeal", "stage: prior-authorization");
     assert!(of(&run(&request), "peer-review").is_empty());
+    // A network denial turns on no medical judgment; one reason of several that does
+    // brings the conversation back.
+    let network = bad.replace(
+        "reason: experimental-investigational",
+        "reason: out-of-network",
+    );
+    assert!(of(&run(&network), "peer-review").is_empty());
+    let both = bad.replace(
+        "reason: experimental-investigational",
+        "reasons: [out-of-network, not-medically-necessary]",
+    );
+    assert_eq!(of(&run(&both), "peer-review").len(), 1);
 }
 
 #[test]

@@ -427,6 +427,9 @@ pub struct DenialData {
     pub missing: Vec<MissingData>,
     /// The reason in the notice's own words.
     pub reason_text: Option<String>,
+    /// Whether the denial turns on medical judgment, so the letter asks for a peer-to-peer
+    /// conversation.
+    pub medical_judgment: bool,
 }
 
 /// A record the plan said it lacked, as printed.

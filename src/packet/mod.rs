@@ -371,6 +371,7 @@ impl PacketData {
                 claim_number: code(d.claim_number.as_ref()),
                 reason: d.all_reasons().first().map(|r| r.as_str()),
                 reasons: d.all_reasons().iter().map(|r| r.as_str()).collect(),
+                medical_judgment: d.turns_on_medical_judgment(),
                 missing: d
                     .missing
                     .iter()

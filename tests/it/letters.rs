@@ -798,6 +798,35 @@ fn a_drafts_sign_off_keeps_its_lines_and_names_the_provider_once() {
 }
 
 #[test]
+fn a_denial_without_medical_judgment_asks_for_no_peer_to_peer() {
+    let mut seen = 0;
+    for (id, case) in case_files() {
+        let denial = &case["denial"];
+        let mut reasons: Vec<&str> = denial["reason"].as_str().into_iter().collect();
+        for r in denial["reasons"].as_sequence().into_iter().flatten() {
+            reasons.push(r.as_str().unwrap());
+        }
+        let judgment = reasons.is_empty()
+            || reasons
+                .iter()
+                .any(|r| !matches!(*r, "out-of-network" | "missing-information"));
+        if judgment || !built().join(&id).join("packet.pdf").is_file() {
+            continue;
+        }
+        seen += 1;
+        let text = packet(&id);
+        let prose = letter_prose(&text);
+        assert!(!prose.contains("peer-to-peer"), "{id}:\n{prose}");
+        assert!(
+            collapse(prose)
+                .contains("decided by someone who was not involved in the first decision"),
+            "{id}:\n{prose}"
+        );
+    }
+    assert!(seen >= 1, "no bundled network or missing-records denial");
+}
+
+#[test]
 fn external_review_letters_are_written_for_an_independent_reviewer() {
     for id in ["KET-2026-0102", "KET-2026-0103", "KET-2026-0110"] {
         let text = packet(id);

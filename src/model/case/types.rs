@@ -430,6 +430,19 @@ impl Denial {
     pub fn gives(&self, reason: DenialReason) -> bool {
         self.reason == Some(reason) || self.reasons.contains(&reason)
     }
+    /// Returns whether the denial turns on medical judgment, so that a peer-to-peer
+    /// conversation with the plan's reviewer can settle it: every reason does but a network
+    /// or a missing-records denial, and a notice without a reason is taken to.
+    pub(crate) fn turns_on_medical_judgment(&self) -> bool {
+        let reasons = self.all_reasons();
+        reasons.is_empty()
+            || reasons.iter().any(|r| {
+                !matches!(
+                    r,
+                    DenialReason::OutOfNetwork | DenialReason::MissingInformation
+                )
+            })
+    }
 }
 
 /// A record the plan said it lacked, and the file that answers it.
