@@ -114,7 +114,6 @@ pub(super) fn reviewer_data(
         .as_ref()
         .map(|d| d.all_reasons())
         .unwrap_or_default();
-    let reason = reasons.first().copied();
     ReviewerData {
         failed_trials: failed.len(),
         failed_kinds: kinds
@@ -123,8 +122,6 @@ pub(super) fn reviewer_data(
             .collect(),
         scores,
         references: strongest(case, library),
-        reason: reason.map(reason_words),
-        answer: reason.map(|r| answer(case, r, conditions, scope, failed.len())),
         reasons: reasons.iter().map(|r| reason_words(*r)).collect(),
         answers: reasons
             .iter()
@@ -383,8 +380,8 @@ mod tests {
     fn the_answer_fits_the_reason_and_claims_only_what_applies() {
         let c = case("denial: { date: 2026-11-01, reason: experimental-investigational }\n");
         let r = review(&c, depression());
-        assert_eq!(r.reason, Some("experimental or investigational"));
-        assert!(r.answer.as_deref().unwrap().contains("esketamine"));
+        assert_eq!(r.reasons, ["experimental or investigational"]);
+        assert!(r.answers[0].as_str().contains("esketamine"));
         // Esketamine is approved for major depressive disorder only, and the answer names
         // only what the cited references studied.
         let ptsd = Conditions {
@@ -401,8 +398,8 @@ mod tests {
             Case::parse(Path::new("t.yaml"), &text).unwrap()
         };
         let answer = review(&with("F43.10", "feder-2021, murrough-2013"), ptsd)
-            .answer
-            .unwrap();
+            .answers
+            .remove(0);
         assert!(!answer.contains("esketamine"), "{answer}");
         assert!(
             answer.contains("support ketamine for chronic post-traumatic stress disorder."),
@@ -410,8 +407,8 @@ mod tests {
         );
         // A PTSD case citing only depression trials claims nothing for PTSD.
         let answer = review(&with("F43.10", "murrough-2013, anand-2023"), ptsd)
-            .answer
-            .unwrap();
+            .answers
+            .remove(0);
         assert!(
             answer.starts_with(
                 "No cited reference studied ketamine for post-traumatic stress disorder"
@@ -420,8 +417,8 @@ mod tests {
         );
         assert!(!answer.contains("support"), "{answer}");
         let answer = review(&with("F33.2", "anand-2023, sanacora-2017"), depression())
-            .answer
-            .unwrap();
+            .answers
+            .remove(0);
         assert!(
             answer.starts_with(
                 "The randomized trials and expert consensus cited below support ketamine for \
@@ -437,11 +434,11 @@ mod tests {
                  request: {{ treatment: D }}\ndenial: {{ reason: not-a-covered-benefit }}\n"
             );
             let c = Case::parse(Path::new("t.yaml"), &text).unwrap();
-            review(&c, depression()).answer.unwrap()
+            review(&c, depression()).answers[0].clone()
         };
         assert!(covered("employer-self-funded").contains("29 U.S.C. 1185a"));
         assert!(!covered("medicare").contains("U.S.C."));
         // A prior authorization has no denial to answer.
-        assert_eq!(review(&case(""), depression()).answer, None);
+        assert!(review(&case(""), depression()).answers.is_empty());
     }
 }

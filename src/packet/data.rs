@@ -117,10 +117,6 @@ pub struct ReviewerData {
     /// The three strongest references: large randomized trials, then consensus
     /// statements, then smaller trials, then reviews (`Reference::strength`).
     pub references: Vec<EvidenceData>,
-    /// The plan's reason for the denial, in words.
-    pub reason: Option<&'static str>,
-    /// The one-sentence answer to that reason.
-    pub answer: Option<String>,
     /// Every reason the notice gives, in words.
     pub reasons: Vec<&'static str>,
     /// The one-sentence answer to each reason, in the same order.
@@ -418,8 +414,6 @@ pub struct DenialData {
     pub reference: Option<String>,
     /// Claim number.
     pub claim_number: Option<String>,
-    /// The reason as written in case files.
-    pub reason: Option<&'static str>,
     /// Every reason the notice gives, as written in case files, each answered in its own
     /// section of the letter.
     pub reasons: Vec<&'static str>,

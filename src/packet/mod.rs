@@ -369,7 +369,6 @@ impl PacketData {
                 received: d.received.map(long_date),
                 reference: code(d.reference.as_ref()),
                 claim_number: code(d.claim_number.as_ref()),
-                reason: d.all_reasons().first().map(|r| r.as_str()),
                 reasons: d.all_reasons().iter().map(|r| r.as_str()).collect(),
                 medical_judgment: d.turns_on_medical_judgment(),
                 missing: d

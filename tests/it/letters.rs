@@ -378,6 +378,15 @@ fn case_yaml(id: &str) -> serde_yaml::Value {
         .1
 }
 
+/// The reasons a case file's denial gives, `reason` and `reasons` together, as written.
+fn reasons_of(denial: &serde_yaml::Value) -> Vec<&str> {
+    let mut reasons: Vec<&str> = denial["reason"].as_str().into_iter().collect();
+    for r in denial["reasons"].as_sequence().into_iter().flatten() {
+        reasons.push(r.as_str().unwrap());
+    }
+    reasons
+}
+
 /// Text as compared: whitespace collapsed and soft hyphens of a wrapped word joined.
 fn joined(text: &str) -> String {
     collapse(text).replace("- ", "-").replace("-", "")
@@ -439,10 +448,7 @@ fn each_denial_reason_is_answered_in_its_own_section() {
     for (id, _) in case_dirs() {
         let case = case_yaml(&id);
         let denial = &case["denial"];
-        let mut reasons: Vec<&str> = denial["reason"].as_str().into_iter().collect();
-        for r in denial["reasons"].as_sequence().into_iter().flatten() {
-            reasons.push(r.as_str().unwrap());
-        }
+        let reasons = reasons_of(denial);
         several |= reasons.len() > 1;
         let text = packet(&id);
         let prose = letter_prose(&text);
@@ -802,10 +808,7 @@ fn a_denial_without_medical_judgment_asks_for_no_peer_to_peer() {
     let mut seen = 0;
     for (id, case) in case_files() {
         let denial = &case["denial"];
-        let mut reasons: Vec<&str> = denial["reason"].as_str().into_iter().collect();
-        for r in denial["reasons"].as_sequence().into_iter().flatten() {
-            reasons.push(r.as_str().unwrap());
-        }
+        let reasons = reasons_of(denial);
         let judgment = reasons.is_empty()
             || reasons
                 .iter()
