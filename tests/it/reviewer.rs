@@ -107,3 +107,68 @@ fn the_cover_and_the_letter_cite_exhibit_numbers() {
         "{text}"
     );
 }
+
+/// The entries of a cover's contents: each title and the first exhibit page it cites.
+fn contents_entries(cover: &str, id: &str) -> Vec<(String, usize)> {
+    let (_, contents) = cover
+        .split_once("Contents")
+        .unwrap_or_else(|| panic!("{id}: no contents on the cover:\n{cover}"));
+    // The footer's exhibit number is not an entry.
+    let mut rest = contents.split(" Page 1 of ").next().unwrap_or(contents);
+    let prefix = format!("{id}-");
+    let mut entries = Vec::new();
+    while let Some(at) = rest.find(&prefix) {
+        let title = rest[..at].trim_end_matches(['.', ' ']).trim();
+        let digits = at + prefix.len();
+        let page = rest[digits..digits + 4]
+            .parse()
+            .unwrap_or_else(|_| panic!("{id}: no page number in {rest}"));
+        let mut end = digits + 4;
+        if rest[end..].starts_with(" to -") {
+            end += " to -0000".len();
+        }
+        entries.push((title.to_owned(), page));
+        rest = &rest[end..];
+    }
+    entries
+}
+
+#[test]
+fn the_contents_list_every_part_at_the_page_where_it_starts() {
+    for (id, dir) in case_dirs() {
+        let pages: Vec<String> = pages_of(&dir.join("packet.pdf"))
+            .iter()
+            .map(|p| collapse(p))
+            .collect();
+        let entries = contents_entries(&pages[0], &id);
+        let titles: Vec<&str> = entries.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(
+            titles[..4],
+            [
+                "Reviewer summary",
+                if titles[1] == "Request letter" {
+                    "Request letter"
+                } else {
+                    "Appeal letter"
+                },
+                "Letter of medical necessity",
+                "Treatment history"
+            ],
+            "{id}: {titles:?}"
+        );
+        let mut last = 0;
+        for (title, page) in &entries {
+            assert!(*page >= last, "{id}: {title} at {page}, before {last}");
+            last = *page;
+            let text = pages
+                .get(page - 1)
+                .unwrap_or_else(|| panic!("{id}: {title} cites page {page}"));
+            assert!(
+                text.contains(title.as_str()),
+                "{id}: page {page} lacks {title}:\n{text}"
+            );
+        }
+        // Every bundled case has a clinical summary or evidence, or encloses files.
+        assert!(entries.len() >= 5, "{id}: {titles:?}");
+    }
+}
