@@ -172,3 +172,63 @@ fn the_contents_list_every_part_at_the_page_where_it_starts() {
         assert!(entries.len() >= 5, "{id}: {titles:?}");
     }
 }
+
+/// The pages (1-based) that the link annotations of a PDF's first page lead to.
+fn cover_link_targets(pdf: &[u8]) -> Vec<usize> {
+    use lopdf::{Document, Object};
+    let doc = Document::load_mem(pdf).expect("a PDF lopdf can read");
+    let pages = doc.get_pages();
+    let number_of = |id: lopdf::ObjectId| {
+        pages
+            .iter()
+            .find(|(_, p)| **p == id)
+            .map(|(n, _)| *n as usize)
+    };
+    let cover = doc.get_dictionary(pages[&1]).unwrap();
+    let annots = match cover.get(b"Annots") {
+        Ok(Object::Array(a)) => a.clone(),
+        Ok(Object::Reference(r)) => doc.get_object(*r).unwrap().as_array().unwrap().clone(),
+        _ => Vec::new(),
+    };
+    let mut targets = Vec::new();
+    for annot in annots {
+        let annot = doc.dereference(&annot).unwrap().1.as_dict().unwrap();
+        let dest = match annot.get(b"A") {
+            Ok(action) => doc
+                .dereference(action)
+                .unwrap()
+                .1
+                .as_dict()
+                .unwrap()
+                .get(b"D")
+                .ok()
+                .cloned(),
+            Err(_) => annot.get(b"Dest").ok().cloned(),
+        };
+        if let Some(Object::Array(dest)) = dest.map(|d| doc.dereference(&d).unwrap().1.clone())
+            && let Some(Object::Reference(page)) = dest.first()
+        {
+            targets.extend(number_of(*page));
+        }
+    }
+    targets
+}
+
+#[test]
+fn each_contents_entry_links_to_its_first_page() {
+    for (id, dir) in case_dirs() {
+        let pdf = std::fs::read(dir.join("packet.pdf")).unwrap();
+        let cover = collapse(&pages_of(&dir.join("packet.pdf"))[0]);
+        // A line of text may carry several link areas (one per run): compare the pages.
+        let cited: std::collections::BTreeSet<usize> = contents_entries(&cover, &id)
+            .iter()
+            .map(|(_, p)| *p)
+            .collect();
+        let linked: std::collections::BTreeSet<usize> =
+            cover_link_targets(&pdf).into_iter().collect();
+        assert_eq!(
+            linked, cited,
+            "{id}: the links lead to other pages than the contents cite"
+        );
+    }
+}
