@@ -1536,48 +1536,4 @@ mod tests {
             assert!(json.contains("zq"), "lost text for {events:?}: {json}");
         }
     }
-
-    /// Returns the node types `templates/markdown.typ` draws (`n.t == "text"`...).
-    fn drawn_types() -> Vec<String> {
-        let template = include_str!("../../templates/markdown.typ");
-        template
-            .split(".t == \"")
-            .skip(1)
-            .filter_map(|rest| rest.split('"').next())
-            .map(str::to_owned)
-            .collect()
-    }
-
-    /// Asserts that every node of a document's JSON tree is of a type the template draws.
-    fn assert_drawn(value: &serde_json::Value, drawn: &[String]) {
-        match value {
-            serde_json::Value::Object(map) => {
-                if let Some(t) = map.get("t").and_then(|t| t.as_str()) {
-                    assert!(drawn.iter().any(|d| d == t), "a `{t}` node is not drawn");
-                }
-                map.values().for_each(|v| assert_drawn(v, drawn));
-            }
-            serde_json::Value::Array(items) => items.iter().for_each(|v| assert_drawn(v, drawn)),
-            _ => {}
-        }
-    }
-
-    #[test]
-    fn random_inputs_convert_to_nodes_the_template_draws() {
-        let drawn = drawn_types();
-        assert!(drawn.len() > 10, "{drawn:?}");
-        let alphabet: Vec<char> = "*_~`[]()!<>#-+=|:^\\\"' \n\t1.x>a&;/@$".chars().collect();
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..3000 {
-            let mut source = String::new();
-            for _ in 0..(state % 120) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                source.push(alphabet[(state % alphabet.len() as u64) as usize]);
-            }
-            let doc = markdown(&source);
-            assert_drawn(&serde_json::to_value(&doc).unwrap(), &drawn);
-        }
-    }
 }
