@@ -14,7 +14,7 @@ mod rates;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::checklist::{CLOSE_DAYS, Deadline, Severity};
 use crate::fsutil;
@@ -242,18 +242,38 @@ pub(crate) fn write_reports(
     )?;
     fsutil::write_atomic(&output.join(INDEX_HTML), html(summary, names).as_bytes())?;
     fsutil::write_atomic(&output.join(DEADLINES_ICS), ics(summary, names).as_bytes())?;
-    for (owner, file) in ics::owner_calendars(summary) {
+    let calendars = ics::owner_calendars(summary);
+    for (owner, file) in &calendars {
         fsutil::write_atomic(
             &output.join(file),
-            owner_ics(summary, names, &owner).as_bytes(),
+            owner_ics(summary, names, owner).as_bytes(),
         )?;
     }
+    remove_stale_calendars(output, &calendars)?;
     fsutil::write_atomic(&output.join(CASES_CSV), cases_csv(summary).as_bytes())?;
     if let Some(path) = junit {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             fsutil::create_dir_all(parent)?;
         }
         fsutil::write_atomic(path, self::junit(summary).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Removes the owner calendars (`deadlines-XX.ics`) an earlier build wrote for owners who
+/// have no case here now: a calendar subscribed to would otherwise keep showing deadlines
+/// of cases that moved to someone else. Only regular files, never through a link.
+fn remove_stale_calendars(output: &Path, current: &[(String, String)]) -> Result<()> {
+    let entries =
+        std::fs::read_dir(output).with_context(|| format!("cannot read {}", output.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let calendar = name.starts_with("deadlines-") && name.ends_with(".ics");
+        let regular = entry.file_type().is_ok_and(|kind| kind.is_file());
+        if calendar && regular && !current.iter().any(|(_, file)| *file == name) {
+            fsutil::remove_file(&entry.path())?;
+        }
     }
     Ok(())
 }

@@ -206,6 +206,43 @@ fn the_calendar_has_complete_events_with_stable_uids() {
 }
 
 #[test]
+fn an_owner_calendar_follows_its_cases_and_goes_when_they_do() {
+    let dir = scratch();
+    let case = dir.path().join("cases/sent/case.yaml");
+    let text = std::fs::read_to_string(&case).unwrap();
+    std::fs::write(&case, format!("owner: JA\n{text}")).unwrap();
+    let out = build(dir.path(), "out", &[]);
+    let ja = uids(&parse(
+        &std::fs::read_to_string(out.join("deadlines-JA.ics")).unwrap(),
+    ));
+    assert!(!ja.is_empty(), "the owner's case has a date to keep");
+    assert!(
+        ja.iter().all(|uid| uid.starts_with("KET-2026-0103.")),
+        "only the owner's case: {ja:?}"
+    );
+
+    // The case moves to another advocate: the old calendar must not keep its deadline.
+    std::fs::write(&case, format!("owner: MB\n{text}")).unwrap();
+    build(dir.path(), "out", &[]);
+    assert!(
+        !out.join("deadlines-JA.ics").exists(),
+        "a stale calendar is left"
+    );
+    let mb = uids(&parse(
+        &std::fs::read_to_string(out.join("deadlines-MB.ics")).unwrap(),
+    ));
+    assert_eq!(mb, ja);
+
+    // A file of the same shape that is not a regular file is never touched.
+    let elsewhere = dir.path().join("keep.ics");
+    std::fs::write(&elsewhere, "mine").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&elsewhere, out.join("deadlines-ZZ.ics")).unwrap();
+    build(dir.path(), "out", &[]);
+    assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "mine");
+}
+
+#[test]
 fn the_csv_has_one_row_per_case_matching_the_summary() {
     let dir = scratch();
     let out = build(dir.path(), "out", &[]);
