@@ -71,6 +71,16 @@ pub(crate) fn owner_ics(summary: &Summary, names: Option<&Names>, owner: &str) -
     calendar(summary, names, Some(owner))
 }
 
+/// How an owner's calendar is named: this, the owner's initials, then [`OWNER_SUFFIX`].
+const OWNER_PREFIX: &str = "deadlines-";
+/// How an owner's calendar's name ends.
+const OWNER_SUFFIX: &str = ".ics";
+
+/// Whether a file name is that of an owner's calendar (`deadlines-JA.ics`).
+pub(crate) fn is_owner_calendar(name: &str) -> bool {
+    name.starts_with(OWNER_PREFIX) && name.ends_with(OWNER_SUFFIX)
+}
+
 /// Returns the owners that get a calendar of their own, each with its file name.
 pub(crate) fn owner_calendars(summary: &Summary) -> Vec<(String, String)> {
     let mut owners: Vec<(String, String)> = summary
@@ -80,7 +90,7 @@ pub(crate) fn owner_calendars(summary: &Summary) -> Vec<(String, String)> {
         .filter_map(|owner| {
             Some((
                 owner.to_owned(),
-                format!("deadlines-{}.ics", owner_slug(owner)?),
+                format!("{OWNER_PREFIX}{}{OWNER_SUFFIX}", owner_slug(owner)?),
             ))
         })
         .collect();

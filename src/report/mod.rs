@@ -269,7 +269,7 @@ fn remove_stale_calendars(output: &Path, current: &[(String, String)]) -> Result
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let calendar = name.starts_with("deadlines-") && name.ends_with(".ics");
+        let calendar = ics::is_owner_calendar(&name);
         let regular = entry.file_type().is_ok_and(|kind| kind.is_file());
         if calendar && regular && !current.iter().any(|(_, file)| *file == name) {
             fsutil::remove_file(&entry.path())?;
