@@ -20,13 +20,15 @@ fn every_page_carries_its_exhibit_number() {
     }
 }
 
+/// The text of each page of a PDF, its whitespace collapsed.
+fn collapsed_pages(pdf: &std::path::Path) -> Vec<String> {
+    pages_of(pdf).iter().map(|p| collapse(p)).collect()
+}
+
 #[test]
 fn the_reviewer_summary_is_page_two_and_fits_it() {
     for (id, dir) in case_dirs() {
-        let pages: Vec<String> = pages_of(&dir.join("packet.pdf"))
-            .iter()
-            .map(|p| collapse(p))
-            .collect();
+        let pages = collapsed_pages(&dir.join("packet.pdf"));
         let summary = &pages[1];
         assert!(
             summary.contains("Reviewer summary"),
@@ -136,10 +138,7 @@ fn contents_entries(cover: &str, id: &str) -> Vec<(String, usize)> {
 #[test]
 fn the_contents_list_every_part_at_the_page_where_it_starts() {
     for (id, dir) in case_dirs() {
-        let pages: Vec<String> = pages_of(&dir.join("packet.pdf"))
-            .iter()
-            .map(|p| collapse(p))
-            .collect();
+        let pages = collapsed_pages(&dir.join("packet.pdf"));
         let entries = contents_entries(&pages[0], &id);
         let titles: Vec<&str> = entries.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(
