@@ -37,6 +37,10 @@ pub(crate) const DEFAULT_MIB: u64 = 2048;
 /// [`super::evict_cache`]).
 const EVICT_EVERY: usize = 20;
 
+/// mimalloc's option, read from the environment when the worker starts, for how long
+/// (in ms) freed memory is kept before it is returned to the system; -1 keeps it.
+const PURGE_DELAY: &str = "MIMALLOC_PURGE_DELAY";
+
 /// A worker's stack: Typst's layout recurses deeply (nested Markdown lists and quotes in
 /// patient text), and the 2 MiB default overflows on real cases.
 const STACK: usize = 64 * 1024 * 1024;
@@ -189,8 +193,8 @@ impl Pool {
         }
     }
 
-    /// Starts a worker and waits for its greeting, the fingerprint of its templates.
-    fn start(&self) -> Result<Process> {
+    /// Makes the command line and environment of a worker.
+    fn command(&self) -> Command {
         let mut command = Command::new(&self.exe);
         command
             .arg(COMMAND)
@@ -199,7 +203,23 @@ impl Pool {
         if let Some(dir) = &self.templates {
             command.arg("--templates").arg(dir);
         }
-        let mut child = command
+        // mimalloc returns freed pages to the system a second after they are freed. A
+        // worker frees a large share of its memory at every eviction of Typst's cache and
+        // allocates it again for the next packets, so each page came back as a fault and
+        // was zeroed again (40,000 page faults per 100 packets, a fifth of the render
+        // time; docs/performance.md). Kept, the pages are reused: the worker's memory
+        // is bounded by the eviction and its address-space limit either way. A value the
+        // user set is left as it is.
+        if std::env::var_os(PURGE_DELAY).is_none() {
+            command.env(PURGE_DELAY, "-1");
+        }
+        command
+    }
+
+    /// Starts a worker and waits for its greeting, the fingerprint of its templates.
+    fn start(&self) -> Result<Process> {
+        let mut child = self
+            .command()
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -553,6 +573,30 @@ fn read_done(r: &mut impl Read) -> io::Result<Done> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_worker_keeps_the_memory_it_frees_unless_the_user_said_otherwise() {
+        let pool = Pool {
+            exe: PathBuf::from("appealpack"),
+            templates: None,
+            fingerprint: blake3::hash(b""),
+            budget: Budget {
+                time: Duration::from_secs(1),
+                memory_mib: 64,
+            },
+            idle: Mutex::new(Vec::new()),
+        };
+        let command = pool.command();
+        let set = command
+            .get_envs()
+            .find(|(name, _)| *name == PURGE_DELAY)
+            .and_then(|(_, value)| value);
+        match std::env::var_os(PURGE_DELAY) {
+            None => assert_eq!(set, Some(std::ffi::OsStr::new("-1"))),
+            // The user's value reaches the worker by inheritance, unchanged.
+            Some(_) => assert_eq!(set, None),
+        }
+    }
 
     #[test]
     fn jobs_and_answers_survive_the_pipe() {
