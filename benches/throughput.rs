@@ -142,11 +142,11 @@ fn bench_build(dir: &Path, cases: &Path, count: usize, cores: usize) -> f64 {
         let typst = run.timing("typst_seconds") / busy;
         let cache = run.timing("cache_seconds") / busy;
         println!(
-            "  {threads} thread(s): {:>7.1} packets/s ({:.2} s, {:.1} ms/packet), peak RSS {} MiB",
+            "  {threads} thread(s): {:>7.1} packets/s ({:.2} s, {:.1} ms/packet), {}",
             count as f64 / run.seconds,
             run.seconds,
             1e3 * run.seconds / count as f64,
-            run.peak_rss_kib / 1024,
+            run.peak,
         );
         println!(
             "    time: {:.1}% Typst compile and export, {:.1}% evicting Typst's cache, {:.1}% the rest (discovery, loading, checking, hashing, writing)",
@@ -166,10 +166,10 @@ fn bench_build(dir: &Path, cases: &Path, count: usize, cores: usize) -> f64 {
     let noop = run_build(cases, &output, cores, TODAY, &[]);
     assert_eq!(noop.timing("skipped") as usize, count);
     println!(
-        "  no-op rebuild: {:.3} s ({:.1}% of the full build), peak RSS {} MiB",
+        "  no-op rebuild: {:.3} s ({:.1}% of the full build), {}",
         noop.seconds,
         100.0 * noop.seconds / full,
-        noop.peak_rss_kib / 1024
+        noop.peak
     );
     per_packet
 }
@@ -198,12 +198,12 @@ fn bench_real(count: usize, cores: usize) {
     let line = |label: &str, run: &BuildRun| {
         println!(
             "  {label}: {:.2} s ({:.1}% of the cold build), {} packets written, {} files decoded, \
-             peak RSS {} MiB",
+             {}",
             run.seconds,
             100.0 * run.seconds / cold.seconds,
             run.timing("packets_written"),
             run.timing("attachments_decoded"),
-            run.peak_rss_kib / 1024
+            run.peak
         );
     };
     line("cold build", &cold);
@@ -348,7 +348,7 @@ fn thread_counts(cores: usize) -> Vec<usize> {
 /// What one run of `appealpack build` took.
 struct BuildRun {
     seconds: f64,
-    peak_rss_kib: i64,
+    peak: PeakRss,
     summary: serde_json::Value,
 }
 
@@ -371,32 +371,83 @@ fn run_build(cases: &Path, output: &Path, threads: usize, today: &str, extra: &[
         .current_dir(root())
         .spawn()
         .unwrap();
-    let (code, peak_rss_kib) = wait_with_peak_rss(child);
+    let (code, peak) = wait_with_peak_rss(child);
     let seconds = start.elapsed().as_secs_f64();
     assert!(code == 0 || code == 1, "build exited {code}");
     let text = std::fs::read_to_string(output.join("summary.json")).unwrap();
     BuildRun {
         seconds,
-        peak_rss_kib,
+        peak,
         summary: serde_json::from_str(&text).unwrap(),
     }
 }
 
-/// Waits for a child process and returns its exit code and peak RSS in KiB.
+/// The peak resident memory of a build: its own and its render workers', in KiB.
+#[derive(Default)]
+struct PeakRss {
+    build: i64,
+    /// Each worker's peak, by process id.
+    workers: std::collections::BTreeMap<u32, i64>,
+}
+
+impl std::fmt::Display for PeakRss {
+    /// Writes the sum (at most what was resident at once), then the build's and the largest
+    /// worker's.
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let workers: i64 = self.workers.values().sum();
+        let Some(largest) = self.workers.values().max() else {
+            return write!(f, "peak RSS {} MiB (no worker started)", self.build / 1024);
+        };
+        write!(
+            f,
+            "peak RSS {} MiB (the build {} MiB, {} worker(s), the largest {} MiB)",
+            (self.build + workers) / 1024,
+            self.build / 1024,
+            self.workers.len(),
+            largest / 1024
+        )
+    }
+}
+
+/// Reads a process's high-water mark of resident memory (`VmHWM`, Linux), in KiB.
+fn high_water_kib(pid: u32) -> Option<i64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<i64>().ok())
+}
+
+/// Waits for a child process and returns its exit code and its and its render workers'
+/// peak RSS.
 ///
-/// The peak is the kernel's high-water mark (`VmHWM` in `/proc/PID/status`, Linux), read
-/// every 10 ms while the child runs; only growth in its last 10 ms can be missed.
-fn wait_with_peak_rss(mut child: std::process::Child) -> (i32, i64) {
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak = 0;
+/// Each peak is the kernel's high-water mark (`VmHWM` in `/proc/PID/status`, Linux), read
+/// every 10 ms while the build runs, for the build and for each child it has then (its
+/// render workers, from `/proc/PID/task/*/children`); only growth in a process's last
+/// 10 ms can be missed.
+fn wait_with_peak_rss(mut child: std::process::Child) -> (i32, PeakRss) {
+    let pid = child.id();
+    let tasks = format!("/proc/{pid}/task");
+    let mut peak = PeakRss::default();
     loop {
-        if let Ok(status) = std::fs::read_to_string(&status_file)
-            && let Some(kib) = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<i64>().ok())
+        if let Some(kib) = high_water_kib(pid) {
+            peak.build = peak.build.max(kib);
+        }
+        // A worker is the child of the thread that started it, so every thread is asked.
+        let workers: String = std::fs::read_dir(&tasks)
+            .into_iter()
+            .flatten()
+            .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("children")).ok())
+            .collect::<Vec<_>>()
+            .join(" ");
+        for worker in workers
+            .split_whitespace()
+            .filter_map(|w| w.parse::<u32>().ok())
         {
-            peak = peak.max(kib);
+            if let Some(kib) = high_water_kib(worker) {
+                let seen = peak.workers.entry(worker).or_default();
+                *seen = (*seen).max(kib);
+            }
         }
         if let Some(status) = child.try_wait().expect("wait for the build") {
             let code = status.code().expect("the build was killed by a signal");
