@@ -206,7 +206,7 @@ impl Pool {
         // mimalloc returns freed pages to the system a second after they are freed. A
         // worker frees a large share of its memory at every eviction of Typst's cache and
         // allocates it again for the next packets, so each page came back as a fault and
-        // was zeroed again (40,000 page faults per 100 packets, a fifth of the render
+        // was zeroed again (40,000 page faults per 100 packets, a sixth of the render
         // time; docs/performance.md). Kept, the pages are reused: the worker's memory
         // is bounded by the eviction and its address-space limit either way. A value the
         // user set is left as it is.
