@@ -434,16 +434,15 @@ fn wait_with_peak_rss(mut child: std::process::Child) -> (i32, PeakRss) {
             peak.build = peak.build.max(kib);
         }
         // A worker is the child of the thread that started it, so every thread is asked.
-        let workers: String = std::fs::read_dir(&tasks)
+        let children = std::fs::read_dir(&tasks)
             .into_iter()
             .flatten()
-            .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("children")).ok())
-            .collect::<Vec<_>>()
-            .join(" ");
-        for worker in workers
-            .split_whitespace()
-            .filter_map(|w| w.parse::<u32>().ok())
-        {
+            .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("children")).ok());
+        for worker in children.flat_map(|list| {
+            list.split_whitespace()
+                .filter_map(|w| w.parse::<u32>().ok())
+                .collect::<Vec<_>>()
+        }) {
             if let Some(kib) = high_water_kib(worker) {
                 let seen = peak.workers.entry(worker).or_default();
                 *seen = (*seen).max(kib);
