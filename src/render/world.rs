@@ -99,11 +99,11 @@ impl DiagnosticWorld for CaseWorld<'_> {
 
 impl World for CaseWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
-        &self.renderer.library
+        &self.renderer.typst().library
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        &self.renderer.book
+        &self.renderer.typst().book
     }
 
     fn main(&self) -> FileId {
@@ -134,7 +134,7 @@ impl World for CaseWorld<'_> {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.renderer.fonts.get(index).cloned()
+        self.renderer.typst().fonts.get(index).cloned()
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
