@@ -402,7 +402,10 @@ mod tests {
         std::fs::write(dir.path().join(MAIN), "Hello").unwrap();
         std::fs::write(dir.path().join("brand.ttf"), b"not a font").unwrap();
         let error = Renderer::new(dir.path()).err().unwrap().to_string();
-        assert!(error.contains("brand.ttf is not a readable font"), "{error}");
+        assert!(
+            error.contains("brand.ttf is not a readable font"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -416,7 +419,9 @@ mod tests {
             .map(|data| Font::iter(Bytes::new(data)).count())
             .sum();
         let world = renderer.world(b"{}", &[], Datetime::from_ymd(2026, 1, 2).unwrap());
-        let last = world.font(embedded).expect("the templates' font after the embedded ones");
+        let last = world
+            .font(embedded)
+            .expect("the templates' font after the embedded ones");
         assert_eq!(last.data().as_slice(), brand);
         assert!(world.font(embedded + 1).is_none());
     }
