@@ -33,10 +33,6 @@ pub(crate) const DEFAULT_SECONDS: u64 = 60;
 /// The default memory budget of one worker, in MiB.
 pub(crate) const DEFAULT_MIB: u64 = 2048;
 
-/// How many packets a worker renders between evictions of Typst's memo cache (see
-/// [`super::evict_cache`]).
-const EVICT_EVERY: usize = 20;
-
 /// mimalloc's option, read from the environment when the worker starts, for how long
 /// (in ms) freed memory is kept before it is returned to the system; -1 keeps it.
 const PURGE_DELAY: &str = "MIMALLOC_PURGE_DELAY";
@@ -204,11 +200,11 @@ impl Pool {
             command.arg("--templates").arg(dir);
         }
         // mimalloc returns freed pages to the system a second after they are freed. A
-        // worker frees a large share of its memory at every eviction of Typst's cache and
-        // allocates it again for the next packets, so each page came back as a fault and
-        // was zeroed again (40,000 page faults per 100 packets, a sixth of the render
-        // time; docs/performance.md). Kept, the pages are reused: the worker's memory
-        // is bounded by the eviction and its address-space limit either way. A value the
+        // worker frees memory at every eviction of Typst's cache and allocates it again
+        // for the next packet, so each page came back as a fault and was zeroed again
+        // (40,000 page faults per 100 packets, a sixth of the render time;
+        // docs/performance.md). Kept, the pages are reused: the worker's memory is
+        // bounded by the eviction and its address-space limit either way. A value the
         // user set is left as it is.
         if std::env::var_os(PURGE_DELAY).is_none() {
             command.env(PURGE_DELAY, "-1");
@@ -281,16 +277,14 @@ pub(crate) fn serve(templates: Option<&Path>, memory_mib: u64) -> Result<()> {
         let mut output = BufWriter::new(io::stdout().lock());
         output.write_all(renderer.fingerprint().as_bytes())?;
         output.flush()?;
-        let mut rendered = 0usize;
         while let Some(job) = read_job(&mut input)? {
             let done = crate::isolate::guarded(|| job.render(&renderer));
-            rendered += 1;
-            let mut evict_micros = 0;
-            if rendered.is_multiple_of(EVICT_EVERY) {
-                let evicting = Instant::now();
-                super::evict_cache();
-                evict_micros = evicting.elapsed().as_micros() as u64;
-            }
+            // After every packet, not every twentieth: a worker that kept twenty packets'
+            // results peaked at four times the memory, and every page it touches for the
+            // first time is a fault that zeroes it (see `evict_cache`).
+            let evicting = Instant::now();
+            super::evict_cache();
+            let evict_micros = evicting.elapsed().as_micros() as u64;
             let done = match done {
                 Ok(mut done) => {
                     done.evict_micros = evict_micros;
