@@ -247,8 +247,9 @@ pub(crate) fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Makes the files written with [`write_atomic_unsynced`] durable: on Linux one sync of
 /// the file system that holds `folder`, elsewhere a sync of each file and its folder.
-/// Called before the file that lists them (the build manifest) is written, so that after a
-/// power loss the manifest never lists a packet the disk lost.
+/// `build` calls it for its packets before the manifest that lists them is written, so that
+/// after a power loss the manifest never lists a packet the disk lost, and once for the
+/// reports.
 pub(crate) fn sync_written(folder: &Path, files: &[PathBuf]) {
     // A build that wrote nothing (a no-op rebuild) has nothing to wait for; syncing the
     // file system would wait for other programs' writes.

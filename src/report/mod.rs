@@ -229,28 +229,35 @@ fn href(path: &str) -> String {
 
 /// Writes summary.json, summary.md, index.html, deadlines.ics with a calendar per owner
 /// (`deadlines-JA.ics`), cases.csv and, if asked, the JUnit file.
+///
+/// Each file is renamed into place (a killed run leaves the old report or the new one),
+/// and the reports in `output` are made durable together by one sync at the end, not one
+/// sync per file (issue 23). The JUnit file may be on another file system, so it is synced
+/// on its own.
 pub(crate) fn write_reports(
     summary: &Summary,
     output: &Path,
     names: Option<&Names>,
     junit: Option<&Path>,
 ) -> Result<()> {
-    fsutil::write_atomic(&output.join(SUMMARY_JSON), summary.to_json().as_bytes())?;
-    fsutil::write_atomic(
-        &output.join(SUMMARY_MD),
-        markdown(summary, names).as_bytes(),
-    )?;
-    fsutil::write_atomic(&output.join(INDEX_HTML), html(summary, names).as_bytes())?;
-    fsutil::write_atomic(&output.join(DEADLINES_ICS), ics(summary, names).as_bytes())?;
+    let mut written = Vec::new();
+    let mut write = |name: &str, bytes: String| {
+        let path = output.join(name);
+        fsutil::write_atomic_unsynced(&path, bytes.as_bytes())?;
+        written.push(path);
+        anyhow::Ok(())
+    };
+    write(SUMMARY_JSON, summary.to_json())?;
+    write(SUMMARY_MD, markdown(summary, names))?;
+    write(INDEX_HTML, html(summary, names))?;
+    write(DEADLINES_ICS, ics(summary, names))?;
     let calendars = ics::owner_calendars(summary);
     for (owner, file) in &calendars {
-        fsutil::write_atomic(
-            &output.join(file),
-            owner_ics(summary, names, owner).as_bytes(),
-        )?;
+        write(file, owner_ics(summary, names, owner))?;
     }
+    write(CASES_CSV, cases_csv(summary))?;
+    fsutil::sync_written(output, &written);
     remove_stale_calendars(output, &calendars)?;
-    fsutil::write_atomic(&output.join(CASES_CSV), cases_csv(summary).as_bytes())?;
     if let Some(path) = junit {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             fsutil::create_dir_all(parent)?;

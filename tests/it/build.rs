@@ -418,6 +418,64 @@ fn an_unchanged_rebuild_decodes_no_file_and_writes_no_packet() {
     assert_eq!(case(&broken, "KET-2026-0101")["status"], "needs-work");
 }
 
+/// Runs a build of the scratch cases into `out` under strace, and returns how many calls
+/// to sync the disk (fsync, fdatasync, syncfs) it and its render workers made, or `None`
+/// without strace (except under CI, where `.ci/run` installs it).
+fn syncs_of_build(s: &Scratch, out: &str) -> Option<usize> {
+    let log = s.path("strace.log");
+    let cases = s.path("cases");
+    let output = s.path(out);
+    let traced = std::process::Command::new("strace")
+        .args(["-f", "-qq", "-e", "trace=fsync,fdatasync,syncfs", "-o"])
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_appealpack"))
+        .args(["build", "--today", "2026-11-26", "-o"])
+        .arg(&output)
+        .arg(&cases)
+        .current_dir(common::root())
+        .env("NO_COLOR", "1")
+        .output();
+    let Ok(traced) = traced else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must count the build's syncs: install strace (apt-get install strace)"
+        );
+        eprintln!("skipped: counting a build's syncs (no strace found)");
+        return None;
+    };
+    assert_eq!(traced.status.code(), Some(1), "{traced:?}");
+    let log = std::fs::read_to_string(&log).unwrap();
+    Some(
+        log.lines()
+            .filter(|l| {
+                ["fsync(", "fdatasync(", "syncfs("]
+                    .iter()
+                    .any(|c| l.contains(c))
+            })
+            .count(),
+    )
+}
+
+#[test]
+fn a_build_syncs_the_disk_once_per_batch_not_once_per_file() {
+    let s = Scratch::new();
+    let Some(cold) = syncs_of_build(&s, "out") else {
+        return;
+    };
+    // Two packets, an appointment of representative, the manifest and six reports.
+    let written = walkdir::WalkDir::new(s.path("out"))
+        .into_iter()
+        .filter(|e| e.as_ref().unwrap().file_type().is_file())
+        .count();
+    assert!(written >= 10, "{written} files written");
+    // One sync of the file system for the packets and forms, the manifest and its folder,
+    // one sync for the reports.
+    assert!(cold <= 4, "{cold} syncs for {written} files");
+    let noop = syncs_of_build(&s, "out").unwrap();
+    assert!(noop <= 3, "{noop} syncs for a rebuild that wrote no packet");
+    assert_eq!(counted(&s.summary("out"), "packets_written"), 0);
+}
+
 #[test]
 fn a_ready_packet_is_the_same_on_another_day() {
     let s = Scratch::new();
