@@ -15,6 +15,9 @@ const RENDERER: &[&str] = &[
     "hayro-syntax",
 ];
 
+/// The crate whose files are the fonts built into appealpack.
+const FONTS: &str = "typst-assets";
+
 fn main() {
     println!("cargo:rerun-if-changed=Cargo.lock");
     println!("cargo:rerun-if-changed=build.rs");
@@ -24,16 +27,33 @@ fn main() {
     let lock = std::fs::read_to_string(std::path::Path::new(&manifest_dir).join("Cargo.lock"))
         .unwrap_or_default();
     let mut found = Vec::new();
-    let mut name = None;
-    for line in lock.lines() {
-        if let Some(value) = line.strip_prefix("name = ") {
-            name = Some(value.trim_matches('"').to_owned());
-        } else if let Some(value) = line.strip_prefix("version = ")
-            && let Some(crate_name) = name.take()
-            && RENDERER.contains(&crate_name.as_str())
-        {
-            found.push(format!("{crate_name} {}", value.trim_matches('"')));
+    // Each package of the lock file is a block of `key = "value"` lines.
+    for block in lock.split("[[package]]") {
+        let field = |key: &str| {
+            block.lines().find_map(|line| {
+                line.strip_prefix(key)
+                    .and_then(|rest| rest.strip_prefix(" = "))
+                    .map(|value| value.trim_matches('"'))
+            })
+        };
+        let (Some(name), Some(version)) = (field("name"), field("version")) else {
+            continue;
+        };
+        if !RENDERER.contains(&name) {
+            continue;
         }
+        let mut entry = format!("{name} {version}");
+        // The embedded fonts are named by their crate's checksum rather than hashed at
+        // every start (9.6 MiB, a tenth of a rebuild that renders nothing); a crate
+        // patched in from elsewhere has no checksum and is named by its source.
+        if FONTS == name {
+            match (field("checksum"), field("source")) {
+                (Some(sum), _) => entry.push_str(&format!(" (checksum {sum})")),
+                (None, Some(source)) => entry.push_str(&format!(" ({source})")),
+                (None, None) => entry.push_str(" (a local copy)"),
+            }
+        }
+        found.push(entry);
     }
     found.sort();
     let renderer = if found.is_empty() {

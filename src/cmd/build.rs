@@ -428,8 +428,7 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
             warnings: Vec::new(),
         };
     };
-    let json = data.to_json();
-    let key = cache::packet_key(shared.fingerprint, &json, &checked.enclosures);
+    let key = cache::packet_key(shared.fingerprint, &data, &checked.enclosures);
     let relative = packet_path(&data.id);
 
     // A draft's letter for signature goes with its packet: a missing one means a rebuild.
@@ -461,6 +460,7 @@ fn build_case(loaded: Loaded, shared: &Shared) -> Built {
             warnings: Vec::new(),
         };
     }
+    let json = data.to_json();
     let typst_start = Instant::now();
     let done = shared.workers.render(&worker::Job {
         data: &json,

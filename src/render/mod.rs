@@ -56,16 +56,6 @@ pub(crate) const DATA_PATH: &str = "/case/data.json";
 /// The id of the case data file, interned once.
 static DATA_ID: LazyLock<FileId> = LazyLock::new(|| project_id(DATA_PATH));
 
-/// The hash of the fonts built into appealpack (typst-assets'), computed once per process.
-static EMBEDDED_FONTS: LazyLock<blake3::Hash> = LazyLock::new(|| {
-    let mut hasher = blake3::Hasher::new();
-    for data in typst_assets::fonts() {
-        hasher.update(&(data.len() as u64).to_le_bytes());
-        hasher.update(data);
-    }
-    hasher.finalize()
-});
-
 /// Returns the interned id of a path in the project root.
 fn project_id(path: &str) -> FileId {
     let vpath = VirtualPath::new(path).expect("a valid virtual path");
@@ -201,12 +191,10 @@ impl Renderer {
     /// file among the templates; system fonts are never used.
     pub(crate) fn from_source(source: &templates::Source) -> Result<Renderer> {
         let files = source.read()?;
-        // The templates' files (fonts among them) and the embedded fonts: all that a
-        // packet's look depends on besides the renderer's version.
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(templates::fingerprint(&files).as_bytes());
-        hasher.update(EMBEDDED_FONTS.as_bytes());
-        let fingerprint = hasher.finalize();
+        // The templates' files, fonts among them: all that a packet's look depends on
+        // besides the build identity, which names the renderer's crates and the embedded
+        // fonts' (by its checksum: `build.rs`).
+        let fingerprint = templates::fingerprint(&files);
         let mut templates = HashMap::new();
         let mut fonts = Vec::new();
         for templates::TemplateFile { vpath, path, bytes } in files {
