@@ -44,8 +44,9 @@ fn main() {
         }
         let mut entry = format!("{name} {version}");
         // The embedded fonts are named by their crate's checksum rather than hashed at
-        // every start (9.6 MiB, a tenth of a rebuild that renders nothing); a crate
-        // patched in from elsewhere has no checksum and is named by its source.
+        // every start (9.6 MiB, 4% of a rebuild that renders nothing in a sampling
+        // profile); a crate patched in from elsewhere has no checksum and is named by its
+        // source.
         if FONTS == name {
             match (field("checksum"), field("source")) {
                 (Some(sum), _) => entry.push_str(&format!(" (checksum {sum})")),
